@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/pingyi/pingyi/internal/pdf"
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+func init() {
+	register(command{name: "campaign create", args: "--code C --name N --scope ORG --kind KIND [options]", short: "create an appraisal campaign (评议活动)", run: runCampaignCreate})
+	register(command{name: "import ballots", args: "--campaign C FILE", short: "import paper ballots (CSV or XLSX; all or nothing)", run: runImportBallots})
+	register(command{name: "codes", args: "--campaign C --unit ORG --category CAT --count N [--format csv|pdf]", short: "issue one-time codes (测评码) as CSV or PDF QR slips", run: runCodes})
+	register(command{name: "results", args: "--campaign C [--format csv|json]", short: "print a campaign's results with rule flags", run: runResults})
+}
+
+func runCampaignCreate(e *env, args []string) int {
+	fs := newFlags(e, "campaign create", "--code C --name N --scope ORG --kind KIND [options]")
+	code := fs.String("code", "", "campaign code (required)")
+	name := fs.String("name", "", "campaign name (required)")
+	scope := fs.String("scope", "", "code of the org whose subtree is appraised (required)")
+	kind := fs.String("kind", "", "mass, regular, year_end, commitment, typical or instant (required)")
+	year := fs.Int("year", 0, "year (default: this year)")
+	scale := fs.Int("scale", 3, "rating scale: 3 or 4 levels")
+	targets := fs.String("targets", "org,secretary,member", "target types, comma-separated")
+	minShare := fs.String("min-mass-share", "0.8", "minimum share of ballots cast by the masses per unit; 0 turns it off")
+	opens := fs.String("opens", "", "when it opens (2006-01-02, 2006-01-02T15:04 or RFC 3339; default at once)")
+	closes := fs.String("closes", "", "when it closes (default no end)")
+	anonymity := fs.Int("anonymity", 3, "pages hide a target's results below this many ballots")
+	test := fs.Bool("test", false, "test mode: a rehearsal that can be wiped before the formal round")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	var missing []string
+	for n, v := range map[string]string{"code": *code, "name": *name, "scope": *scope, "kind": *kind} {
+		if v == "" {
+			missing = append(missing, "--"+n)
+		}
+	}
+	if len(missing) > 0 || len(pos) > 0 {
+		if len(missing) > 0 {
+			fmt.Fprintf(e.stderr, "pingyi campaign create: missing %s\n", strings.Join(missing, ", "))
+		} else {
+			fmt.Fprintf(e.stderr, "pingyi campaign create: unexpected argument %q\n", pos[0])
+		}
+		fs.Usage()
+		return ExitUsage
+	}
+	c := &pingyi.Campaign{Code: *code, Name: *name, ScopeCode: *scope, Kind: pingyi.Kind(*kind), Year: *year,
+		Scale: pingyi.Scale(*scale), MinMassShare: *minShare, Anonymity: *anonymity, TestMode: *test}
+	for _, t := range strings.Split(*targets, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			c.TargetTypes = append(c.TargetTypes, pingyi.TargetType(t))
+		}
+	}
+	if len(c.TargetTypes) == 0 {
+		fmt.Fprintln(e.stderr, "pingyi campaign create: --targets is empty")
+		return ExitUsage
+	}
+	bad := &pingyi.InputError{}
+	var err error
+	if c.Opens, err = store.ParseTime(*opens); err != nil {
+		bad.Add(0, "opens", "%v", err)
+	}
+	if c.Closes, err = store.ParseTime(*closes); err != nil {
+		bad.Add(0, "closes", "%v", err)
+	}
+	if err := bad.Err(); err != nil {
+		return failFlags(e, err)
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	if err := s.CreateCampaign(e.ctx, c, store.CLI); err != nil {
+		return failFlags(e, err)
+	}
+	var n int
+	s.R().QueryRow(e.ctx, `SELECT COUNT(*) FROM targets WHERE campaign_id = ?`, c.ID).Scan(&n)
+	fmt.Fprintf(e.stdout, "campaign %s created: %d targets\n", c.Code, n)
+	return ExitOK
+}
+
+// failFlags reports refused option values (line 0 errors name the option).
+func failFlags(e *env, err error) int {
+	if ie, ok := err.(*pingyi.InputError); ok {
+		for _, fe := range ie.Errors {
+			if fe.Line == 0 {
+				fmt.Fprintf(e.stderr, "--%s: %s\n", fe.Column, fe.Message)
+			} else {
+				fmt.Fprintln(e.stderr, fe.Error())
+			}
+		}
+		return ExitRefused
+	}
+	return fail(e, err)
+}
+
+func runImportBallots(e *env, args []string) int {
+	fs := newFlags(e, "import ballots", "--campaign C FILE")
+	code := fs.String("campaign", "", "campaign code (required)")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	if *code == "" || len(pos) != 1 {
+		fs.Usage()
+		return ExitUsage
+	}
+	t, err := readTable(pos[0], store.BallotColumns, nil, false)
+	if err != nil {
+		return fail(e, err)
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	c, err := s.Campaign(e.ctx, *code)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
+		return ExitRefused
+	}
+	rows := make([]store.BallotRow, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		rows = append(rows, store.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
+			TargetType: r.Get("target_type"), TargetCode: r.Get("target_code"), Rating: r.Get("rating")})
+	}
+	n, err := s.ImportBallots(e.ctx, c, rows, store.CLI)
+	if err != nil {
+		return fail(e, err)
+	}
+	fmt.Fprintf(e.stdout, "ballots: %d imported (%d ratings)\n", n, len(rows))
+	return ExitOK
+}
+
+// BaseURL is where printed codes point: $PINGYI_BASE_URL, or the default.
+func BaseURL() string {
+	if u := os.Getenv("PINGYI_BASE_URL"); u != "" {
+		return strings.TrimRight(u, "/")
+	}
+	return "http://localhost:8080"
+}
+
+// CodeURL is the phone ballot page of a code.
+func CodeURL(base, code string) string { return base + "/b/" + code }
+
+func runCodes(e *env, args []string) int {
+	fs := newFlags(e, "codes", "--campaign C --unit ORG --category CAT --count N [--format csv|pdf]")
+	code := fs.String("campaign", "", "campaign code (required)")
+	unit := fs.String("unit", "", "evaluation unit: an org code (required)")
+	cat := fs.String("category", "", "evaluator category (required): "+categoriesList())
+	count := fs.Int("count", 0, "how many codes (required)")
+	format := fs.String("format", "csv", "csv (header code,url) or pdf (QR slips for A4)")
+	base := fs.String("base-url", BaseURL(), "address the QR codes point to ($PINGYI_BASE_URL)")
+	out := fs.String("o", "", "write to this file instead of standard output")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	if *code == "" || *unit == "" || *cat == "" || *count <= 0 || len(pos) > 0 || (*format != "csv" && *format != "pdf") {
+		fs.Usage()
+		return ExitUsage
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	c, err := s.Campaign(e.ctx, *code)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
+		return ExitRefused
+	}
+	codes, err := s.IssueCodes(e.ctx, c, *unit, pingyi.EvaluatorCategory(*cat), *count, store.CLI)
+	if err != nil {
+		return failFlags(e, err)
+	}
+	w := e.stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fail(e, err)
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+	if *format == "pdf" {
+		u, _ := s.Unit(e.ctx, c.ID, *unit)
+		sheet := pdf.SlipSheet{Title: "测评码", CampaignName: c.Name, UnitName: u.Name, CategoryLabel: CategoryZH[pingyi.EvaluatorCategory(*cat)]}
+		for _, k := range codes {
+			sheet.Slips = append(sheet.Slips, pdf.Slip{Code: k, URL: CodeURL(*base, k)})
+		}
+		if err := pdf.CodeSlips(bw, sheet); err != nil {
+			return fail(e, err)
+		}
+		return ExitOK
+	}
+	cw := csv.NewWriter(bw)
+	cw.Write([]string{"code", "url"})
+	for _, k := range codes {
+		cw.Write([]string{k, CodeURL(*base, k)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fail(e, err)
+	}
+	return ExitOK
+}
+
+// CategoryZH names evaluator categories in Chinese for printed slips.
+var CategoryZH = map[pingyi.EvaluatorCategory]string{
+	pingyi.EvalPartyMember: "党员", pingyi.EvalMassRep: "群众代表", pingyi.EvalTwoReps: "两代表一委员",
+	pingyi.EvalNonPartyCadre: "非党干部职工", pingyi.EvalNonPartyInvestor: "非党出资人/负责人", pingyi.EvalServiceObject: "服务对象",
+	pingyi.EvalSubordinateLeader: "下属单位负责人", pingyi.EvalSuperior: "上级党组织派员",
+}
+
+func categoriesList() string {
+	var s []string
+	for _, c := range pingyi.EvaluatorCategories {
+		s = append(s, string(c))
+	}
+	return strings.Join(s, ", ")
+}
+
+// ResultsHeader is the results file's header (SPEC §6).
+var ResultsHeader = []string{"target_type", "target_code", "valid", "satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain", "score", "satisfaction_rate", "flags"}
+
+// ResultRecord is one results row as strings, as in the CSV.
+func ResultRecord(t store.TargetResult) []string {
+	return []string{string(t.Type), t.Code, strconv.FormatInt(t.Tally.Valid(), 10), strconv.FormatInt(t.Tally.Satisfied, 10),
+		strconv.FormatInt(t.Tally.FairlySatisfied, 10), strconv.FormatInt(t.Tally.BasicallySatisfied, 10),
+		strconv.FormatInt(t.Tally.Dissatisfied, 10), strconv.FormatInt(t.Tally.Abstain, 10),
+		rules.FormatScore(t.Score), rules.FormatRate(t.Rate), rules.JoinFlags(t.Flags)}
+}
+
+type jsonResult struct {
+	TargetType         string   `json:"target_type"`
+	TargetCode         string   `json:"target_code"`
+	Name               string   `json:"name"`
+	Unit               string   `json:"unit"`
+	Valid              int64    `json:"valid"`
+	Satisfied          int64    `json:"satisfied"`
+	FairlySatisfied    int64    `json:"fairly_satisfied"`
+	BasicallySatisfied int64    `json:"basically_satisfied"`
+	Dissatisfied       int64    `json:"dissatisfied"`
+	Abstain            int64    `json:"abstain"`
+	Score              *float64 `json:"score"`
+	SatisfactionRate   *float64 `json:"satisfaction_rate"`
+	Flags              []string `json:"flags"`
+}
+
+func num(s string) *float64 {
+	if s == "" {
+		return nil
+	}
+	f, _ := strconv.ParseFloat(s, 64)
+	return &f
+}
+
+func runResults(e *env, args []string) int {
+	fs := newFlags(e, "results", "--campaign C [--format csv|json]")
+	code := fs.String("campaign", "", "campaign code (required)")
+	format := fs.String("format", "csv", "csv or json")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	if *code == "" || len(pos) > 0 || (*format != "csv" && *format != "json") {
+		fs.Usage()
+		return ExitUsage
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	c, err := s.Campaign(e.ctx, *code)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
+		return ExitRefused
+	}
+	res, err := s.Results(e.ctx, c)
+	if err != nil {
+		return fail(e, err)
+	}
+	bw := bufio.NewWriter(e.stdout)
+	defer bw.Flush()
+	if *format == "json" {
+		out := make([]jsonResult, 0, len(res.Targets))
+		for _, t := range res.Targets {
+			r := ResultRecord(t)
+			out = append(out, jsonResult{TargetType: r[0], TargetCode: r[1], Name: t.Name, Unit: t.UnitCode, Valid: t.Tally.Valid(),
+				Satisfied: t.Tally.Satisfied, FairlySatisfied: t.Tally.FairlySatisfied, BasicallySatisfied: t.Tally.BasicallySatisfied,
+				Dissatisfied: t.Tally.Dissatisfied, Abstain: t.Tally.Abstain, Score: num(r[8]), SatisfactionRate: num(r[9]), Flags: t.Flags})
+		}
+		enc := json.NewEncoder(bw)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return fail(e, err)
+		}
+		return ExitOK
+	}
+	cw := csv.NewWriter(bw)
+	cw.Write(ResultsHeader)
+	for _, t := range res.Targets {
+		cw.Write(ResultRecord(t))
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fail(e, err)
+	}
+	return ExitOK
+}

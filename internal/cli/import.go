@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
+)
+
+func init() {
+	register(command{name: "import orgs", args: "FILE", short: "import the org tree (CSV or XLSX; updates by code)", run: runImportOrgs})
+	register(command{name: "import members", args: "FILE", short: "import members (CSV or XLSX; updates by code)", run: runImportMembers})
+}
+
+// readTable reads FILE and checks its header, reporting refusals as input
+// errors naming line 1 and the column.
+func readTable(path string, required, optional []string, allowExtra bool) (*tabular.Table, error) {
+	t, err := tabular.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Require(required, optional, allowExtra); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func oneFile(e *env, name string, args []string) (string, int) {
+	fs := newFlags(e, name, "FILE")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return "", st
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return "", ExitUsage
+	}
+	return pos[0], -1
+}
+
+func runImportOrgs(e *env, args []string) int {
+	path, st := oneFile(e, "import orgs", args)
+	if st >= 0 {
+		return st
+	}
+	t, err := readTable(path, store.OrgColumns[:5], store.OrgColumns[5:], false)
+	if err != nil {
+		return fail(e, err)
+	}
+	rows := make([]store.OrgRow, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		rows = append(rows, store.OrgRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), Type: r.Get("type"),
+			Domain: r.Get("domain"), ParentCode: r.Get("parent_code"), WindowUnit: r.Get("window_unit")})
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	stats, err := s.ImportOrgs(e.ctx, rows, store.CLI)
+	if err != nil {
+		return fail(e, err)
+	}
+	fmt.Fprintf(e.stdout, "orgs: %s\n", stats)
+	return ExitOK
+}
+
+// MemberRows turns a member table into rows for the store.
+func MemberRows(t *tabular.Table) []store.MemberRow {
+	has := map[string]bool{}
+	for _, h := range t.Header {
+		has[h] = true
+	}
+	rows := make([]store.MemberRow, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		rows = append(rows, store.MemberRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), OrgCode: r.Get("org_code"),
+			Category: r.Get("category"), IsSecretary: r.Get("is_secretary"), Phone: r.Get("phone"), Gender: r.Get("gender"),
+			BirthYear: r.Get("birth_year"), HomeUnit: r.Get("home_unit"), CommunityCode: r.Get("community_code"),
+			IDNumber: r.Get("id_number"), Has: has})
+	}
+	return rows
+}
+
+func runImportMembers(e *env, args []string) int {
+	path, st := oneFile(e, "import members", args)
+	if st >= 0 {
+		return st
+	}
+	t, err := readTable(path, store.MemberColumns, store.MemberOptional, true)
+	if err != nil {
+		return fail(e, err)
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	stats, err := s.ImportMembers(e.ctx, MemberRows(t), store.CLI)
+	if err != nil {
+		return fail(e, err)
+	}
+	fmt.Fprintf(e.stdout, "members: %s\n", stats)
+	return ExitOK
+}
+
+var _ = pingyi.ErrInvalid

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+// Errors of ballot intake.
+var (
+	ErrCodeUsed       = errors.New("code already used")
+	ErrCampaignClosed = errors.New("campaign not open")
+)
+
+// RatingError is a rating that the code's unit, the campaign or its scale
+// does not allow (HTTP 422): nothing is stored.
+type RatingError struct{ Msg string }
+
+func (e *RatingError) Error() string { return e.Msg }
+
+// CodeInfo is what a one-time code may rate while it is unused.
+type CodeInfo struct {
+	Code     string
+	Campaign *pingyi.Campaign
+	Unit     Unit
+	Category pingyi.EvaluatorCategory
+	Used     bool
+	Targets  []pingyi.Target
+	Criteria []pingyi.Criterion
+}
+
+// LookupCode returns a code's campaign, unit, category and the targets it
+// may rate. ErrNotFound for an unknown code; the Used flag tells a spent one.
+func (s *Store) LookupCode(ctx context.Context, code string) (*CodeInfo, error) {
+	var ci CodeInfo
+	var campaignID int64
+	var used int
+	err := s.R().QueryRow(ctx, `SELECT k.code, k.campaign_id, k.category, k.used, o.id, o.code, o.name, o.path
+		FROM codes k JOIN orgs o ON o.id = k.unit_org_id WHERE k.code = ?`, normalizeCode(code)).
+		Scan(&ci.Code, &campaignID, &ci.Category, &used, &ci.Unit.ID, &ci.Unit.Code, &ci.Unit.Name, &ci.Unit.Path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, pingyi.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	ci.Used = used != 0
+	if ci.Campaign, err = s.CampaignByID(ctx, campaignID); err != nil {
+		return nil, err
+	}
+	if ci.Targets, err = s.UnitTargets(ctx, campaignID, ci.Unit.ID); err != nil {
+		return nil, err
+	}
+	if ci.Criteria, err = s.Criteria(ctx, campaignID); err != nil {
+		return nil, err
+	}
+	ci.Unit.Targets = len(ci.Targets)
+	return &ci, nil
+}
+
+func normalizeCode(c string) string { return strings.ToUpper(strings.TrimSpace(c)) }
+
+// UnitTargets lists the targets of one unit: the org, its secretary, then
+// its members by code.
+func (s *Store) UnitTargets(ctx context.Context, campaignID, unitID int64) ([]pingyi.Target, error) {
+	rows, err := s.R().Query(ctx, `SELECT t.id, t.type, t.code, t.name, t.unit_org_id, o.code, t.domain FROM targets t
+		JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ? AND t.unit_org_id = ?`, campaignID, unitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []pingyi.Target
+	for rows.Next() {
+		var t pingyi.Target
+		if err := rows.Scan(&t.ID, &t.Type, &t.Code, &t.Name, &t.UnitID, &t.UnitCode, &t.Domain); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	order := map[pingyi.TargetType]int{pingyi.TargetOrg: 0, pingyi.TargetSecretary: 1, pingyi.TargetMember: 2}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return order[out[i].Type] < order[out[j].Type]
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out, rows.Err()
+}
+
+// RatingInput is one rating as submitted.
+type RatingInput struct {
+	TargetType string `json:"target_type"`
+	TargetCode string `json:"target_code"`
+	Rating     string `json:"rating"`
+}
+
+type targetKey struct{ typ, code string }
+
+// checkRatings validates ratings against a unit's targets and the scale.
+func checkRatings(c *pingyi.Campaign, targets []pingyi.Target, in []RatingInput) (map[int64]pingyi.Rating, error) {
+	if len(in) == 0 {
+		return nil, &RatingError{"no ratings"}
+	}
+	idx := make(map[targetKey]int64, len(targets))
+	for _, t := range targets {
+		idx[targetKey{string(t.Type), t.Code}] = t.ID
+	}
+	out := make(map[int64]pingyi.Rating, len(in))
+	for i, r := range in {
+		id, ok := idx[targetKey{r.TargetType, r.TargetCode}]
+		if !ok {
+			return nil, &RatingError{fmt.Sprintf("ratings[%d]: %s %q is not a target of this code's unit", i, r.TargetType, r.TargetCode)}
+		}
+		rt, ok := pingyi.ParseRating(r.Rating)
+		if !ok || !c.Scale.Allows(rt) {
+			return nil, &RatingError{fmt.Sprintf("ratings[%d]: %q is not on the campaign's %d-level scale", i, r.Rating, c.Scale)}
+		}
+		if _, dup := out[id]; dup {
+			return nil, &RatingError{fmt.Sprintf("ratings[%d]: %s %q rated twice", i, r.TargetType, r.TargetCode)}
+		}
+		out[id] = rt
+	}
+	return out, nil
+}
+
+// newReceipt is what the phone keeps to see later that its ballot was
+// counted.
+func newReceipt() string {
+	var b [10]byte
+	rand.Read(b[:])
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
+}
+
+// SubmitBallot spends a one-time code and stores its ballot atomically,
+// returning the receipt once the ballot is committed. Errors: ErrNotFound
+// (unknown code), ErrCodeUsed, ErrCampaignClosed, *RatingError.
+func (s *Store) SubmitBallot(ctx context.Context, code string, ratings []RatingInput, opinion string) (string, error) {
+	ci, err := s.LookupCode(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	if ci.Used {
+		return "", ErrCodeUsed
+	}
+	if State(ci.Campaign, time.Now()) != StateOpen {
+		return "", ErrCampaignClosed
+	}
+	checked, err := checkRatings(ci.Campaign, ci.Targets, ratings)
+	if err != nil {
+		return "", err
+	}
+	if len([]rune(opinion)) > 2000 {
+		return "", &RatingError{"opinion longer than 2000 characters"}
+	}
+	b := &pendingBallot{campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
+		opinion: strings.TrimSpace(opinion), source: "code", receipt: newReceipt(), day: Today()}
+	err = s.Tx(ctx, func(q Q) error {
+		res, err := q.Exec(ctx, `UPDATE codes SET used = 1 WHERE code = ? AND used = 0`, ci.Code)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrCodeUsed
+		}
+		return insertBallot(ctx, q, b)
+	})
+	if err != nil {
+		return "", err
+	}
+	return b.receipt, nil
+}
+
+type pendingBallot struct {
+	campaignID, unitID int64
+	category           string
+	ratings            map[int64]pingyi.Rating
+	opinion            string
+	source             string
+	ballotNo           string
+	receipt            string
+	day                string
+}
+
+// insertBallot stores a ballot and its ratings and updates the tallies.
+func insertBallot(ctx context.Context, q Q, b *pendingBallot) error {
+	id := RandomID()
+	var no, receipt any
+	if b.ballotNo != "" {
+		no = b.ballotNo
+	}
+	if b.receipt != "" {
+		receipt = b.receipt
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO ballots (id, campaign_id, unit_org_id, category, day, source, ballot_no, receipt, opinion)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, b.campaignID, b.unitID, b.category, b.day, b.source, no, receipt, b.opinion); err != nil {
+		return err
+	}
+	rows := make([][]any, 0, len(b.ratings))
+	ids := make([]int64, 0, len(b.ratings))
+	for tid := range b.ratings {
+		ids = append(ids, tid)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) // a fixed lock order
+	for _, tid := range ids {
+		rows = append(rows, []any{id, tid, string(b.ratings[tid])})
+	}
+	if err := batchInsert(ctx, q, "ratings", []string{"ballot_id", "target_id", "rating"}, rows); err != nil {
+		return err
+	}
+	for _, tid := range ids {
+		col := tallyColumn(b.ratings[tid])
+		if _, err := q.Exec(ctx, `UPDATE targets SET `+col+` = `+col+` + 1 WHERE id = ?`, tid); err != nil {
+			return err
+		}
+	}
+	_, err := q.Exec(ctx, `INSERT INTO unit_tallies (campaign_id, unit_org_id, category, ballots) VALUES (?, ?, ?, 1)
+		ON CONFLICT (campaign_id, unit_org_id, category) DO UPDATE SET ballots = unit_tallies.ballots + 1`, b.campaignID, b.unitID, b.category)
+	return err
+}
+
+func tallyColumn(r pingyi.Rating) string {
+	switch r {
+	case pingyi.Satisfied:
+		return "satisfied"
+	case pingyi.FairlySatisfied:
+		return "fairly_satisfied"
+	case pingyi.BasicallySatisfied:
+		return "basically_satisfied"
+	case pingyi.Dissatisfied:
+		return "dissatisfied"
+	}
+	return "abstain"
+}
+
+// Receipt reports whether a receipt belongs to a counted ballot, and of
+// which campaign.
+func (s *Store) Receipt(ctx context.Context, receipt string) (*pingyi.Campaign, string, error) {
+	var cid int64
+	var day string
+	err := s.R().QueryRow(ctx, `SELECT campaign_id, day FROM ballots WHERE receipt = ?`, strings.ToUpper(strings.TrimSpace(receipt))).Scan(&cid, &day)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", pingyi.ErrNotFound
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := s.CampaignByID(ctx, cid)
+	return c, day, err
+}

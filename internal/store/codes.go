@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"math/big"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+// codeAlphabet leaves out characters people confuse (0/O, 1/I/L).
+const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// CodeLength gives 31^10 ≈ 8×10^14 codes: guessing a live one is hopeless.
+const CodeLength = 10
+
+func newCode() string {
+	b := make([]byte, CodeLength)
+	max := big.NewInt(int64(len(codeAlphabet)))
+	for i := range b {
+		n, _ := rand.Int(rand.Reader, max)
+		b[i] = codeAlphabet[n.Int64()]
+	}
+	return string(b)
+}
+
+// Unit is an evaluation unit of a campaign: an org that has targets.
+type Unit struct {
+	ID      int64
+	Code    string
+	Name    string
+	Path    string
+	Targets int
+}
+
+// Units lists a campaign's evaluation units in scope, by code.
+func (s *Store) Units(ctx context.Context, campaignID int64, scope pingyi.Scope) ([]Unit, error) {
+	q := `SELECT o.id, o.code, o.name, o.path, COUNT(*) FROM targets t JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ?`
+	args := []any{campaignID}
+	if !scope.All() {
+		q += ` AND o.path LIKE ? ESCAPE '\'`
+		args = append(args, escapeLike(scope.Path)+"%")
+	}
+	q += ` GROUP BY o.id, o.code, o.name, o.path ORDER BY o.code`
+	rows, err := s.R().Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Unit
+	for rows.Next() {
+		var u Unit
+		if err := rows.Scan(&u.ID, &u.Code, &u.Name, &u.Path, &u.Targets); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// Unit returns one evaluation unit of a campaign by org code.
+func (s *Store) Unit(ctx context.Context, campaignID int64, orgCode string) (*Unit, error) {
+	var u Unit
+	err := s.R().QueryRow(ctx, `SELECT o.id, o.code, o.name, o.path, (SELECT COUNT(*) FROM targets t WHERE t.campaign_id = ? AND t.unit_org_id = o.id)
+		FROM orgs o WHERE o.code = ?`, campaignID, orgCode).Scan(&u.ID, &u.Code, &u.Name, &u.Path, &u.Targets)
+	if err != nil || u.Targets == 0 {
+		return nil, pingyi.ErrNotFound
+	}
+	return &u, nil
+}
+
+// IssueCodes makes count one-time codes for one unit and evaluator
+// category of a campaign, in random order (they are handed out at random).
+func (s *Store) IssueCodes(ctx context.Context, c *pingyi.Campaign, unitCode string, cat pingyi.EvaluatorCategory, count int, a Actor) ([]string, error) {
+	bad := &pingyi.InputError{}
+	if !pingyi.ValidEvaluatorCategory(string(cat)) {
+		bad.Add(0, "category", "unknown evaluator category %q", cat)
+	}
+	if count < 1 || count > 100000 {
+		bad.Add(0, "count", "count must be between 1 and 100000")
+	}
+	u, err := s.Unit(ctx, c.ID, unitCode)
+	if errors.Is(err, pingyi.ErrNotFound) {
+		bad.Add(0, "unit", "%q is not an evaluation unit of campaign %s (an org with targets in it)", unitCode, c.Code)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	batch := Now()
+	codes := make([]string, 0, count)
+	err = s.Tx(ctx, func(q Q) error {
+		codes = codes[:0]
+		seen := map[string]bool{}
+		rows := make([][]any, 0, count)
+		for len(rows) < count {
+			code := newCode()
+			if seen[code] {
+				continue
+			}
+			seen[code] = true
+			codes = append(codes, code)
+			rows = append(rows, []any{code, c.ID, u.ID, string(cat), batch})
+		}
+		if err := batchInsert(ctx, q, "codes", []string{"code", "campaign_id", "unit_org_id", "category", "batch"}, rows); err != nil {
+			return err
+		}
+		return Audit(ctx, q, a, "issue_codes", "campaign", c.Code, nil, map[string]any{"unit": unitCode, "category": cat, "count": count})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// CodeCounts summarises the codes of a campaign per unit: issued and used.
+type CodeCount struct {
+	UnitCode, Category string
+	Issued, Used       int
+}
+
+// CodeCounts lists issued and used codes per unit and category.
+func (s *Store) CodeCounts(ctx context.Context, campaignID int64) ([]CodeCount, error) {
+	rows, err := s.R().Query(ctx, `SELECT o.code, k.category, COUNT(*), SUM(k.used) FROM codes k JOIN orgs o ON o.id = k.unit_org_id
+		WHERE k.campaign_id = ? GROUP BY o.code, k.category ORDER BY o.code, k.category`, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CodeCount
+	for rows.Next() {
+		var c CodeCount
+		if err := rows.Scan(&c.UnitCode, &c.Category, &c.Issued, &c.Used); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
