@@ -170,7 +170,7 @@ func (s *Store) SubmitBallot(ctx context.Context, code string, ratings []RatingI
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrCodeUsed
 		}
-		return insertBallot(ctx, q, b)
+		return insertBallots(ctx, q, []*pendingBallot{b})
 	})
 	if err != nil {
 		return "", err
@@ -187,57 +187,7 @@ type pendingBallot struct {
 	ballotNo           string
 	receipt            string
 	day                string
-}
-
-// insertBallot stores a ballot and its ratings and updates the tallies.
-func insertBallot(ctx context.Context, q Q, b *pendingBallot) error {
-	id := RandomID()
-	var no, receipt any
-	if b.ballotNo != "" {
-		no = b.ballotNo
-	}
-	if b.receipt != "" {
-		receipt = b.receipt
-	}
-	if _, err := q.Exec(ctx, `INSERT INTO ballots (id, campaign_id, unit_org_id, category, day, source, ballot_no, receipt, opinion)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, b.campaignID, b.unitID, b.category, b.day, b.source, no, receipt, b.opinion); err != nil {
-		return err
-	}
-	rows := make([][]any, 0, len(b.ratings))
-	ids := make([]int64, 0, len(b.ratings))
-	for tid := range b.ratings {
-		ids = append(ids, tid)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) // a fixed lock order
-	for _, tid := range ids {
-		rows = append(rows, []any{id, tid, string(b.ratings[tid])})
-	}
-	if err := batchInsert(ctx, q, "ratings", []string{"ballot_id", "target_id", "rating"}, rows); err != nil {
-		return err
-	}
-	for _, tid := range ids {
-		col := tallyColumn(b.ratings[tid])
-		if _, err := q.Exec(ctx, `UPDATE targets SET `+col+` = `+col+` + 1 WHERE id = ?`, tid); err != nil {
-			return err
-		}
-	}
-	_, err := q.Exec(ctx, `INSERT INTO unit_tallies (campaign_id, unit_org_id, category, ballots) VALUES (?, ?, ?, 1)
-		ON CONFLICT (campaign_id, unit_org_id, category) DO UPDATE SET ballots = unit_tallies.ballots + 1`, b.campaignID, b.unitID, b.category)
-	return err
-}
-
-func tallyColumn(r pingyi.Rating) string {
-	switch r {
-	case pingyi.Satisfied:
-		return "satisfied"
-	case pingyi.FairlySatisfied:
-		return "fairly_satisfied"
-	case pingyi.BasicallySatisfied:
-		return "basically_satisfied"
-	case pingyi.Dissatisfied:
-		return "dissatisfied"
-	}
-	return "abstain"
+	err                error // set by the intake: this ballot's own fate
 }
 
 // Receipt reports whether a receipt belongs to a counted ballot, and of

@@ -13,7 +13,7 @@ var BallotColumns = []string{"ballot_no", "evaluator_category", "target_type", "
 
 // BallotRow is one line of a ballot file, as read.
 type BallotRow struct {
-	Line                                                         int
+	Line                                                        int
 	BallotNo, EvaluatorCategory, TargetType, TargetCode, Rating string
 }
 
@@ -134,17 +134,19 @@ func (s *Store) ImportBallots(ctx context.Context, c *pingyi.Campaign, rows []Ba
 	}
 	day := Today()
 	err = s.Tx(ctx, func(q Q) error {
+		pending := make([]*pendingBallot, 0, len(order))
 		for _, no := range order {
 			b := ballots[no]
-			if err := insertBallot(ctx, q, &pendingBallot{campaignID: c.ID, unitID: b.unit, category: b.category,
-				ratings: b.ratings, source: "paper", ballotNo: no, day: day}); err != nil {
-				if IsUniqueViolation(err) {
-					ie := &pingyi.InputError{}
-					ie.Add(b.firstLine, "ballot_no", "ballot %q was already imported into campaign %s", no, c.Code)
-					return ie
-				}
-				return err
+			pending = append(pending, &pendingBallot{campaignID: c.ID, unitID: b.unit, category: b.category,
+				ratings: b.ratings, source: "paper", ballotNo: no, day: day})
+		}
+		if err := insertBallots(ctx, q, pending); err != nil {
+			if IsUniqueViolation(err) {
+				ie := &pingyi.InputError{}
+				ie.Add(0, "ballot_no", "a ballot number was imported into campaign %s at the same time", c.Code)
+				return ie
 			}
+			return err
 		}
 		return Audit(ctx, q, a, "import_ballots", "campaign", c.Code, nil, map[string]any{"ballots": len(order), "rows": len(rows)})
 	})
