@@ -1,0 +1,50 @@
+package export
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+func TestResultsXLSXOneSheetPerTargetType(t *testing.T) {
+	res := &store.Results{Campaign: &pingyi.Campaign{Name: "2026年度群众评议"}}
+	add := func(tt pingyi.TargetType, code, name string, s, d int64, flags ...string) {
+		tr := store.TargetResult{Name: name, UnitName: "东村党支部"}
+		tr.Type, tr.Code = tt, code
+		tr.Tally = rules.Tally{Satisfied: s, Dissatisfied: d}
+		tr.Score, _ = tr.Tally.Score()
+		tr.Rate, _ = tr.Tally.Rate()
+		tr.Flags = flags
+		res.Targets = append(res.Targets, tr)
+	}
+	add(pingyi.TargetMember, "M1", "张三", 1, 2, rules.FlagAdmonish, rules.FlagNoAward)
+	add(pingyi.TargetMember, "M2", "李四", 3, 0)
+	add(pingyi.TargetOrg, "B1", "东村党支部", 2, 1)
+	var buf bytes.Buffer
+	if err := ResultsXLSX(&buf, res, func(t store.TargetResult) bool { return t.Code == "M2" }); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) != 2 || sheets[0] != "基层党组织" || sheets[1] != "党员" {
+		t.Fatalf("sheets %v, want [基层党组织 党员]", sheets)
+	}
+	rows, _ := f.GetRows("党员")
+	if len(rows) != 4 || rows[1][0] != "序号" {
+		t.Fatalf("member sheet rows %q", rows)
+	}
+	if rows[2][2] != "M1" || rows[2][10] != "33.33" || rows[2][12] != "诫勉谈话；取消年度评先评优资格" {
+		t.Errorf("M1 row %q", rows[2])
+	}
+	if rows[3][4] != "—" || len(rows[3]) > 5 && rows[3][10] != "" {
+		t.Errorf("M2 row should be withheld: %q", rows[3])
+	}
+}
