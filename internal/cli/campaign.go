@@ -8,7 +8,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/pingyi/pingyi/internal/export"
 	"github.com/pingyi/pingyi/internal/pdf"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
@@ -19,7 +21,9 @@ func init() {
 	register(command{name: "campaign create", args: "--code C --name N --scope ORG --kind KIND [options]", short: "create an appraisal campaign (评议活动)", run: runCampaignCreate})
 	register(command{name: "import ballots", args: "--campaign C FILE", short: "import paper ballots (CSV or XLSX; all or nothing)", run: runImportBallots})
 	register(command{name: "codes", args: "--campaign C --unit ORG --category CAT --count N [--format csv|pdf]", short: "issue one-time codes (测评码) as CSV or PDF QR slips", run: runCodes})
-	register(command{name: "results", args: "--campaign C [--format csv|json]", short: "print a campaign's results with rule flags", run: runResults})
+	register(command{name: "results", args: "--campaign C [--format csv|json|xlsx] [-o FILE]", short: "print a campaign's results with rule flags", run: runResults})
+	register(command{name: "campaign list", args: "", short: "list campaigns", run: runCampaignList})
+	register(command{name: "campaign wipe", args: "--campaign C", short: "wipe a test-mode campaign's ballots and codes before the formal round", run: runCampaignWipe})
 }
 
 func runCampaignCreate(e *env, args []string) int {
@@ -271,14 +275,15 @@ func num(s string) *float64 {
 }
 
 func runResults(e *env, args []string) int {
-	fs := newFlags(e, "results", "--campaign C [--format csv|json]")
+	fs := newFlags(e, "results", "--campaign C [--format csv|json|xlsx] [-o FILE]")
 	code := fs.String("campaign", "", "campaign code (required)")
-	format := fs.String("format", "csv", "csv or json")
+	format := fs.String("format", "csv", "csv, json, or xlsx (a printable workbook, one sheet per target type; needs -o)")
+	out := fs.String("o", "", "write to this file instead of standard output")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
 	}
-	if *code == "" || len(pos) > 0 || (*format != "csv" && *format != "json") {
+	if *code == "" || len(pos) > 0 || (*format != "csv" && *format != "json" && *format != "xlsx") || (*format == "xlsx" && *out == "") {
 		fs.Usage()
 		return ExitUsage
 	}
@@ -296,8 +301,23 @@ func runResults(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	bw := bufio.NewWriter(e.stdout)
+	w := e.stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fail(e, err)
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
 	defer bw.Flush()
+	if *format == "xlsx" {
+		if err := export.ResultsXLSX(bw, res, nil); err != nil {
+			return fail(e, err)
+		}
+		return ExitOK
+	}
 	if *format == "json" {
 		out := make([]jsonResult, 0, len(res.Targets))
 		for _, t := range res.Targets {
@@ -323,5 +343,62 @@ func runResults(e *env, args []string) int {
 	if err := cw.Error(); err != nil {
 		return fail(e, err)
 	}
+	return ExitOK
+}
+
+func runCampaignList(e *env, args []string) int {
+	fs := newFlags(e, "campaign list", "")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	if len(pos) > 0 {
+		fs.Usage()
+		return ExitUsage
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	cs, err := s.Campaigns(e.ctx, pingyi.Scope{})
+	if err != nil {
+		return fail(e, err)
+	}
+	cw := csv.NewWriter(e.stdout)
+	cw.Write([]string{"code", "name", "year", "kind", "scope", "opens", "closes", "state", "test_mode"})
+	for _, c := range cs {
+		cw.Write([]string{c.Code, c.Name, strconv.Itoa(c.Year), string(c.Kind), c.ScopeCode, c.Opens, c.Closes,
+			string(store.State(&c, time.Now())), strconv.FormatBool(c.TestMode)})
+	}
+	cw.Flush()
+	return ExitOK
+}
+
+func runCampaignWipe(e *env, args []string) int {
+	fs := newFlags(e, "campaign wipe", "--campaign C")
+	code := fs.String("campaign", "", "campaign code (required)")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	if *code == "" || len(pos) > 0 {
+		fs.Usage()
+		return ExitUsage
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	c, err := s.Campaign(e.ctx, *code)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
+		return ExitRefused
+	}
+	if err := s.WipeTestCampaign(e.ctx, c, store.CLI); err != nil {
+		return failFlags(e, err)
+	}
+	fmt.Fprintf(e.stdout, "campaign %s wiped; it is now formal\n", c.Code)
 	return ExitOK
 }
