@@ -45,9 +45,9 @@ func runCampaignCreate(e *env, args []string) int {
 		return st
 	}
 	var missing []string
-	for n, v := range map[string]string{"code": *code, "name": *name, "scope": *scope, "kind": *kind} {
-		if v == "" {
-			missing = append(missing, "--"+n)
+	for _, f := range []struct{ n, v string }{{"code", *code}, {"name", *name}, {"scope", *scope}, {"kind", *kind}} {
+		if f.v == "" {
+			missing = append(missing, "--"+f.n)
 		}
 	}
 	if len(missing) > 0 || len(pos) > 0 {

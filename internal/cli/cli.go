@@ -147,6 +147,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newFlags(e *env, c string, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet("pingyi "+c, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	// --db is accepted after the command too.
+	fs.StringVar(&e.dsn, "db", e.dsn, "database: sqlite:PATH or postgres://… (also $PINGYI_DB)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: pingyi [--db DSN] %s %s\n", c, args)
 		fs.PrintDefaults()

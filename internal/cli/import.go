@@ -48,11 +48,7 @@ func runImportOrgs(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	rows := make([]store.OrgRow, 0, len(t.Rows))
-	for _, r := range t.Rows {
-		rows = append(rows, store.OrgRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), Type: r.Get("type"),
-			Domain: r.Get("domain"), ParentCode: r.Get("parent_code"), WindowUnit: r.Get("window_unit")})
-	}
+	rows := store.OrgRows(t)
 	s, err := e.open()
 	if err != nil {
 		return fail(e, err)
@@ -67,20 +63,7 @@ func runImportOrgs(e *env, args []string) int {
 }
 
 // MemberRows turns a member table into rows for the store.
-func MemberRows(t *tabular.Table) []store.MemberRow {
-	has := map[string]bool{}
-	for _, h := range t.Header {
-		has[h] = true
-	}
-	rows := make([]store.MemberRow, 0, len(t.Rows))
-	for _, r := range t.Rows {
-		rows = append(rows, store.MemberRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), OrgCode: r.Get("org_code"),
-			Category: r.Get("category"), IsSecretary: r.Get("is_secretary"), Phone: r.Get("phone"), Gender: r.Get("gender"),
-			BirthYear: r.Get("birth_year"), HomeUnit: r.Get("home_unit"), CommunityCode: r.Get("community_code"),
-			IDNumber: r.Get("id_number"), Has: has})
-	}
-	return rows
-}
+func MemberRows(t *tabular.Table) []store.MemberRow { return store.MemberRows(t) }
 
 func runImportMembers(e *env, args []string) int {
 	path, st := oneFile(e, "import members", args)

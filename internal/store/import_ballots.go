@@ -65,6 +65,7 @@ func (s *Store) ImportBallots(ctx context.Context, c *pingyi.Campaign, rows []Ba
 			bad.Add(r.Line, "ballot_no", "empty ballot number")
 			continue
 		}
+		checkCellText(bad, r.Line, "ballot_no", r.BallotNo)
 		b := ballots[r.BallotNo]
 		if b == nil {
 			b = &ballot{no: r.BallotNo, firstLine: r.Line, category: r.EvaluatorCategory, ratings: map[int64]pingyi.Rating{}, lines: map[int64]int{}}

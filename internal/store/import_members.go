@@ -27,6 +27,23 @@ type MemberRow struct {
 	Has                                        map[string]bool
 }
 
+// MemberRows turns a member table (read by tabular, header checked) into
+// rows for ImportMembers.
+func MemberRows(t *tabular.Table) []MemberRow {
+	has := map[string]bool{}
+	for _, h := range t.Header {
+		has[h] = true
+	}
+	rows := make([]MemberRow, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		rows = append(rows, MemberRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), OrgCode: r.Get("org_code"),
+			Category: r.Get("category"), IsSecretary: r.Get("is_secretary"), Phone: r.Get("phone"), Gender: r.Get("gender"),
+			BirthYear: r.Get("birth_year"), HomeUnit: r.Get("home_unit"), CommunityCode: r.Get("community_code"),
+			IDNumber: r.Get("id_number"), Has: has})
+	}
+	return rows
+}
+
 type memberState struct {
 	pingyi.Member
 	orgCode string
@@ -99,6 +116,10 @@ func (s *Store) ImportMembers(ctx context.Context, rows []MemberRow, a Actor) (I
 			if r.Name == "" {
 				bad.Add(r.Line, "name", "empty name")
 			}
+			checkCellText(bad, r.Line, "code", r.Code)
+			checkCellText(bad, r.Line, "name", r.Name)
+			checkCellText(bad, r.Line, "home_unit", r.HomeUnit)
+			checkCellText(bad, r.Line, "community_code", r.CommunityCode)
 			orgID, orgOK := orgIDs[r.OrgCode]
 			if r.OrgCode == "" {
 				bad.Add(r.Line, "org_code", "empty org code")

@@ -20,6 +20,23 @@ type OrgRow struct {
 // OrgColumns are the org file's columns (all required in the header).
 var OrgColumns = []string{"code", "name", "type", "domain", "parent_code", "window_unit"}
 
+// OrgRows turns an org table (read by tabular, header checked) into rows
+// for ImportOrgs.
+func OrgRows(t *tabular.Table) []OrgRow {
+	rows := make([]OrgRow, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		rows = append(rows, OrgRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), Type: r.Get("type"),
+			Domain: r.Get("domain"), ParentCode: r.Get("parent_code"), WindowUnit: r.Get("window_unit")})
+	}
+	return rows
+}
+
+// MaxOrgDepth is how many levels the org tree may have. The materialized
+// path of the deepest org must fit in a PostgreSQL B-tree index entry (at
+// most 2704 bytes): 128 IDs of up to 19 digits with their slashes do,
+// compressed or not.
+const MaxOrgDepth = 128
+
 // ImportStats says what an import did.
 type ImportStats struct {
 	Created, Updated, Unchanged int
@@ -48,7 +65,9 @@ type orgState struct {
 // come after its child in the file, or already be in the database. It
 // refuses, naming every bad line and column: an empty code or name, an
 // unknown type or domain, a bad window_unit, a duplicate code in the file,
-// a parent that exists nowhere, and a cycle.
+// a parent that exists nowhere, a cycle (also one closed through orgs
+// already stored), control characters in a cell, and a tree deeper than
+// MaxOrgDepth levels.
 func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportStats, error) {
 	var stats ImportStats
 	err := s.Tx(ctx, func(q Q) error {
@@ -112,8 +131,10 @@ func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportS
 			}
 			if r.ParentCode != "" && r.ParentCode == r.Code {
 				bad.Add(r.Line, "parent_code", "an org cannot be its own parent")
-				ok = false
 			}
+			checkCellText(bad, r.Line, "code", r.Code)
+			checkCellText(bad, r.Line, "name", r.Name)
+			checkCellText(bad, r.Line, "parent_code", r.ParentCode)
 			if !ok {
 				continue
 			}
@@ -131,15 +152,15 @@ func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportS
 				bad.Add(r.Line, "parent_code", "parent %q exists neither in the file nor in the database", r.ParentCode)
 			}
 		}
-		if err := bad.Err(); err != nil {
-			return err
-		}
 
-		// Paths from the roots down; whatever is left is on a cycle.
+		// Paths from the roots down; whatever is left is on a cycle or
+		// below one. An org whose parent exists nowhere (refused above) is
+		// walked as a root, so that the cycles of the file are named
+		// together with its other errors.
 		children := map[string][]string{}
 		var roots []string
 		for code, st := range state {
-			if st.parentCode == "" {
+			if st.parentCode == "" || state[st.parentCode] == nil {
 				roots = append(roots, code)
 			} else {
 				children[st.parentCode] = append(children[st.parentCode], code)
@@ -147,29 +168,61 @@ func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportS
 		}
 		sort.Strings(roots)
 		var order []*orgState
+		var tooDeep []*orgState // the orgs just below the deepest level allowed
 		placed := map[string]bool{}
 		var walk func(code, parentPath string, depth int)
 		walk = func(code, parentPath string, depth int) {
 			st := state[code]
-			st.path = parentPath + strconv.FormatInt(st.id, 10) + "/"
 			st.depth = depth
 			placed[code] = true
 			order = append(order, st)
+			path := ""
+			if depth < MaxOrgDepth {
+				path = parentPath + strconv.FormatInt(st.id, 10) + "/"
+				st.path = path
+			} else if depth == MaxOrgDepth {
+				tooDeep = append(tooDeep, st)
+			}
 			kids := children[code]
 			sort.Strings(kids)
 			for _, k := range kids {
-				walk(k, st.path, depth+1)
+				walk(k, path, depth+1)
 			}
 		}
 		for _, r := range roots {
 			walk(r, "/", 0)
 		}
+		cycle := cycleMembers(state, placed)
 		for _, r := range rows {
-			if seen[r.Code] == r.Line && !placed[r.Code] {
+			if seen[r.Code] != r.Line || placed[r.Code] || r.ParentCode == r.Code {
+				continue
+			}
+			if cycle[r.Code] {
 				bad.Add(r.Line, "parent_code", "org %q is part of a cycle through parent %q", r.Code, r.ParentCode)
+			} else {
+				bad.Add(r.Line, "parent_code", "org %q hangs below a cycle through parent %q", r.Code, r.ParentCode)
+			}
+		}
+		// Too deep: name the org itself when it is in the file, else the
+		// nearest org of the file above it (the move that took it down).
+		named := map[int]bool{}
+		for _, st := range tooDeep {
+			cur := st
+			for cur.line == 0 && cur.parentCode != "" && state[cur.parentCode] != nil {
+				cur = state[cur.parentCode]
+			}
+			if cur.line == 0 || named[cur.line] {
+				continue
+			}
+			named[cur.line] = true
+			if cur == st {
+				bad.Add(cur.line, "parent_code", "org %q would be on level %d of the tree; at most %d levels are allowed", st.code, st.depth+1, MaxOrgDepth)
+			} else {
+				bad.Add(cur.line, "parent_code", "org %q here would put org %q on level %d of the tree; at most %d levels are allowed", cur.code, st.code, st.depth+1, MaxOrgDepth)
 			}
 		}
 		if err := bad.Err(); err != nil {
+			sort.SliceStable(bad.Errors, func(i, j int) bool { return bad.Errors[i].Line < bad.Errors[j].Line })
 			return err
 		}
 
@@ -214,6 +267,50 @@ func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportS
 		return nil
 	})
 	return stats, err
+}
+
+// cycleMembers returns the orgs that lie on a cycle of parents, among
+// those the walk from the roots did not reach (the others hang below a
+// cycle). Each org is followed once.
+func cycleMembers(state map[string]*orgState, placed map[string]bool) map[string]bool {
+	on := map[string]bool{}
+	visit := map[string]int{} // 1: on the current path, 2: done
+	for code := range state {
+		if placed[code] || visit[code] != 0 {
+			continue
+		}
+		var path []string
+		cur := code
+		for state[cur] != nil && !placed[cur] && visit[cur] == 0 {
+			visit[cur] = 1
+			path = append(path, cur)
+			cur = state[cur].parentCode
+		}
+		if visit[cur] == 1 { // back on this path: a new cycle
+			for i := len(path) - 1; i >= 0; i-- {
+				on[path[i]] = true
+				if path[i] == cur {
+					break
+				}
+			}
+		}
+		for _, c := range path {
+			visit[c] = 2
+		}
+	}
+	return on
+}
+
+// checkCellText refuses a cell holding control characters (a NUL byte, which
+// PostgreSQL cannot store in text, or any other C0 control but tab and line
+// breaks), naming its line and column.
+func checkCellText(bad *pingyi.InputError, line int, column, v string) {
+	for _, r := range v {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			bad.Add(line, column, "control character %U in the text", r)
+			return
+		}
+	}
 }
 
 func orgAudit(st *orgState) map[string]any {

@@ -1,0 +1,970 @@
+package store_test
+
+// The import contract of SPEC §6, on SQLite and PostgreSQL: a table of good
+// and bad files (every refusal reason, named by line and column), atomicity
+// (a refused file leaves every table as it was, compared by a dump),
+// re-import updates (names, parents with the materialized paths of whole
+// subtrees, categories, secretaries), and the files an adversarial tester
+// writes (BOM, CRLF, quoted fields, blank lines, Chinese text, parents after
+// children, deep trees).
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/store/storetest"
+	"github.com/pingyi/pingyi/internal/tabular"
+)
+
+// ---------------------------------------------------------------------------
+// Reading files the way the command line does.
+
+func readCSV(content, name string, required, optional []string, allowExtra bool) (*tabular.Table, error) {
+	t, err := tabular.Read(strings.NewReader(content), name)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Require(required, optional, allowExtra); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func importOrgs(s *store.Store, content string) (store.ImportStats, error) {
+	t, err := readCSV(content, "orgs.csv", store.OrgColumns[:5], store.OrgColumns[5:], false)
+	if err != nil {
+		return store.ImportStats{}, err
+	}
+	return s.ImportOrgs(context.Background(), store.OrgRows(t), store.CLI)
+}
+
+func importMembers(s *store.Store, content string) (store.ImportStats, error) {
+	t, err := readCSV(content, "members.csv", store.MemberColumns, store.MemberOptional, true)
+	if err != nil {
+		return store.ImportStats{}, err
+	}
+	return s.ImportMembers(context.Background(), store.MemberRows(t), store.CLI)
+}
+
+func importBallots(s *store.Store, campaign, content string) (int, error) {
+	t, err := readCSV(content, "ballots.csv", store.BallotColumns, nil, false)
+	if err != nil {
+		return 0, err
+	}
+	c, err := s.Campaign(context.Background(), campaign)
+	if err != nil {
+		return 0, err
+	}
+	rows := make([]store.BallotRow, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		rows = append(rows, store.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
+			TargetType: r.Get("target_type"), TargetCode: r.Get("target_code"), Rating: r.Get("rating")})
+	}
+	return s.ImportBallots(context.Background(), c, rows, store.CLI)
+}
+
+func okOrgs(t *testing.T, s *store.Store, file string) store.ImportStats {
+	t.Helper()
+	st, err := importOrgs(s, file)
+	if err != nil {
+		t.Fatalf("orgs refused:\n%v", err)
+	}
+	return st
+}
+
+func okMembers(t *testing.T, s *store.Store, file string) store.ImportStats {
+	t.Helper()
+	st, err := importMembers(s, file)
+	if err != nil {
+		t.Fatalf("members refused:\n%v", err)
+	}
+	return st
+}
+
+func okBallots(t *testing.T, s *store.Store, campaign, file string) int {
+	t.Helper()
+	n, err := importBallots(s, campaign, file)
+	if err != nil {
+		t.Fatalf("ballots refused:\n%v", err)
+	}
+	return n
+}
+
+// ---------------------------------------------------------------------------
+// Dumps.
+
+// dumpTables are every table an import or a campaign can touch.
+var dumpTables = []struct{ name, order string }{
+	{"orgs", "id"},
+	{"members", "id"},
+	{"campaigns", "id"},
+	{"criteria", "id"},
+	{"targets", "id"},
+	{"unit_tallies", "campaign_id, unit_org_id, category"},
+	{"codes", "code"},
+	{"ballots", "id"},
+	{"ratings", "ballot_id, target_id"},
+	{"window_daily", "campaign_id, org_id, day"},
+	{"users", "id"},
+	{"audit_log", "id"},
+}
+
+// dump returns every row of every table, ordered by primary key, as one
+// canonical string: a refused import must leave it byte for byte as it was.
+func dump(t testing.TB, s *store.Store) string {
+	t.Helper()
+	var b strings.Builder
+	for _, tb := range dumpTables {
+		rows, err := s.DB.Query(`SELECT * FROM ` + tb.name + ` ORDER BY ` + tb.order)
+		if err != nil {
+			t.Fatalf("dump %s: %v", tb.name, err)
+		}
+		cols, _ := rows.Columns()
+		fmt.Fprintf(&b, "== %s (%s)\n", tb.name, strings.Join(cols, ","))
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatalf("dump %s: %v", tb.name, err)
+			}
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteByte('|')
+				}
+				switch x := v.(type) {
+				case nil:
+					b.WriteString("NULL")
+				case []byte:
+					b.WriteString(strconv.Quote(string(x)))
+				case string:
+					b.WriteString(strconv.Quote(x))
+				default:
+					fmt.Fprintf(&b, "%v", x)
+				}
+			}
+			b.WriteByte('\n')
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+// state is the database by codes (no IDs, no times): two databases loaded
+// from the same data, in any order and any format, give the same state.
+func state(t testing.TB, s *store.Store) string {
+	t.Helper()
+	var b strings.Builder
+	q := func(query string) {
+		rows, err := s.DB.Query(query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var lines []string
+		for rows.Next() {
+			vals := make([]sql.NullString, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			var f []string
+			for _, v := range vals {
+				f = append(f, v.String)
+			}
+			lines = append(lines, strings.Join(f, "|"))
+		}
+		sort.Strings(lines) // byte order, whatever the collation
+		b.WriteString(strings.Join(lines, "\n") + "\n--\n")
+	}
+	q(`SELECT o.code, o.name, o.type, o.domain, COALESCE(p.code, ''), o.window_unit, o.depth FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`)
+	q(`SELECT m.code, m.name, o.code, m.category, m.is_secretary, m.phone, m.id_number, m.gender, m.birth_year, m.home_unit, m.community_code
+		FROM members m JOIN orgs o ON o.id = m.org_id`)
+	q(`SELECT c.code, t.type, t.code, t.name, o.code, t.satisfied, t.fairly_satisfied, t.basically_satisfied, t.dissatisfied, t.abstain
+		FROM targets t JOIN campaigns c ON c.id = t.campaign_id JOIN orgs o ON o.id = t.unit_org_id`)
+	q(`SELECT c.code, o.code, u.category, u.ballots FROM unit_tallies u JOIN campaigns c ON c.id = u.campaign_id JOIN orgs o ON o.id = u.unit_org_id`)
+	q(`SELECT c.code, b.ballot_no, b.category, o.code, t.type, t.code, r.rating FROM ratings r JOIN ballots b ON b.id = r.ballot_id
+		JOIN campaigns c ON c.id = b.campaign_id JOIN orgs o ON o.id = b.unit_org_id JOIN targets t ON t.id = r.target_id`)
+	return b.String()
+}
+
+// checkTree asserts the materialized tree is consistent: every org's path
+// is its parent's path plus its own id, its depth one more than its
+// parent's.
+func checkTree(t testing.TB, s *store.Store) {
+	t.Helper()
+	type org struct {
+		code, path string
+		parent     int64
+		depth      int
+	}
+	orgs := map[int64]org{}
+	rows, err := s.DB.Query(`SELECT id, code, COALESCE(parent_id, 0), path, depth FROM orgs`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		var o org
+		if err := rows.Scan(&id, &o.code, &o.parent, &o.path, &o.depth); err != nil {
+			t.Fatal(err)
+		}
+		orgs[id] = o
+	}
+	rows.Close()
+	for id, o := range orgs {
+		wantPath, wantDepth := "/"+strconv.FormatInt(id, 10)+"/", 0
+		if o.parent != 0 {
+			p, ok := orgs[o.parent]
+			if !ok {
+				t.Errorf("org %s: parent %d missing", o.code, o.parent)
+				continue
+			}
+			wantPath, wantDepth = p.path+strconv.FormatInt(id, 10)+"/", p.depth+1
+		}
+		if o.path != wantPath || o.depth != wantDepth {
+			t.Errorf("org %s: path %q depth %d, want %q depth %d", o.code, o.path, o.depth, wantPath, wantDepth)
+		}
+	}
+}
+
+// errLines turns an error into its sorted "line N, column X" places; it
+// fails the test when err is not an *pingyi.InputError.
+func errPlaces(t testing.TB, err error) []string {
+	t.Helper()
+	var ie *pingyi.InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("want *pingyi.InputError, got %T: %v", err, err)
+	}
+	var out []string
+	for _, fe := range ie.Errors {
+		p := "line " + strconv.Itoa(fe.Line)
+		if fe.Column != "" {
+			p += ", column " + fe.Column
+		}
+		out = append(out, p)
+		// The message as printed names the same place.
+		if !strings.HasPrefix(fe.Error(), p) {
+			t.Errorf("message %q does not start with %q", fe.Error(), p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// Fixtures.
+
+const orgHeader = "code,name,type,domain,parent_code,window_unit\n"
+
+// baseOrgs: C1 ─┬─ G1 ── B1
+//
+//	└─ B2           and a second root C2.
+const baseOrgs = orgHeader +
+	"C1,某镇党委,committee,rural,,false\n" +
+	"G1,第一党总支,general_branch,rural,C1,\n" +
+	"B1,东村党支部,branch,rural,G1,true\n" +
+	"B2,西村党支部,branch,community,C1,false\n" +
+	"C2,某街道党工委,committee,community,,\n"
+
+const memberHeader = "code,name,org_code,category,is_secretary\n"
+
+const baseMembers = memberHeader +
+	"M1,张三,B1,cadre,true\n" +
+	"M2,李四,B1,farming,false\n" +
+	"M3,王五,B2,in_service,false\n" +
+	"M4,赵六,B2,elderly,true\n"
+
+const ballotHeader = "ballot_no,evaluator_category,target_type,target_code,rating\n"
+
+func loadBase(t *testing.T, s *store.Store) {
+	t.Helper()
+	okOrgs(t, s, baseOrgs)
+	okMembers(t, s, baseMembers)
+}
+
+func createCampaign(t *testing.T, s *store.Store, code, scope string, scale int) *pingyi.Campaign {
+	t.Helper()
+	c := &pingyi.Campaign{Code: code, Name: "评议 " + code, ScopeCode: scope, Kind: pingyi.KindMass, Scale: pingyi.Scale(scale), Year: 2026}
+	if err := s.CreateCampaign(context.Background(), c, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// ---------------------------------------------------------------------------
+// Refusals: each reason, where it is named, and nothing changed.
+
+type refusal struct {
+	name  string
+	kind  string // orgs, members, ballots
+	file  string
+	scale int // ballots: the campaign's scale (3 by default)
+	want  []string
+}
+
+func TestImportRefusals(t *testing.T) {
+	cases := []refusal{
+		// --- orgs
+		{name: "unknown type", kind: "orgs", file: orgHeader + "X1,x,party_cell,rural,C1,\n", want: []string{"line 2, column type"}},
+		{name: "type in Chinese", kind: "orgs", file: orgHeader + "X1,x,党支部,rural,C1,\n", want: []string{"line 2, column type"}},
+		{name: "unknown domain", kind: "orgs", file: orgHeader + "X1,x,branch,farm,C1,\n", want: []string{"line 2, column domain"}},
+		{name: "bad window_unit", kind: "orgs", file: orgHeader + "X1,x,branch,rural,C1,maybe\n", want: []string{"line 2, column window_unit"}},
+		{name: "empty code and name", kind: "orgs", file: orgHeader + ",,branch,rural,C1,\n", want: []string{"line 2, column code", "line 2, column name"}},
+		{name: "parent nowhere", kind: "orgs", file: orgHeader + "X1,x,branch,rural,NOPE,\n", want: []string{"line 2, column parent_code"}},
+		{name: "own parent", kind: "orgs", file: orgHeader + "X1,x,branch,rural,X1,\n", want: []string{"line 2, column parent_code"}},
+		{name: "cycle in the file", kind: "orgs", file: orgHeader +
+			"X1,x1,general_branch,rural,X2,\n" + "X2,x2,general_branch,rural,X3,\n" + "X3,x3,general_branch,rural,X1,\n" + "X4,x4,branch,rural,C1,\n",
+			want: []string{"line 2, column parent_code", "line 3, column parent_code", "line 4, column parent_code"}},
+		{name: "cycle through stored rows", kind: "orgs", file: orgHeader + "C1,某镇党委,committee,rural,B1,\n",
+			want: []string{"line 2, column parent_code"}},
+		{name: "cycle through stored rows, child of a stored descendant", kind: "orgs", file: orgHeader + "G1,第一党总支,general_branch,rural,B1,\n",
+			want: []string{"line 2, column parent_code"}},
+		{name: "cycle named with the other errors", kind: "orgs", file: orgHeader +
+			"X1,x,team,rural,C1,\n" + "A,a,branch,rural,B,\n" + "B,b,branch,rural,A,\n" + "D,d,branch,rural,A,\n" + "E,e,branch,rural,NOPE,\n",
+			want: []string{"line 2, column type", "line 3, column parent_code", "line 4, column parent_code", "line 5, column parent_code", "line 6, column parent_code"}},
+		{name: "own parent, with a child", kind: "orgs", file: orgHeader + "X1,x,branch,rural,X1,\nX2,y,branch,rural,X1,\n",
+			want: []string{"line 2, column parent_code", "line 3, column parent_code"}},
+		{name: "NUL and control characters", kind: "orgs", file: orgHeader + "X1,a\x00b,branch,rural,C1,\nX\x012,b,branch,rural,C1,\n",
+			want: []string{"line 2, column name", "line 3, column code"}},
+		{name: "duplicate code in file", kind: "orgs", file: orgHeader + "X1,x,branch,rural,C1,\nX2,y,branch,rural,C1,\nX1,z,branch,rural,C2,\n",
+			want: []string{"line 4, column code"}},
+		{name: "missing header column", kind: "orgs", file: "code,name,type,parent_code,window_unit\nX1,x,branch,C1,\n",
+			want: []string{"line 1, column domain"}},
+		{name: "header only names", kind: "orgs", file: "code,name\n", want: []string{"line 1, column domain", "line 1, column parent_code", "line 1, column type"}},
+		{name: "empty file", kind: "orgs", file: "", want: []string{"line 1"}},
+		{name: "every bad line named", kind: "orgs", file: orgHeader +
+			"X1,x,branch,rural,C1,\n" + "X2,x,team,rural,C1,\n" + "X3,x,branch,rural,C1,\n" + "X4,x,branch,mars,NOPE,\n",
+			want: []string{"line 3, column type", "line 5, column domain", "line 5, column parent_code"}},
+		{name: "line numbers count blank lines and CRLF", kind: "orgs", file: "\r\n" + strings.ReplaceAll(orgHeader, "\n", "\r\n") + "X1,x,branch,rural,C1,\r\n\r\n\r\nX2,\"多行\n名称\",branch,rural,C1,\r\nX3,x,bad,rural,C1,\r\n",
+			want: []string{"line 8, column type"}},
+
+		// --- members
+		{name: "org does not exist", kind: "members", file: memberHeader + "M9,钱七,B9,farming,false\n", want: []string{"line 2, column org_code"}},
+		{name: "empty org", kind: "members", file: memberHeader + "M9,钱七,,farming,false\n", want: []string{"line 2, column org_code"}},
+		{name: "unknown category", kind: "members", file: memberHeader + "M9,钱七,B1,retired,false\n", want: []string{"line 2, column category"}},
+		{name: "bad is_secretary", kind: "members", file: memberHeader + "M9,钱七,B1,farming,perhaps\n", want: []string{"line 2, column is_secretary"}},
+		{name: "two secretaries in the file", kind: "members", file: memberHeader + "M8,孙八,B2,farming,false\nM9,钱七,C2,farming,true\nM10,周九,C2,cadre,是\n",
+			want: []string{"line 3, column is_secretary", "line 4, column is_secretary"}},
+		{name: "second secretary against a stored one", kind: "members", file: memberHeader + "M9,钱七,B1,farming,true\n",
+			want: []string{"line 2, column is_secretary"}},
+		{name: "secretary moved into an org that has one", kind: "members", file: memberHeader + "M1,张三,B2,cadre,true\n",
+			want: []string{"line 2, column is_secretary"}},
+		{name: "duplicate code in file", kind: "members", file: memberHeader + "M9,钱七,B1,farming,false\nM9,钱七,B2,farming,false\n",
+			want: []string{"line 3, column code"}},
+		{name: "empty code and name", kind: "members", file: memberHeader + ",,B1,farming,false\n", want: []string{"line 2, column code", "line 2, column name"}},
+		{name: "bad ID number check digit", kind: "members", file: memberHeader[:len(memberHeader)-1] + ",id_number\n" +
+			"M9,钱七,B1,farming,false,110105194912310021\n", want: []string{"line 2, column id_number"}},
+		{name: "bad ID number birth date", kind: "members", file: memberHeader[:len(memberHeader)-1] + ",id_number\n" +
+			"M9,钱七,B1,farming,false,110105194913310028\n", want: []string{"line 2, column id_number"}},
+		{name: "bad phone", kind: "members", file: memberHeader[:len(memberHeader)-1] + ",phone\n" +
+			"M9,钱七,B1,farming,false,12345\nM10,周九,B1,farming,false,2380013800\n", want: []string{"line 2, column phone", "line 3, column phone"}},
+		{name: "bad gender and birth year", kind: "members", file: memberHeader[:len(memberHeader)-1] + ",gender,birth_year\n" +
+			"M9,钱七,B1,farming,false,x,1980\nM10,周九,B1,farming,false,女,nineteen\n", want: []string{"line 2, column gender", "line 3, column birth_year"}},
+		{name: "NUL and control characters", kind: "members", file: memberHeader[:len(memberHeader)-1] + ",home_unit\n" +
+			"M9,钱\x00七,B1,farming,false,\nM10,周九,B1,farming,false,某\x1b局\n",
+			want: []string{"line 2, column name", "line 3, column home_unit"}},
+		{name: "missing header column", kind: "members", file: "code,name,org_code,category\nM9,钱七,B1,farming\n",
+			want: []string{"line 1, column is_secretary"}},
+
+		// --- ballots (campaign K over C1: targets G1, B1, B2 and their
+		// secretaries and members; C1 itself and C2 are outside)
+		{name: "target outside the campaign", kind: "ballots", file: ballotHeader +
+			"1,mass_rep,org,C1,满意\n2,mass_rep,org,C2,满意\n3,mass_rep,member,M404,满意\n4,mass_rep,secretary,G1,满意\n",
+			want: []string{"line 2, column target_code", "line 3, column target_code", "line 4, column target_code", "line 5, column target_code"}},
+		{name: "two ratings of one target", kind: "ballots", file: ballotHeader +
+			"1,mass_rep,org,B1,满意\n1,mass_rep,member,M1,满意\n1,mass_rep,org,B1,不满意\n",
+			want: []string{"line 4, column target_code"}},
+		{name: "ballot spanning two units", kind: "ballots", file: ballotHeader +
+			"1,mass_rep,org,B1,满意\n1,mass_rep,member,M3,满意\n",
+			want: []string{"line 3, column target_code"}},
+		{name: "rating not on the 3-level scale", kind: "ballots", file: ballotHeader +
+			"1,mass_rep,org,B1,比较满意\n2,mass_rep,org,B1,fairly_satisfied\n",
+			want: []string{"line 2, column rating", "line 3, column rating"}},
+		{name: "unknown rating", kind: "ballots", file: ballotHeader + "1,mass_rep,org,B1,很好\n2,mass_rep,org,B1,\n",
+			want: []string{"line 2, column rating", "line 3, column rating"}},
+		{name: "unknown evaluator category", kind: "ballots", file: ballotHeader + "1,villager,org,B1,满意\n",
+			want: []string{"line 2, column evaluator_category"}},
+		{name: "two categories on one ballot", kind: "ballots", file: ballotHeader + "1,mass_rep,org,B1,满意\n1,party_member,member,M1,满意\n",
+			want: []string{"line 3, column evaluator_category"}},
+		{name: "unknown target type", kind: "ballots", file: ballotHeader + "1,mass_rep,branch,B1,满意\n",
+			want: []string{"line 2, column target_type"}},
+		{name: "empty ballot number", kind: "ballots", file: ballotHeader + ",mass_rep,org,B1,满意\n",
+			want: []string{"line 2, column ballot_no"}},
+		{name: "ballot number already imported", kind: "ballots", file: ballotHeader + "7,mass_rep,org,B1,满意\n100,mass_rep,org,B2,满意\n",
+			want: []string{"line 2, column ballot_no"}},
+		{name: "NUL in a ballot number", kind: "ballots", file: ballotHeader + "1\x00,mass_rep,org,B1,满意\n",
+			want: []string{"line 2, column ballot_no"}},
+		{name: "missing header column", kind: "ballots", file: "ballot_no,evaluator_category,target_type,target_code\n1,mass_rep,org,B1\n",
+			want: []string{"line 1, column rating"}},
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		loadBase(t, s)
+		createCampaign(t, s, "K", "C1", 3)
+		// Ballot 7 is already in K.
+		okBallots(t, s, "K", ballotHeader+"7,party_member,org,G1,满意\n")
+		for _, tc := range cases {
+			t.Run(tc.kind+"/"+tc.name, func(t *testing.T) {
+				before := dump(t, s)
+				var err error
+				switch tc.kind {
+				case "orgs":
+					_, err = importOrgs(s, tc.file)
+				case "members":
+					_, err = importMembers(s, tc.file)
+				case "ballots":
+					_, err = importBallots(s, "K", tc.file)
+				}
+				if err == nil {
+					t.Fatalf("accepted; want refused at %v", tc.want)
+				}
+				if got := errPlaces(t, err); !slices.Equal(got, tc.want) {
+					t.Errorf("refused at\n  %v\nwant\n  %v\nerror:\n%v", got, tc.want, err)
+				}
+				if after := dump(t, s); after != before {
+					t.Errorf("a refused import changed the database:\n%s", diff(before, after))
+				}
+			})
+		}
+	})
+}
+
+// diff shows the lines of b not in a and of a not in b.
+func diff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for _, l := range al {
+		if !slices.Contains(bl, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, l := range bl {
+		if !slices.Contains(al, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// ---------------------------------------------------------------------------
+// Good files.
+
+type orgRec struct {
+	name, typ, domain, parent string
+	window                    bool
+	depth                     int
+}
+
+func orgsByCode(t testing.TB, s *store.Store) map[string]orgRec {
+	t.Helper()
+	rows, err := s.DB.Query(`SELECT o.code, o.name, o.type, o.domain, COALESCE(p.code, ''), o.window_unit, o.depth FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]orgRec{}
+	for rows.Next() {
+		var code string
+		var r orgRec
+		var w int
+		if err := rows.Scan(&code, &r.name, &r.typ, &r.domain, &r.parent, &w, &r.depth); err != nil {
+			t.Fatal(err)
+		}
+		r.window = w != 0
+		out[code] = r
+	}
+	return out
+}
+
+type memberRec struct {
+	name, org, category string
+	secretary           bool
+	phone, idNumber     string
+	gender              string
+	birthYear           int
+	homeUnit, community string
+}
+
+func membersByCode(t testing.TB, s *store.Store) map[string]memberRec {
+	t.Helper()
+	rows, err := s.DB.Query(`SELECT m.code, m.name, o.code, m.category, m.is_secretary, m.phone, m.id_number, m.gender, m.birth_year, m.home_unit, m.community_code
+		FROM members m JOIN orgs o ON o.id = m.org_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]memberRec{}
+	for rows.Next() {
+		var code string
+		var r memberRec
+		var sec int
+		if err := rows.Scan(&code, &r.name, &r.org, &r.category, &sec, &r.phone, &r.idNumber, &r.gender, &r.birthYear, &r.homeUnit, &r.community); err != nil {
+			t.Fatal(err)
+		}
+		r.secretary = sec != 0
+		out[code] = r
+	}
+	return out
+}
+
+func TestImportOrgsGoodFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		// BOM, CRLF, quoted fields (a comma, a doubled quote, a newline),
+		// upper-case header names, spaces around cells, children before
+		// parents, window_unit empty/true/false/1/是/否, blank and
+		// comma-only lines, trailing blank lines.
+		file := "\uFEFFCode, Name ,TYPE,domain,parent_code,window_unit\r\n" +
+			"B1,\"东村党支部\",branch,rural,G1,TRUE\r\n" +
+			"B2,\"西村党支部, 二组\",branch,community,C1,false\r\n" +
+			"\r\n" +
+			",,,,,\r\n" +
+			"G1,\"第一\"\"党总支\"\"\",general_branch,rural,C1,\r\n" +
+			"B3,\"多行\r\n名称\",branch,new_social,C1,1\r\n" +
+			"B4,  全角空格\u3000,branch,new_economic,C1,是\r\n" +
+			"B5,x,branch,enterprise,C1,否\r\n" +
+			"B6,x,branch,agency,C1,0\r\n" +
+			"C1,某镇党委,committee,rural,,\r\n" +
+			"\r\n\r\n"
+		st := okOrgs(t, s, file)
+		if st.Created != 8 || st.Updated != 0 || st.Unchanged != 0 {
+			t.Errorf("stats %v", st)
+		}
+		got := orgsByCode(t, s)
+		want := map[string]orgRec{
+			"C1": {"某镇党委", "committee", "rural", "", false, 0},
+			"G1": {`第一"党总支"`, "general_branch", "rural", "C1", false, 1},
+			"B1": {"东村党支部", "branch", "rural", "G1", true, 2},
+			"B2": {"西村党支部, 二组", "branch", "community", "C1", false, 1},
+			"B3": {"多行\r\n名称", "branch", "new_social", "C1", true, 1},
+			"B4": {"全角空格", "branch", "new_economic", "C1", true, 1},
+			"B5": {"x", "branch", "enterprise", "C1", false, 1},
+			"B6": {"x", "branch", "agency", "C1", false, 1},
+		}
+		if len(got) != len(want) {
+			t.Errorf("%d orgs, want %d: %v", len(got), len(want), got)
+		}
+		for c, w := range want {
+			g, ok := got[c]
+			// encoding/csv turns \r\n inside a quoted field into \n.
+			w.name = strings.ReplaceAll(w.name, "\r\n", "\n")
+			if !ok || g != w {
+				t.Errorf("org %s = %+v, want %+v", c, g, w)
+			}
+		}
+		checkTree(t, s)
+
+		// The same file again changes nothing at all.
+		before := dump(t, s)
+		st = okOrgs(t, s, file)
+		if st.Created != 0 || st.Updated != 0 || st.Unchanged != 8 {
+			t.Errorf("re-import stats %v", st)
+		}
+		if after := dump(t, s); after != before {
+			t.Errorf("an identical re-import changed the database:\n%s", diff(before, after))
+		}
+
+		// A file without the window_unit column is accepted.
+		okOrgs(t, s, "code,name,type,domain,parent_code\nB7,x,branch,rural,C1\n")
+		if got := orgsByCode(t, s)["B7"]; got.parent != "C1" || got.window {
+			t.Errorf("B7 = %+v", got)
+		}
+	})
+}
+
+// chain writes an org file of a chain L0 ← L1 ← … ← L(n-1), leaves first.
+func chain(n int) string {
+	var b strings.Builder
+	b.WriteString(orgHeader)
+	for i := n - 1; i >= 0; i-- {
+		parent, typ := "", "committee"
+		if i > 0 {
+			parent, typ = fmt.Sprintf("L%d", i-1), "general_branch"
+		}
+		fmt.Fprintf(&b, "L%d,第%d级,%s,rural,%s,\n", i, i, typ, parent)
+	}
+	return b.String()
+}
+
+func TestImportOrgsDeepTree(t *testing.T) {
+	const depth = store.MaxOrgDepth
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		// One level too many: the row of the org on level 129 (written
+		// first, line 2) is named, once.
+		_, err := importOrgs(s, chain(depth+1))
+		if got := errPlaces(t, err); !slices.Equal(got, []string{"line 2, column parent_code"}) {
+			t.Errorf("too deep refused at %v", got)
+		}
+		// Far too many: still one error, and quickly.
+		_, err = importOrgs(s, chain(20000))
+		if got := errPlaces(t, err); !slices.Equal(got, []string{"line 19873, column parent_code"}) {
+			t.Errorf("far too deep refused at %v", got)
+		}
+
+		// As many levels as allowed: accepted on both databases (the
+		// deepest path fits PostgreSQL's index entries).
+		okOrgs(t, s, chain(depth))
+		got := orgsByCode(t, s)
+		for i := 0; i < depth; i++ {
+			if d := got[fmt.Sprintf("L%d", i)].depth; d != i {
+				t.Errorf("L%d depth %d", i, d)
+			}
+		}
+		checkTree(t, s)
+
+		// Hanging the chain under a new root would make it one level too
+		// deep: the row that moves it is named.
+		before := dump(t, s)
+		_, err = importOrgs(s, orgHeader+"TOP,顶,committee,rural,,\nL0,第0级,general_branch,rural,TOP,\n")
+		if got := errPlaces(t, err); !slices.Equal(got, []string{"line 3, column parent_code"}) {
+			t.Errorf("move too deep refused at %v", got)
+		}
+		if dump(t, s) != before {
+			t.Error("refused move changed the database")
+		}
+		// Hanging the lower half under a new root is fine: the paths of the
+		// whole moved subtree are rewritten.
+		okOrgs(t, s, orgHeader+"TOP,顶,committee,rural,,\nL64,第64级,general_branch,rural,TOP,\n")
+		got = orgsByCode(t, s)
+		if d := got[fmt.Sprintf("L%d", depth-1)].depth; d != depth-64 {
+			t.Errorf("leaf depth %d after the move, want %d", d, depth-64)
+		}
+		checkTree(t, s)
+		// And closing a chain into a ring is refused.
+		before = dump(t, s)
+		_, err = importOrgs(s, orgHeader+"TOP,顶,committee,rural,L127,\n")
+		if got := errPlaces(t, err); !slices.Equal(got, []string{"line 2, column parent_code"}) {
+			t.Errorf("ring refused at %v", got)
+		}
+		if dump(t, s) != before {
+			t.Error("refused ring changed the database")
+		}
+	})
+}
+
+func TestImportOrgsReimport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		loadBase(t, s)
+		before := orgsByCode(t, s)
+		pathOf := func(code string) string {
+			var p string
+			if err := s.DB.QueryRow(s.Rebind(`SELECT path FROM orgs WHERE code = ?`), code).Scan(&p); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		idOf := func(code string) string {
+			var id int64
+			if err := s.DB.QueryRow(s.Rebind(`SELECT id FROM orgs WHERE code = ?`), code).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return strconv.FormatInt(id, 10)
+		}
+		// Rename C1, move G1 (with B1 below it) from C1 to C2, change B2's
+		// domain and window flag; B1 is not in the file.
+		st := okOrgs(t, s, orgHeader+
+			"G1,第一党总支,general_branch,community,C2,\n"+
+			"C1,某镇党委（新）,committee,rural,,false\n"+
+			"B2,西村党支部,branch,rural,C1,true\n"+
+			"C2,某街道党工委,committee,community,,\n")
+		if st.Created != 0 || st.Updated != 3 || st.Unchanged != 1 {
+			t.Errorf("stats %v", st)
+		}
+		got := orgsByCode(t, s)
+		if got["C1"].name != "某镇党委（新）" {
+			t.Errorf("C1 name %q", got["C1"].name)
+		}
+		if got["G1"].parent != "C2" || got["G1"].domain != "community" || got["G1"].depth != 1 {
+			t.Errorf("G1 = %+v", got["G1"])
+		}
+		if got["B1"] != before["B1"] {
+			t.Errorf("B1 itself changed: %+v", got["B1"])
+		}
+		if want := "/" + idOf("C2") + "/" + idOf("G1") + "/" + idOf("B1") + "/"; pathOf("B1") != want {
+			t.Errorf("B1 path %q after moving G1, want %q", pathOf("B1"), want)
+		}
+		if got["B2"].domain != "rural" || !got["B2"].window {
+			t.Errorf("B2 = %+v", got["B2"])
+		}
+		checkTree(t, s)
+		// Subtree queries see the move: C2 now contains B1's members.
+		var n int
+		if err := s.DB.QueryRow(s.Rebind(`SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ?`), pathOf("C2")+"%").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 2 {
+			t.Errorf("%d members under C2, want 2 (M1, M2)", n)
+		}
+		// A root becomes a child: C2 (and G1, B1 below it) under C1.
+		okOrgs(t, s, orgHeader+"C2,某街道党工委,general_branch,community,C1,\n")
+		got = orgsByCode(t, s)
+		if got["B1"].depth != 3 || got["C2"].depth != 1 {
+			t.Errorf("depths after hanging C2 under C1: B1 %d, C2 %d", got["B1"].depth, got["C2"].depth)
+		}
+		checkTree(t, s)
+		// The audit log has an entry per change, descendants included.
+		var audits int
+		s.DB.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE entity = 'org' AND action = 'update'`).Scan(&audits)
+		if audits < 5 {
+			t.Errorf("%d org updates audited", audits)
+		}
+	})
+}
+
+func TestImportMembersGoodFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		okOrgs(t, s, baseOrgs)
+		// Every optional column, an unknown extra column, columns in
+		// another order, Chinese booleans and genders, phones in several
+		// spellings, a valid ID number with a lower-case x.
+		file := "\uFEFFname,code,org_code,category,is_secretary,phone,gender,birth_year,home_unit,community_code,id_number,备注\r\n" +
+			"张三,M1,B1,cadre,是,+86 138-0013-8000,男,1960,,,11010519491231002x,村主任\r\n" +
+			"李四,M2,B1,farming,否,(0574)63012345,女,1975,,,,\r\n" +
+			"\"王, 五\",M3,B2,in_service,,13900139000,,1988,某区教育局,\"SQ01\",,\r\n" +
+			"赵六,M4,B2,elderly,1,,,,,,,\r\n" +
+			"钱七,M5,C2,migrant,0,,female,,,,,\r\n\r\n"
+		st := okMembers(t, s, file)
+		if st.Created != 5 {
+			t.Errorf("stats %v", st)
+		}
+		got := membersByCode(t, s)
+		want := map[string]memberRec{
+			"M1": {"张三", "B1", "cadre", true, "13800138000", "11010519491231002X", "male", 1960, "", ""},
+			"M2": {"李四", "B1", "farming", false, "0574-63012345", "", "female", 1975, "", ""},
+			"M3": {"王, 五", "B2", "in_service", false, "13900139000", "", "", 1988, "某区教育局", "SQ01"},
+			"M4": {"赵六", "B2", "elderly", true, "", "", "", 0, "", ""},
+			"M5": {"钱七", "C2", "migrant", false, "", "", "female", 0, "", ""},
+		}
+		for c, w := range want {
+			if got[c] != w {
+				t.Errorf("member %s = %+v, want %+v", c, got[c], w)
+			}
+		}
+		// Identical re-import: nothing changes.
+		before := dump(t, s)
+		st = okMembers(t, s, file)
+		if st.Unchanged != 5 || st.Updated != 0 || st.Created != 0 {
+			t.Errorf("re-import stats %v", st)
+		}
+		if after := dump(t, s); after != before {
+			t.Errorf("identical re-import changed the database:\n%s", diff(before, after))
+		}
+
+		// Re-import with only the required columns: personal data the file
+		// does not carry is kept; a secretary changes hands within one file
+		// (the new one listed first); a category and a name change; a
+		// member moves to another branch.
+		st = okMembers(t, s, memberHeader+
+			"M2,李四,B1,cadre,true\n"+
+			"M1,张三,B1,cadre,false\n"+
+			"M3,王五,B2,in_service,false\n"+
+			"M5,钱七,B2,migrant,false\n")
+		if st.Updated != 4 || st.Unchanged != 0 {
+			t.Errorf("stats %v", st)
+		}
+		got = membersByCode(t, s)
+		if !got["M2"].secretary || got["M1"].secretary || got["M2"].category != "cadre" {
+			t.Errorf("secretary change: M1 %+v M2 %+v", got["M1"], got["M2"])
+		}
+		if got["M1"].phone != "13800138000" || got["M1"].idNumber != "11010519491231002X" || got["M1"].birthYear != 1960 {
+			t.Errorf("M1 lost personal data: %+v", got["M1"])
+		}
+		if got["M3"].name != "王五" || got["M3"].homeUnit != "某区教育局" {
+			t.Errorf("M3 = %+v", got["M3"])
+		}
+		if got["M5"].org != "B2" {
+			t.Errorf("M5 = %+v", got["M5"])
+		}
+		// A present but empty optional column clears the value.
+		okMembers(t, s, memberHeader[:len(memberHeader)-1]+",phone\nM1,张三,B1,cadre,false,\n")
+		if p := membersByCode(t, s)["M1"].phone; p != "" {
+			t.Errorf("M1 phone %q after an empty phone cell", p)
+		}
+		// The org's secretary shows through the store.
+		o, err := s.Org(context.Background(), "B1")
+		if err != nil || o.SecretaryCode != "M2" {
+			t.Errorf("B1 secretary %q (%v)", o.SecretaryCode, err)
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Ballots.
+
+func TestImportBallotsGood(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		loadBase(t, s)
+		createCampaign(t, s, "K3", "C1", 3)
+		createCampaign(t, s, "K4", "C1", 4)
+		// Ratings in both languages, abstentions, a ballot whose rows are
+		// not adjacent, CRLF and a BOM.
+		file := "\uFEFF" + strings.ReplaceAll(ballotHeader+
+			"1,mass_rep,org,B1,满意\n"+
+			"1,mass_rep,secretary,B1,基本满意\n"+
+			"2,party_member,org,B2,satisfied\n"+
+			"1,mass_rep,member,M1,不满意\n"+
+			"1,mass_rep,member,M2,弃权\n"+
+			"2,party_member,member,M3,dissatisfied\n"+
+			"3,service_object,org,G1,abstain\n"+
+			"\n", "\n", "\r\n")
+		n := okBallots(t, s, "K3", file)
+		if n != 3 {
+			t.Errorf("%d ballots, want 3", n)
+		}
+		var b strings.Builder
+		b.WriteString(ballotHeader)
+		b.WriteString("A-1,mass_rep,org,B1,比较满意\nA-1,mass_rep,member,M2,fairly_satisfied\nA-2,two_reps,org,B1,基本满意\n")
+		n = okBallots(t, s, "K4", b.String())
+		if n != 2 {
+			t.Errorf("%d ballots, want 2", n)
+		}
+		// The same ballot number may be used in another campaign, not twice
+		// in one.
+		okBallots(t, s, "K4", ballotHeader+"1,mass_rep,org,B2,满意\n")
+
+		st := state(t, s)
+		for _, want := range []string{
+			"K3|org|B1|东村党支部|B1|1|0|0|0|0",
+			"K3|secretary|B1|张三|B1|0|0|1|0|0",
+			"K3|member|M1|张三|B1|0|0|0|1|0",
+			"K3|member|M2|李四|B1|0|0|0|0|1",
+			"K3|org|B2|西村党支部|B2|1|0|0|0|0",
+			"K3|member|M3|王五|B2|0|0|0|1|0",
+			"K3|org|G1|第一党总支|G1|0|0|0|0|1",
+			"K4|org|B1|东村党支部|B1|0|1|1|0|0",
+			"K4|member|M2|李四|B1|0|1|0|0|0",
+			"K4|org|B2|西村党支部|B2|1|0|0|0|0",
+			"K3|B1|mass_rep|1",
+			"K3|B2|party_member|1",
+			"K3|G1|service_object|1",
+			"K4|B1|mass_rep|1",
+			"K4|B1|two_reps|1",
+			"K4|B2|mass_rep|1",
+			"K3|1|mass_rep|B1|member|M2|abstain",
+			"K4|A-1|mass_rep|B1|member|M2|fairly_satisfied",
+		} {
+			if !strings.Contains(st, want+"\n") {
+				t.Errorf("state lacks %q", want)
+			}
+		}
+		// A ballot holds no link to any code or person, and is kept no
+		// finer than the day.
+		var day, source string
+		if err := s.DB.QueryRow(`SELECT day, source FROM ballots WHERE ballot_no = 'A-2'`).Scan(&day, &source); err != nil {
+			t.Fatal(err)
+		}
+		if len(day) != len("2006-01-02") || source != "paper" {
+			t.Errorf("ballot day %q source %q", day, source)
+		}
+	})
+}
+
+// TestImportBallotsCampaignTargets: a campaign that does not appraise
+// members refuses ratings of members; one created before a member existed
+// refuses ratings of that member.
+func TestImportBallotsCampaignTargets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		loadBase(t, s)
+		c := &pingyi.Campaign{Code: "KO", Name: "orgs only", ScopeCode: "C1", Kind: pingyi.KindMass, Year: 2026,
+			TargetTypes: []pingyi.TargetType{pingyi.TargetOrg}}
+		if err := s.CreateCampaign(context.Background(), c, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		okMembers(t, s, memberHeader+"M9,新人,B1,farming,false\n")
+		createCampaign(t, s, "KG", "G1", 3) // G1's subtree: B1 only
+		for _, tc := range []struct {
+			campaign, file string
+			want           []string
+		}{
+			{"KO", ballotHeader + "1,mass_rep,org,B1,满意\n1,mass_rep,member,M1,满意\n1,mass_rep,secretary,B1,满意\n",
+				[]string{"line 3, column target_code", "line 4, column target_code"}},
+			{"KG", ballotHeader + "1,mass_rep,org,G1,满意\n2,mass_rep,org,B2,满意\n",
+				[]string{"line 2, column target_code", "line 3, column target_code"}},
+		} {
+			before := dump(t, s)
+			_, err := importBallots(s, tc.campaign, tc.file)
+			if got := errPlaces(t, err); !slices.Equal(got, tc.want) {
+				t.Errorf("%s: refused at %v, want %v", tc.campaign, got, tc.want)
+			}
+			if dump(t, s) != before {
+				t.Errorf("%s: refused import changed the database", tc.campaign)
+			}
+		}
+		// M9 joined before KG was created: KG appraises it.
+		okBallots(t, s, "KG", ballotHeader+"1,mass_rep,member,M9,满意\n")
+	})
+}
+
+// TestImportCSVAndRowsAgree: the same data loaded in different row orders
+// (parents after children, members shuffled) gives the same state.
+func TestImportOrderIndependent(t *testing.T) {
+	reversed := func(file string) string {
+		lines := strings.Split(strings.TrimSpace(file), "\n")
+		body := lines[1:]
+		slices.Reverse(body)
+		return lines[0] + "\n" + strings.Join(body, "\n") + "\n"
+	}
+	var states []string
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		for _, rev := range []bool{false, true} {
+			s2 := s
+			if rev {
+				s2 = storetest.SQLite(t)
+			}
+			o, m := baseOrgs, baseMembers
+			if rev {
+				o, m = reversed(o), reversed(m)
+			}
+			okOrgs(t, s2, o)
+			okMembers(t, s2, m)
+			checkTree(t, s2)
+			states = append(states, state(t, s2))
+		}
+	})
+	for i := 1; i < len(states); i++ {
+		if states[i] != states[0] {
+			t.Errorf("state %d differs:\n%s", i, diff(states[0], states[i]))
+		}
+	}
+}
+
+// TestImportOrgsBigRing: a ring of 20000 orgs is refused, every row named,
+// without quadratic work.
+func TestImportOrgsBigRing(t *testing.T) {
+	const n = 20000
+	s := storetest.SQLite(t)
+	var b strings.Builder
+	b.WriteString(orgHeader)
+	for i := range n {
+		fmt.Fprintf(&b, "R%d,r,branch,rural,R%d,\n", i, (i+1)%n)
+	}
+	b.WriteString("T,t,branch,rural,R0,\n")
+	_, err := importOrgs(s, b.String())
+	var ie *pingyi.InputError
+	if !errors.As(err, &ie) || len(ie.Errors) != n+1 {
+		t.Fatalf("want %d errors, got %v", n+1, err)
+	}
+	if last := ie.Errors[n]; last.Line != n+2 || !strings.Contains(last.Message, "below a cycle") {
+		t.Errorf("last error %v", last)
+	}
+	if first := ie.Errors[0]; first.Line != 2 || !strings.Contains(first.Message, "part of a cycle") {
+		t.Errorf("first error %v", first)
+	}
+}
