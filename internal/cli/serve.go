@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/web"
+)
+
+func init() {
+	register(command{name: "serve", args: "[--addr :8080] [--demo] [--secure-cookies] [--base-url URL]",
+		short: "run the web server (--demo: seed a demo district and print logins)", run: runServe})
+}
+
+// apiRoutes returns routes mounted next to the web UI's (the JSON ballot
+// API of SPEC §6, all PublicNoSession). Other packages hook in here.
+var apiRoutes = func(st *store.Store) []web.Route { return nil }
+
+func runServe(e *env, args []string) int {
+	fs := newFlags(e, "serve", "[--addr :8080] [--demo] [--secure-cookies] [--base-url URL]")
+	addr := fs.String("addr", ":8080", "address to listen on")
+	demoFlag := fs.Bool("demo", false, "on an empty database, seed a demo district; print demo logins (new passwords)")
+	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure (when served over HTTPS)")
+	baseURL := fs.String("base-url", "", "the address users open, e.g. https://pingyi.example.cn (trusted for cross-origin checks)")
+	ipHeader := fs.String("client-ip-header", "", "header with the client address set by a trusted reverse proxy, e.g. X-Real-IP")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	if len(pos) > 0 {
+		fs.Usage()
+		return ExitUsage
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	slog.SetDefault(log)
+
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+
+	var logins []demoLogin
+	if *demoFlag {
+		if logins, err = seedDemo(e.ctx, s, e.stdout); err != nil {
+			return fail(e, err)
+		}
+	}
+	srv, err := web.New(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader,
+		ExtraRoutes: apiRoutes(s), Logger: log})
+	if err != nil {
+		return fail(e, err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail(e, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads on slow intranets
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	go srv.PurgeSessions(ctx, 30*time.Minute)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	if len(logins) > 0 {
+		printDemoLogins(e.stdout, logins)
+	}
+	fmt.Fprintf(e.stdout, "\nopen %s\n", openURL(*baseURL, ln.Addr()))
+	log.Info("listening", "addr", ln.Addr().String())
+
+	select {
+	case err := <-served:
+		return fail(e, err)
+	case <-e.ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer scancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("shutdown", "err", err)
+	}
+	srv.Close() // commit the ballots already queued
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fail(e, err)
+	}
+	return ExitOK
+}
+
+// openURL is the address to print: the base URL, or localhost and the port.
+func openURL(base string, a net.Addr) string {
+	if base != "" {
+		return base
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() || ip.IsLoopback() {
+		host = "localhost"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return "http://" + host + ":" + port
+}

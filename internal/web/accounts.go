@@ -1,0 +1,23 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+type accountsView struct {
+	view
+	Accounts []pingyi.User
+}
+
+// accounts is GET /accounts: the accounts the viewer manages (the admin:
+// all; an org admin: those scoped inside their subtree).
+func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
+	us, err := s.st.Users(r.Context(), CurrentScope(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "accounts", &accountsView{Accounts: us})
+}

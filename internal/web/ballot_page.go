@@ -1,0 +1,213 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// The public's phone pages (one-time codes, receipts, window units) are
+// made for an old phone on a slow network: one small HTML page with its
+// CSS inline, no script, no font, no image; big touch targets (radio
+// buttons drawn as buttons); a plain form POST. They all render the
+// template "phone" of templates/pages/ballot.html, which switches on
+// Screen.
+
+// phoneView is what every phone screen shows.
+type phoneView struct {
+	view
+	Screen   string // form, done, receipt, used, unknown, closed, not_open, no_receipt, busy, window, window_done, window_limited, window_busy
+	Status   int
+	Test     bool   // the campaign is a rehearsal (演练)
+	Campaign string // its name
+	Unit     string
+	Category pingyi.EvaluatorCategory
+	Code     string
+	Action   string // where the form posts
+	Groups   []phoneGroup
+	Levels   []pingyi.Rating
+	Opinion  string
+	Error    string
+	Receipt  string
+	Day      string
+	Minutes  int
+}
+
+// phoneGroup is the targets of one type: the org, its secretary, the
+// members.
+type phoneGroup struct {
+	Type    pingyi.TargetType
+	Targets []phoneTarget
+}
+
+type phoneTarget struct {
+	Index    int
+	Field    string // form field: r:TYPE:CODE
+	Name     string
+	Criteria []string
+	Selected string
+}
+
+// renderPhone writes a phone screen.
+func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, status int, v *phoneView) {
+	s.fill(r, &v.view)
+	v.Status = status
+	var buf bytes.Buffer
+	if err := s.tmpl.pages[v.Lang]["ballot"].ExecuteTemplate(&buf, "phone", v); err != nil {
+		s.serverError(w, r, fmt.Errorf("template ballot: %w", err))
+		return
+	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+func ratingField(t pingyi.Target) string { return "r:" + string(t.Type) + ":" + t.Code }
+
+// ballotForm builds the form of a code from what it may rate.
+func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
+	v := &phoneView{Screen: "form", Test: ci.Campaign.TestMode, Campaign: ci.Campaign.Name, Unit: ci.Unit.Name,
+		Category: ci.Category, Code: ci.Code, Action: "/b/" + ci.Code, Levels: ci.Campaign.Scale.Levels()}
+	for i, t := range ci.Targets {
+		if len(v.Groups) == 0 || v.Groups[len(v.Groups)-1].Type != t.Type {
+			v.Groups = append(v.Groups, phoneGroup{Type: t.Type})
+		}
+		g := &v.Groups[len(v.Groups)-1]
+		f := ratingField(t)
+		g.Targets = append(g.Targets, phoneTarget{Index: i, Field: f, Name: t.Name,
+			Criteria: store.CriteriaFor(ci.Criteria, t.Type, t.Domain), Selected: selected[f]})
+	}
+	return v
+}
+
+// codeRefused shows why a code cannot be used: unknown (404), used (409),
+// closed (410), not open yet (403), the intake stopping (503).
+func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.CodeInfo, err error) {
+	v := &phoneView{Code: r.PathValue("code")}
+	if ci != nil {
+		v.Test, v.Campaign, v.Unit = ci.Campaign.TestMode, ci.Campaign.Name, ci.Unit.Name
+	}
+	switch {
+	case errors.Is(err, pingyi.ErrNotFound):
+		v.Screen = "unknown"
+		s.renderPhone(w, r, http.StatusNotFound, v)
+	case errors.Is(err, store.ErrCodeUsed):
+		v.Screen = "used"
+		s.renderPhone(w, r, http.StatusConflict, v)
+	case errors.Is(err, store.ErrCampaignClosed):
+		if ci != nil && store.State(ci.Campaign, time.Now()) == store.StateNotOpen {
+			v.Screen = "not_open"
+			v.Day = localTime(ci.Campaign.Opens)
+			s.renderPhone(w, r, http.StatusForbidden, v)
+			return
+		}
+		v.Screen = "closed"
+		s.renderPhone(w, r, http.StatusGone, v)
+	case errors.Is(err, store.ErrIntakeClosed):
+		v.Screen = "busy"
+		w.Header().Set("Retry-After", "30")
+		s.renderPhone(w, r, http.StatusServiceUnavailable, v)
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+// lookupCode resolves the code of the request for the ballot page: nil
+// (after answering) when it cannot be used.
+func (s *Server) lookupCode(w http.ResponseWriter, r *http.Request) *store.CodeInfo {
+	ci, err := s.intake.Lookup(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.codeRefused(w, r, nil, err)
+		return nil
+	}
+	if ci.Used {
+		s.codeRefused(w, r, ci, store.ErrCodeUsed)
+		return nil
+	}
+	if store.State(ci.Campaign, time.Now()) != store.StateOpen {
+		s.codeRefused(w, r, ci, store.ErrCampaignClosed)
+		return nil
+	}
+	return ci
+}
+
+// ballotPage is GET /b/{code}: the phone ballot of a one-time code (测评码):
+// each target of the code's unit (the org, its secretary, then its
+// members) with its criteria and the scale, and an optional opinion.
+func (s *Server) ballotPage(w http.ResponseWriter, r *http.Request) {
+	ci := s.lookupCode(w, r)
+	if ci == nil {
+		return
+	}
+	s.renderPhone(w, r, http.StatusOK, ballotForm(ci, nil))
+}
+
+// maxBallotForm bounds the body of a phone ballot.
+const maxBallotForm = 256 << 10
+
+// ballotSubmit is POST /b/{code}: the plain form of the phone ballot, sent
+// through the same group-commit intake as the JSON API, so that the
+// receipt shown means the ballot is committed. A target left blank is not
+// rated (弃权 is a choice of its own); at least one target must be rated.
+func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBallotForm)
+	if err := r.ParseForm(); err != nil {
+		s.codeRefused(w, r, nil, pingyi.ErrNotFound)
+		return
+	}
+	ci := s.lookupCode(w, r)
+	if ci == nil {
+		return
+	}
+	selected := map[string]string{}
+	var ratings []store.RatingInput
+	for _, t := range ci.Targets {
+		f := ratingField(t)
+		if v := r.PostForm.Get(f); v != "" {
+			selected[f] = v
+			ratings = append(ratings, store.RatingInput{TargetType: string(t.Type), TargetCode: t.Code, Rating: v})
+		}
+	}
+	opinion := r.PostForm.Get("opinion")
+	tr := s.tr(r)
+	if len(ratings) == 0 {
+		v := ballotForm(ci, selected)
+		v.Opinion, v.Error = opinion, tr.T("ballot.err_none")
+		s.renderPhone(w, r, http.StatusUnprocessableEntity, v)
+		return
+	}
+	receipt, err := s.intake.Submit(r.Context(), ci.Code, ratings, opinion)
+	var re *store.RatingError
+	switch {
+	case err == nil:
+		s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "done", Test: ci.Campaign.TestMode, Campaign: ci.Campaign.Name,
+			Unit: ci.Unit.Name, Receipt: receipt})
+	case errors.As(err, &re):
+		v := ballotForm(ci, selected)
+		v.Opinion, v.Error = opinion, tr.T("ballot.err_rating")
+		if len([]rune(opinion)) > 2000 {
+			v.Error = tr.T("ballot.err_opinion", "N", 2000)
+		}
+		s.renderPhone(w, r, http.StatusUnprocessableEntity, v)
+	default:
+		s.codeRefused(w, r, ci, err)
+	}
+}
+
+// receiptPage is GET /r/{receipt}: whether the ballot with this receipt
+// was counted, and in which campaign (never what it said).
+func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
+	c, day, err := s.st.Receipt(r.Context(), r.PathValue("receipt"))
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.renderPhone(w, r, http.StatusNotFound, &phoneView{Screen: "no_receipt", Receipt: r.PathValue("receipt")})
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "receipt", Test: c.TestMode, Campaign: c.Name, Receipt: r.PathValue("receipt"), Day: day})
+}

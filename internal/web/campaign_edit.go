@@ -1,0 +1,144 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// programForm is the campaign's editable settings and its program (方案).
+type programForm struct {
+	Name, Opens, Closes      string
+	Anonymity, PublicityDays string
+	Program                  string // procedure, form and content (评议程序、形式和内容)
+	Participants, ResultsUse string
+}
+
+type campaignEditView struct {
+	view
+	Head   campaignHead
+	Form   programForm
+	Errors map[string]string
+}
+
+// campaignEdit is GET /campaigns/{code}/edit: settings and program.
+func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
+	c := s.managedCampaign(w, r)
+	if c == nil {
+		return
+	}
+	participants, resultsUse, _, err := s.st.CampaignTexts(r.Context(), c)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f := programForm{Name: c.Name, Opens: inputTime(c.Opens), Closes: inputTime(c.Closes), Anonymity: strconv.Itoa(c.Anonymity),
+		PublicityDays: strconv.Itoa(c.PublicityDays), Program: c.Program, Participants: participants, ResultsUse: resultsUse}
+	s.render(w, r, http.StatusOK, "campaign_edit", &campaignEditView{Head: s.head(r, c, "overview"), Form: f})
+}
+
+// campaignUpdate is POST /campaigns/{code}/edit.
+func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
+	c := s.managedCampaign(w, r)
+	if c == nil {
+		return
+	}
+	tr := s.tr(r)
+	f := programForm{Name: strings.TrimSpace(r.PostFormValue("name")), Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes"),
+		Anonymity: strings.TrimSpace(r.PostFormValue("anonymity")), PublicityDays: strings.TrimSpace(r.PostFormValue("publicity_days")),
+		Program: strings.TrimSpace(r.PostFormValue("program")), Participants: strings.TrimSpace(r.PostFormValue("participants")),
+		ResultsUse: strings.TrimSpace(r.PostFormValue("results_use"))}
+	errs := map[string]string{}
+	upd := *c
+	if f.Name == "" {
+		errs["name"] = tr.T("campaign_new.err_required")
+	} else if len([]rune(f.Name)) > 200 {
+		errs["name"] = tr.T("campaign_new.err_too_long", "N", 200)
+	}
+	upd.Name = f.Name
+	var err error
+	if upd.Opens, err = store.ParseTime(f.Opens); err != nil {
+		errs["opens"] = tr.T("campaign_new.err_time")
+	}
+	if upd.Closes, err = store.ParseTime(f.Closes); err != nil {
+		errs["closes"] = tr.T("campaign_new.err_time")
+	} else if upd.Opens != "" && upd.Closes != "" && upd.Closes <= upd.Opens {
+		errs["closes"] = tr.T("campaign_new.err_window")
+	}
+	if n, err := strconv.Atoi(f.Anonymity); err != nil || n < 1 || n > 100 {
+		errs["anonymity"] = tr.T("campaign_new.err_anonymity")
+	} else {
+		upd.Anonymity = n
+	}
+	if n, err := strconv.Atoi(f.PublicityDays); err != nil || n < 1 || n > 60 {
+		errs["publicity_days"] = tr.T("campaign_edit.err_days")
+	} else {
+		upd.PublicityDays = n
+	}
+	for k, v := range map[string]string{"program": f.Program, "participants": f.Participants, "results_use": f.ResultsUse} {
+		if len([]rune(v)) > 20000 {
+			errs[k] = tr.T("campaign_new.err_too_long", "N", 20000)
+		}
+	}
+	upd.Program = f.Program
+	if len(errs) == 0 {
+		err := s.st.UpdateCampaign(r.Context(), &upd, f.Participants, f.ResultsUse, actor(r))
+		if err == nil {
+			s.flash(r, "campaign_edit.saved")
+			redirect(w, r, "/campaigns/"+c.Code)
+			return
+		}
+		bad, ok := inputErrors(err)
+		if !ok {
+			s.serverError(w, r, err)
+			return
+		}
+		for k, v := range bad {
+			errs[k] = v
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "campaign_edit", &campaignEditView{Head: s.head(r, c, "overview"), Form: f, Errors: errs})
+}
+
+// campaignPhase is POST /campaigns/{code}/phase: move the campaign to
+// phase 1..5 (方案, 自查, 集中评议, 通报整改, 结果运用).
+func (s *Server) campaignPhase(w http.ResponseWriter, r *http.Request) {
+	c := s.managedCampaign(w, r)
+	if c == nil {
+		return
+	}
+	p, err := strconv.Atoi(r.PostFormValue("phase"))
+	if err != nil || p < 1 || p > 5 {
+		s.failMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_phase")
+		return
+	}
+	if err := s.st.SetPhase(r.Context(), c, p, actor(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "campaign.phase_saved")
+	redirect(w, r, "/campaigns/"+c.Code+"#phases")
+}
+
+// campaignNotice is POST /campaigns/{code}/notices: publish a notice
+// (通报); it shows on the campaign page and the public page.
+func (s *Server) campaignNotice(w http.ResponseWriter, r *http.Request) {
+	c := s.managedCampaign(w, r)
+	if c == nil {
+		return
+	}
+	title := strings.TrimSpace(r.PostFormValue("title"))
+	body := strings.TrimSpace(r.PostFormValue("body"))
+	if title == "" || len([]rune(title)) > 200 || len([]rune(body)) > 20000 {
+		s.failMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_notice")
+		return
+	}
+	if err := s.st.AddNotice(r.Context(), c, title, body, actor(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "campaign.notice_saved")
+	redirect(w, r, "/campaigns/"+c.Code+"#notices")
+}

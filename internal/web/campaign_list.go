@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+type campaignListView struct {
+	view
+	Campaigns []campaignInfo
+	CanCreate bool
+	Member    bool // a member: links go to their own summary
+}
+
+// campaignList is GET /campaigns: the campaigns whose scope lies in or
+// above the viewer's subtree, newest first.
+func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) {
+	u := CurrentUser(r)
+	cs, err := s.st.Campaigns(r.Context(), CurrentScope(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	now := time.Now()
+	v := &campaignListView{CanCreate: isCampaignAdmin(u), Member: u.Role == pingyi.RoleMember}
+	for i := range cs {
+		v.Campaigns = append(v.Campaigns, infoOf(&cs[i], now))
+	}
+	s.render(w, r, http.StatusOK, "campaigns", v)
+}

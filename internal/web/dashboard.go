@@ -1,0 +1,35 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+type dashboardView struct {
+	view
+	ScopeName string
+	Orgs      int
+	Members   int
+	Self      *pingyi.Member // member and secretary accounts: who they are
+}
+
+// dashboard is GET /: counts of orgs and members in the viewer's scope and
+// quick links.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	u := CurrentUser(r)
+	v := &dashboardView{ScopeName: u.OrgName}
+	if u.MemberID != 0 {
+		if m, _, err := s.st.MemberByID(r.Context(), u.MemberID); err == nil {
+			v.Self = m
+		}
+	}
+	if u.Role != pingyi.RoleMember {
+		var err error
+		if v.Orgs, v.Members, err = s.st.Counts(r.Context(), ScopeOf(u)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "dashboard", v)
+}

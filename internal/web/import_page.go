@@ -1,0 +1,77 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
+)
+
+// maxUpload bounds an uploaded file.
+const maxUpload = 32 << 20
+
+type importView struct {
+	view
+	CanOrgs  bool
+	Kind     string // "orgs" or "members": the form the result is about
+	FileName string
+	Stats    *store.ImportStats
+	Errors   []pingyi.FieldError // refused: every bad line and column
+	Problem  string              // the file could not be read at all
+}
+
+// importPage is GET /import: upload forms for orgs (admin) and members.
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "import", &importView{CanOrgs: CurrentUser(r).Role == pingyi.RoleAdmin})
+}
+
+// readUpload reads the uploaded table of field "file" and checks its
+// header. A refusal (bad header, bad cells) is returned as an InputError;
+// a file that cannot be read at all as another error.
+func readUpload(w http.ResponseWriter, r *http.Request, required, optional []string, allowExtra bool) (*tabular.Table, string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		return nil, "", errNoFile
+	}
+	defer f.Close()
+	t, err := tabular.Read(f, h.Filename)
+	if err != nil {
+		return nil, h.Filename, err
+	}
+	if err := t.Require(required, optional, allowExtra); err != nil {
+		return nil, h.Filename, err
+	}
+	return t, h.Filename, nil
+}
+
+var errNoFile = errors.New("no file")
+
+// importResult renders the outcome of an import: 200 with the counts, 422
+// with every refused line and column (nothing was changed), 400 for an
+// unreadable file.
+func (s *Server) importResult(w http.ResponseWriter, r *http.Request, kind, name string, stats store.ImportStats, err error) {
+	v := &importView{CanOrgs: CurrentUser(r).Role == pingyi.RoleAdmin, Kind: kind, FileName: name}
+	var ie *pingyi.InputError
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil:
+		v.Stats = &stats
+		s.render(w, r, http.StatusOK, "import", v)
+	case errors.As(err, &ie):
+		v.Errors = ie.Errors
+		s.render(w, r, http.StatusUnprocessableEntity, "import", v)
+	case errors.Is(err, errNoFile):
+		v.Problem = s.tr(r).T("import.no_file")
+		s.render(w, r, http.StatusBadRequest, "import", v)
+	case errors.As(err, &mbe):
+		v.Problem = s.tr(r).T("import.too_big", "MB", maxUpload>>20)
+		s.render(w, r, http.StatusRequestEntityTooLarge, "import", v)
+	default:
+		v.Problem = s.tr(r).T("import.unreadable", "Detail", fmt.Sprint(err))
+		s.render(w, r, http.StatusBadRequest, "import", v)
+	}
+}

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"strings"
+
+	"github.com/pingyi/pingyi/internal/auth"
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+type loginView struct {
+	view
+	Next     string
+	Username string
+	Error    string
+}
+
+// loginPage is GET /login (a logged-in user goes home).
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if CurrentUser(r) != nil {
+		redirect(w, r, next)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", &loginView{Next: next})
+}
+
+// login is POST /login: username and password, at most LoginFailures
+// failures per client address and per username in LoginWindow (then 429).
+// Unknown users, disabled accounts and wrong passwords get one answer.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	password := r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+	v := &loginView{Next: next, Username: username}
+	ipKey, userKey := "ip:"+s.clientIP(r), "user:"+strings.ToLower(username)
+
+	if blocked, wait := s.limiter.Blocked(ipKey, userKey); blocked {
+		v.Error = s.tr(r).T("login.too_many", "Minutes", int(math.Ceil(wait.Minutes())))
+		w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
+		s.render(w, r, http.StatusTooManyRequests, "login", v)
+		return
+	}
+	if username == "" || password == "" {
+		v.Error = s.tr(r).T("login.missing")
+		s.render(w, r, http.StatusUnprocessableEntity, "login", v)
+		return
+	}
+	u, err := s.st.User(r.Context(), username)
+	ok := false
+	switch {
+	case errors.Is(err, pingyi.ErrNotFound):
+		auth.VerifyDummy(password) // as slow as a known user
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	default:
+		ok = auth.Verify(u.PasswordHash, password) && !u.Disabled
+	}
+	if !ok {
+		s.limiter.Fail(ipKey, userKey)
+		s.log.Info("login failed", "ip", s.clientIP(r))
+		v.Error = s.tr(r).T("login.invalid")
+		s.render(w, r, http.StatusUnauthorized, "login", v)
+		return
+	}
+	s.limiter.Reset(userKey)
+	if auth.NeedsRehash(u.PasswordHash) {
+		if h, err := auth.Hash(password); err == nil {
+			u.PasswordHash = h
+			if err := s.st.UpdateUser(r.Context(), u, store.Actor{UserID: u.ID, Username: u.Username}); err != nil {
+				s.log.Warn("rehash password", "user", u.ID, "err", err)
+			}
+		}
+	}
+	// A new token on login: a session fixed before cannot be taken over.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), sessUserID, u.ID)
+	if u.Locale != "" {
+		s.sessions.Put(r.Context(), sessLang, u.Locale)
+	}
+	s.log.Info("login", "user", u.ID)
+	redirect(w, r, next)
+}
+
+// logout is POST /logout.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	lang := s.lang(r)
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// Keep the language after logging out.
+	http.SetCookie(w, langCookieFor(lang, s.opts.SecureCookies))
+	redirect(w, r, "/login")
+}

@@ -1,0 +1,23 @@
+package web
+
+import "net/http"
+
+// orgChildren is GET /orgs/{code}/children: the htmx fragment of a tree
+// node's children (404 outside the viewer's subtree).
+func (s *Server) orgChildren(w http.ResponseWriter, r *http.Request) {
+	o := s.visibleOrg(w, r, r.PathValue("code"))
+	if o == nil {
+		return
+	}
+	kids, err := s.st.Children(r.Context(), CurrentScope(r), o.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	nodes, err := s.nodes(r.Context(), o.Path, kids)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.fragment(w, r, http.StatusOK, "tree_nodes", nodes)
+}

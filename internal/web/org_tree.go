@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+// searchLimit bounds the orgs a search shows.
+const searchLimit = 50
+
+type orgTreeView struct {
+	view
+	Q       string
+	Roots   []orgNode // the tree from the scope root (no search)
+	Results []orgNode // matching orgs with their trail (search)
+	More    bool      // more than searchLimit matched
+}
+
+// orgTree is GET /orgs: the org tree from the viewer's scope root, each
+// node expanding with htmx (GET /orgs/{code}/children) or, without
+// JavaScript, through its org page; with ?q= the orgs whose name or code
+// contains q, with their trail. An htmx request (search as you type) gets
+// only the results fragment.
+func (s *Server) orgTree(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	scope := CurrentScope(r)
+	v := &orgTreeView{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if utf8.RuneCountInString(v.Q) > 100 {
+		v.Q = string([]rune(v.Q)[:100])
+	}
+	if v.Q != "" {
+		found, err := s.st.SearchOrgs(ctx, scope, v.Q, searchLimit+1)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if len(found) > searchLimit {
+			found, v.More = found[:searchLimit], true
+		}
+		if v.Results, err = s.nodes(ctx, scope.Path, found); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		cache := map[int64]pingyi.Org{}
+		for i := range v.Results {
+			if v.Results[i].Trail, err = s.trail(ctx, scope, &v.Results[i].Org, cache); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
+	} else {
+		roots, err := s.st.Children(ctx, scope, 0)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if v.Roots, err = s.nodes(ctx, commonPrefix(roots), roots); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if isHTMX(r) && r.Header.Get("HX-Target") == "org-results" {
+		s.fragment(w, r, http.StatusOK, "org_results_htmx", v)
+		return
+	}
+	s.render(w, r, http.StatusOK, "orgs", v)
+}

@@ -1,0 +1,203 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/auth"
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// The public pages of star management (no login): a member's door-plate
+// page (the QR code of the 共产党员户 plate) where the masses see the
+// member's goals and stars and leave a comment for the branch (seed 003:
+// "accept the supervision of the masses"), and a branch's publicized
+// responsibility books (责任书公示) and results. They never show a phone
+// or an ID number.
+
+// commentsPerHour is how many comments one client address may leave in an
+// hour (held in memory; a restart forgets it).
+const commentsPerHour = 3
+
+var commentLimiters sync.Map // *Server → *auth.Limiter
+
+func (s *Server) commentLimiter() *auth.Limiter {
+	if l, ok := commentLimiters.Load(s); ok {
+		return l.(*auth.Limiter)
+	}
+	l, _ := commentLimiters.LoadOrStore(s, auth.NewLimiter(commentsPerHour, time.Hour))
+	return l.(*auth.Limiter)
+}
+
+// publicGoal is a responsibility book as the public sees it.
+type publicGoal struct {
+	MemberCode, MemberName string
+	Category               pingyi.Category
+	StarsAimed, Cap        int
+	PostName, PostNote     string
+	Households             []string
+	Measures               string
+	Signed                 bool
+}
+
+func (s *Server) publicGoalOf(tr translator, g *store.StarGoal) *publicGoal {
+	p := &publicGoal{MemberCode: g.MemberCode, MemberName: g.MemberName, Category: g.Category, StarsAimed: g.StarsAimed, Cap: g.Cap,
+		PostName: starPostName(tr, g.Post), PostNote: g.PostNote, Measures: g.Measures,
+		Signed: g.MemberSigned != "" && g.SecretarySigned != ""}
+	for _, h := range []string{g.Household1, g.Household2} {
+		if h != "" {
+			p.Households = append(p.Households, h)
+		}
+	}
+	return p
+}
+
+// publicResult is a finalized year as the public sees it.
+type publicResult struct {
+	Year, Stars, Cap int
+	Level            pingyi.StarLevel
+}
+
+type publicMemberView struct {
+	view
+	Code       string
+	Name       string
+	OrgCode    string
+	OrgName    string
+	Category   pingyi.Category
+	Year       int
+	Goal       *publicGoal
+	Results    []publicResult
+	Comments   []store.StarComment
+	Text       string
+	Error      string
+	Sent       bool
+	MaxComment int
+}
+
+// publicMember is GET /m/{code}: the member's public page.
+func (s *Server) publicMember(w http.ResponseWriter, r *http.Request) {
+	s.renderPublicMember(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) renderPublicMember(w http.ResponseWriter, r *http.Request, status int, text, errMsg string) {
+	ctx := r.Context()
+	m, _, err := s.st.Member(ctx, r.PathValue("code"))
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	year := time.Now().Year()
+	v := &publicMemberView{Code: m.Code, Name: m.Name, OrgCode: m.OrgCode, OrgName: m.OrgName, Category: m.Category, Year: year,
+		Text: text, Error: errMsg, Sent: status == http.StatusOK && r.URL.Query().Get("sent") == "1", MaxComment: store.MaxCommentRunes}
+	g, err := s.st.StarGoal(ctx, year, m.Code)
+	switch {
+	case err == nil && g.Public:
+		v.Goal = s.publicGoalOf(s.tr(r), g)
+	case err != nil && !errors.Is(err, pingyi.ErrNotFound):
+		s.serverError(w, r, err)
+		return
+	}
+	results, err := s.st.MemberStarResults(ctx, m.Code)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, res := range results {
+		v.Results = append(v.Results, publicResult{Year: res.Year, Stars: res.Stars, Cap: res.Cap, Level: res.Level})
+	}
+	if v.Comments, err = s.st.ApprovedStarComments(ctx, m.Code); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for i := range v.Comments { // the public sees the text and the day only
+		v.Comments[i].OrgPath, v.Comments[i].ReviewedAt = "", ""
+	}
+	s.render(w, r, status, "public_member", v)
+}
+
+// publicComment is POST /m/{code}/comments: a comment of the public for
+// the member's branch, held for review (shown once approved). Each client
+// address may leave commentsPerHour comments an hour (429 beyond).
+func (s *Server) publicComment(w http.ResponseWriter, r *http.Request) {
+	lim, ip := s.commentLimiter(), s.clientIP(r)
+	text := r.PostFormValue("text")
+	if blocked, _ := lim.Blocked(ip); blocked {
+		s.renderPublicMember(w, r, http.StatusTooManyRequests, text, s.tr(r).T("stars_public.too_many"))
+		return
+	}
+	_, err := s.st.AddStarComment(r.Context(), r.PathValue("code"), text)
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if _, ok := fieldErrors(err); ok {
+		s.renderPublicMember(w, r, http.StatusUnprocessableEntity, text, s.tr(r).T("stars_public.bad_text", "Max", store.MaxCommentRunes))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	lim.Fail(ip)
+	redirect(w, r, "/m/"+r.PathValue("code")+"?sent=1#comment")
+}
+
+type publicOrgView struct {
+	view
+	Org     *pingyi.Org
+	Year    int
+	Goals   []publicGoal
+	Results []store.StarResult
+}
+
+// publicOrg is GET /m/org/{code}?year=: the branch's publicized
+// responsibility books (责任书公示) of the year and its finalized results
+// (结果公示), each linking to the member's page where anyone may comment.
+func (s *Server) publicOrg(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	o, err := s.st.Org(ctx, r.PathValue("code"))
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	year, ok := s.starYear(w, r)
+	if !ok {
+		return
+	}
+	v := &publicOrgView{Org: o, Year: year}
+	goals, err := s.st.StarGoals(ctx, pingyi.Scope{Path: o.Path}, year, true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	tr := s.tr(r)
+	for i := range goals {
+		if goals[i].OrgCode == o.Code {
+			v.Goals = append(v.Goals, *s.publicGoalOf(tr, &goals[i]))
+		}
+	}
+	results, err := s.st.StarResults(ctx, pingyi.Scope{Path: o.Path}, year, "")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, res := range results {
+		if res.OrgCode == o.Code {
+			res.OrgPath, res.HelperCode, res.HelperName = "", "", ""
+			v.Results = append(v.Results, res)
+		}
+	}
+	s.render(w, r, http.StatusOK, "public_member_org", v)
+}

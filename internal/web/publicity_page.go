@@ -1,0 +1,239 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// Publicity (公示): once a campaign has closed, staff who manage its scope
+// org open the publicity period (the campaign's publicity days, working
+// days from today). The public page /p/{code} then shows the results
+// (withheld under the anonymity threshold; rule flags are for the
+// organization department, not the public page), the notices, and a form
+// where anyone may file an objection (异议) while the period lasts, with
+// an optional contact that is never shown publicly. Answered objections
+// show with their answers. The store audits every step.
+
+type publicityView struct {
+	view
+	Campaign   campaignInfo
+	Started    bool
+	From, To   string
+	Active     bool
+	Ended      bool
+	Levels     []pingyi.Rating
+	Groups     []resultGroup
+	Targets    []store.TargetResult // the objection form's choices
+	Notices    []store.Notice
+	Answered   []store.Objection
+	Form       objectionForm
+	Errors     map[string]string
+	Anonymity  int
+	HiddenSpan int // columns of a withheld row
+}
+
+type objectionForm struct {
+	Target, Text, Contact string
+}
+
+// publicityPage is GET /p/{code}: the public page of a campaign (no
+// login).
+func (s *Server) publicityPage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.st.Campaign(r.Context(), r.PathValue("code"))
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v, err := s.publicityView(r, c)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "publicity", v)
+}
+
+func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityView, error) {
+	ctx := r.Context()
+	now := time.Now()
+	v := &publicityView{Campaign: infoOf(c, now), Levels: c.Scale.Levels(), Anonymity: c.Anonymity}
+	v.HiddenSpan = len(v.Levels) + 4
+	_, _, from, err := s.st.CampaignTexts(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	v.From, v.To, v.Active = store.Publicity(from, c.PublicityDays, now)
+	v.Started = v.From != "" && v.Campaign.Closed()
+	v.Active = v.Active && v.Started
+	v.Ended = v.Started && !v.Active && now.Format("2006-01-02") > v.To
+	if v.Notices, err = s.st.Notices(ctx, c); err != nil {
+		return nil, err
+	}
+	if !v.Started {
+		return v, nil
+	}
+	res, err := s.st.Results(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	v.Targets = res.Targets
+	hide := hiddenResult(c)
+	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
+		g := resultGroup{Type: tt}
+		for _, t := range res.Targets {
+			if t.Type != tt {
+				continue
+			}
+			row := resultRow{TargetResult: t, Hidden: hide(t)}
+			if !row.Hidden {
+				row.Score, row.Rate = rules.FormatScore(t.Score), rules.FormatRate(t.Rate)
+			}
+			row.Flags = nil // never on the public page
+			g.Rows = append(g.Rows, row)
+		}
+		if len(g.Rows) > 0 {
+			v.Groups = append(v.Groups, g)
+		}
+	}
+	all, err := s.st.Objections(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range all {
+		if o.Answer != "" {
+			o.Contact = "" // never public
+			v.Answered = append(v.Answered, o)
+		}
+	}
+	return v, nil
+}
+
+// objectionFile is POST /p/{code}/objections: anyone files an objection
+// during the publicity period; objectionsPerHour per client address.
+func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, err := s.st.Campaign(r.Context(), r.PathValue("code"))
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v, err := s.publicityView(r, c)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !v.Active {
+		s.failMsg(w, r, http.StatusConflict, "publicity.err_inactive")
+		return
+	}
+	tr := s.tr(r)
+	v.Form = objectionForm{Target: r.PostFormValue("target"), Text: strings.TrimSpace(r.PostFormValue("text")),
+		Contact: strings.TrimSpace(r.PostFormValue("contact"))}
+	v.Errors = map[string]string{}
+	var targetID int64
+	if v.Form.Target != "" {
+		targetID, _ = strconv.ParseInt(v.Form.Target, 10, 64)
+		found := false
+		for _, t := range v.Targets {
+			found = found || t.ID == targetID
+		}
+		if !found {
+			v.Errors["target"] = tr.T("publicity.err_target")
+		}
+	}
+	switch {
+	case v.Form.Text == "":
+		v.Errors["text"] = tr.T("publicity.err_text")
+	case len([]rune(v.Form.Text)) > 2000:
+		v.Errors["text"] = tr.T("campaign_new.err_too_long", "N", 2000)
+	}
+	if len([]rune(v.Form.Contact)) > 100 {
+		v.Errors["contact"] = tr.T("campaign_new.err_too_long", "N", 100)
+	}
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "publicity", v)
+		return
+	}
+	ip := s.clientIP(r)
+	if !s.limits.allowObjection(ip) {
+		w.Header().Set("Retry-After", "3600")
+		s.failMsg(w, r, http.StatusTooManyRequests, "publicity.err_limited")
+		return
+	}
+	if _, err := s.st.FileObjection(r.Context(), c, targetID, v.Form.Text, v.Form.Contact); err != nil {
+		if bad, ok := inputErrors(err); ok {
+			v.Errors = bad
+			s.render(w, r, http.StatusUnprocessableEntity, "publicity", v)
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	s.limits.countObjection(ip)
+	s.flash(r, "publicity.filed")
+	redirect(w, r, "/p/"+c.Code+"#objections")
+}
+
+// publicityStart is POST /campaigns/{code}/publicity: open the publicity
+// period from today (only once the campaign has closed).
+func (s *Server) publicityStart(w http.ResponseWriter, r *http.Request) {
+	c := s.managedCampaign(w, r)
+	if c == nil {
+		return
+	}
+	if store.State(c, time.Now()) != store.StateClosed {
+		s.failMsg(w, r, http.StatusConflict, "publicity.err_open")
+		return
+	}
+	if err := s.st.StartPublicity(r.Context(), c, actor(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "publicity.started")
+	redirect(w, r, "/campaigns/"+c.Code+"#publicity")
+}
+
+// objectionAnswer is POST /campaigns/{code}/objections: staff who manage
+// the campaign's scope org answer an objection (fields id, answer); the
+// answer shows on the public page.
+func (s *Server) objectionAnswer(w http.ResponseWriter, r *http.Request) {
+	c := s.managedCampaign(w, r)
+	if c == nil {
+		return
+	}
+	id := parseID(r.PostFormValue("id"))
+	answer := strings.TrimSpace(r.PostFormValue("answer"))
+	if id == 0 || answer == "" || len([]rune(answer)) > maxText {
+		s.failMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
+		return
+	}
+	err := s.st.AnswerObjection(r.Context(), c, id, answer, actor(r))
+	switch {
+	case errors.Is(err, pingyi.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound)
+		return
+	case err != nil:
+		if _, ok := inputErrors(err); ok {
+			s.failMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "publicity.answered_saved")
+	redirect(w, r, "/campaigns/"+c.Code+"#objections")
+}

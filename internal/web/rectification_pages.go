@@ -1,0 +1,445 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// Rectification (整改, seed 002 §4.3): each problem found becomes an item
+// of an org with its target, cause, measures, owner, deadline, status and
+// evidence files. Whoever manages the org (its secretary, an org admin
+// above it) keeps the item; only the superior org — an account whose scope
+// strictly contains the item's org — verifies it. Overdue items stand out.
+
+type rectRow struct {
+	store.Rectification
+	Overdue bool
+}
+
+func rectRows(items []store.Rectification) []rectRow {
+	now := time.Now()
+	out := make([]rectRow, len(items))
+	for i, it := range items {
+		out[i] = rectRow{Rectification: it, Overdue: it.Overdue(now)}
+	}
+	// Overdue first, then by deadline (as the store sorts them).
+	slices.SortStableFunc(out, func(a, b rectRow) int {
+		switch {
+		case a.Overdue == b.Overdue:
+			return 0
+		case a.Overdue:
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+type rectForm struct {
+	Unit, Target, Problem, Cause, Measures, Owner, Deadline, Status string
+}
+
+type rectUnitChoice struct {
+	store.Unit
+	Targets []pingyi.Target
+}
+
+type campaignRectView struct {
+	view
+	Head     campaignHead
+	Items    []rectRow
+	Overdue  int
+	Units    []rectUnitChoice // units the viewer may add items to
+	Statuses []string
+	Form     rectForm
+	Errors   map[string]string
+}
+
+func (s *Server) campaignRectView(r *http.Request, c *pingyi.Campaign, f rectForm, errs map[string]string) (*campaignRectView, error) {
+	ctx := r.Context()
+	scope := CurrentScope(r)
+	v := &campaignRectView{Head: s.head(r, c, "rectifications"), Statuses: store.RectStatuses, Form: f, Errors: errs}
+	items, err := s.st.Rectifications(ctx, scope, c.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	v.Items = rectRows(items)
+	for _, it := range v.Items {
+		if it.Overdue {
+			v.Overdue++
+		}
+	}
+	if canManageUnits(CurrentUser(r)) {
+		units, err := s.st.Units(ctx, c.ID, scope)
+		if err != nil {
+			return nil, err
+		}
+		total := 0
+		for _, u := range units {
+			if !scope.Manages(u.Path) {
+				continue
+			}
+			ch := rectUnitChoice{Unit: u}
+			if total < 500 {
+				if ch.Targets, err = s.st.UnitTargets(ctx, c.ID, u.ID); err != nil {
+					return nil, err
+				}
+				total += len(ch.Targets)
+			}
+			v.Units = append(v.Units, ch)
+		}
+	}
+	return v, nil
+}
+
+// campaignRectifications is GET /campaigns/{code}/rectifications: the
+// campaign's items in the viewer's subtree, overdue first, and the form
+// to add one.
+func (s *Server) campaignRectifications(w http.ResponseWriter, r *http.Request) {
+	c := s.loadCampaign(w, r)
+	if c == nil {
+		return
+	}
+	f := rectForm{Unit: r.URL.Query().Get("unit"), Status: store.RectOpen}
+	v, err := s.campaignRectView(r, c, f, nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "rectifications", v)
+}
+
+func readRectForm(r *http.Request) rectForm {
+	g := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	return rectForm{Unit: g("unit"), Target: g("target"), Problem: g("problem"), Cause: g("cause"), Measures: g("measures"),
+		Owner: g("owner"), Deadline: g("deadline"), Status: g("status")}
+}
+
+// checkRectForm checks the fields shared by create and update.
+func (s *Server) checkRectForm(r *http.Request, f rectForm, errs map[string]string) {
+	tr := s.tr(r)
+	if f.Problem == "" {
+		errs["problem"] = tr.T("campaign_new.err_required")
+	}
+	for k, v := range map[string]string{"problem": f.Problem, "cause": f.Cause, "measures": f.Measures} {
+		if len([]rune(v)) > maxText {
+			errs[k] = tr.T("campaign_new.err_too_long", "N", maxText)
+		}
+	}
+	if len([]rune(f.Owner)) > 200 {
+		errs["owner"] = tr.T("campaign_new.err_too_long", "N", 200)
+	}
+	if f.Deadline != "" {
+		if _, err := time.Parse("2006-01-02", f.Deadline); err != nil {
+			errs["deadline"] = tr.T("campaign_unit.err_date")
+		}
+	}
+	if f.Status != "" && (!slices.Contains(store.RectStatuses, f.Status) || f.Status == store.RectVerified) {
+		errs["status"] = tr.T("rectification.err_status")
+	}
+}
+
+// rectificationCreate is POST /campaigns/{code}/rectifications: a new item
+// of a unit the viewer manages (field unit), optionally about one of its
+// targets (field target: the target's id).
+func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c := s.loadCampaign(w, r)
+	if c == nil {
+		return
+	}
+	f := readRectForm(r)
+	errs := map[string]string{}
+	item := &store.Rectification{CampaignID: c.ID, Problem: f.Problem, Cause: f.Cause, Measures: f.Measures, Owner: f.Owner,
+		Deadline: f.Deadline, Status: f.Status}
+	u, err := s.st.Unit(ctx, c.ID, f.Unit)
+	if err != nil || !CurrentScope(r).Manages(u.Path) {
+		errs["unit"] = s.tr(r).T("rectification.err_unit")
+	} else {
+		item.OrgID = u.ID
+		if f.Target != "" {
+			id := parseID(f.Target)
+			ts, err := s.st.UnitTargets(ctx, c.ID, u.ID)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			if !slices.ContainsFunc(ts, func(t pingyi.Target) bool { return t.ID == id }) {
+				errs["target"] = s.tr(r).T("rectification.err_target")
+			}
+			item.TargetID = id
+		}
+	}
+	s.checkRectForm(r, f, errs)
+	if len(errs) == 0 {
+		err := s.st.SaveRectification(ctx, item, actor(r))
+		if err == nil {
+			s.flash(r, "rectification.created")
+			redirect(w, r, "/rectifications/"+strconv.FormatInt(item.ID, 10))
+			return
+		}
+		bad, ok := inputErrors(err)
+		if !ok {
+			s.serverError(w, r, err)
+			return
+		}
+		for k, m := range bad {
+			errs[k] = m
+		}
+	}
+	v, err := s.campaignRectView(r, c, f, errs)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "rectifications", v)
+}
+
+type rectListView struct {
+	view
+	Org     *pingyi.Org
+	Items   []rectRow
+	Overdue int
+}
+
+// rectificationList is GET /rectifications: every item of the viewer's
+// subtree across campaigns, overdue first; ?org=CODE narrows it to that
+// org's subtree.
+func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request) {
+	v := &rectListView{}
+	path := ""
+	if code := r.URL.Query().Get("org"); code != "" {
+		if v.Org = s.visibleOrg(w, r, code); v.Org == nil {
+			return
+		}
+		path = v.Org.Path
+	}
+	items, err := s.st.Rectifications(r.Context(), CurrentScope(r), 0, path)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Items = rectRows(items)
+	for _, it := range v.Items {
+		if it.Overdue {
+			v.Overdue++
+		}
+	}
+	s.render(w, r, http.StatusOK, "rectification_list", v)
+}
+
+type rectView struct {
+	view
+	Item      *store.Rectification
+	Overdue   bool
+	CanEdit   bool
+	CanVerify bool
+	Statuses  []string
+	Form      rectForm
+	Errors    map[string]string
+	MaxMB     int
+}
+
+// loadRect loads the item {id} if the viewer's subtree contains its org
+// (404 otherwise).
+func (s *Server) loadRect(w http.ResponseWriter, r *http.Request, id int64) *store.Rectification {
+	it, err := s.st.Rectification(r.Context(), id)
+	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Contains(it.OrgPath)) || id == 0 {
+		s.fail(w, r, http.StatusNotFound)
+		return nil
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil
+	}
+	return it
+}
+
+func (s *Server) rectView(r *http.Request, it *store.Rectification) *rectView {
+	scope := CurrentScope(r)
+	u := CurrentUser(r)
+	return &rectView{Item: it, Overdue: it.Overdue(time.Now()), Statuses: store.RectStatuses, MaxMB: store.MaxEvidenceSize >> 20,
+		CanEdit:   scope.Manages(it.OrgPath) && canManageUnits(u) && it.Status != store.RectVerified,
+		CanVerify: strictlyAbove(scope, it.OrgPath) && isCampaignAdmin(u) && it.Status == store.RectDone,
+		Form: rectForm{Problem: it.Problem, Cause: it.Cause, Measures: it.Measures, Owner: it.Owner, Deadline: it.Deadline,
+			Status: it.Status}}
+}
+
+// rectificationPage is GET /rectifications/{id}: one item with its
+// evidence, the edit form for those who keep it, and the verification
+// form for the superior org.
+func (s *Server) rectificationPage(w http.ResponseWriter, r *http.Request) {
+	it := s.loadRect(w, r, parseID(r.PathValue("id")))
+	if it == nil {
+		return
+	}
+	s.render(w, r, http.StatusOK, "rectification", s.rectView(r, it))
+}
+
+// rectForChange loads the item for its keepers: 403 for a viewer who sees
+// it but does not manage its org, 409 once it has been verified.
+func (s *Server) rectForChange(w http.ResponseWriter, r *http.Request) *store.Rectification {
+	it := s.loadRect(w, r, parseID(r.PathValue("id")))
+	if it == nil {
+		return nil
+	}
+	if !CurrentScope(r).Manages(it.OrgPath) {
+		s.fail(w, r, http.StatusForbidden)
+		return nil
+	}
+	if it.Status == store.RectVerified {
+		s.failMsg(w, r, http.StatusConflict, "rectification.err_verified")
+		return nil
+	}
+	return it
+}
+
+// rectificationUpdate is POST /rectifications/{id}: problem, cause,
+// measures, owner, deadline and status (anything but verified).
+func (s *Server) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
+	it := s.rectForChange(w, r)
+	if it == nil {
+		return
+	}
+	f := readRectForm(r)
+	errs := map[string]string{}
+	if f.Status == "" {
+		errs["status"] = s.tr(r).T("rectification.err_status")
+	}
+	s.checkRectForm(r, f, errs)
+	if len(errs) == 0 {
+		upd := *it
+		upd.Problem, upd.Cause, upd.Measures, upd.Owner, upd.Deadline, upd.Status = f.Problem, f.Cause, f.Measures, f.Owner, f.Deadline, f.Status
+		err := s.st.SaveRectification(r.Context(), &upd, actor(r))
+		if err == nil {
+			s.flash(r, "rectification.saved")
+			redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
+			return
+		}
+		bad, ok := inputErrors(err)
+		if !ok {
+			s.serverError(w, r, err)
+			return
+		}
+		for k, m := range bad {
+			errs[k] = m
+		}
+	}
+	v := s.rectView(r, it)
+	v.Form, v.Errors = f, errs
+	s.render(w, r, http.StatusUnprocessableEntity, "rectification", v)
+}
+
+// rectificationEvidence is POST /rectifications/{id}/evidence: attach a
+// file (photo, scan, document; up to store.MaxEvidenceSize).
+func (s *Server) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
+	it := s.rectForChange(w, r)
+	if it == nil {
+		return
+	}
+	refuse := func(status int, key string, args ...any) {
+		v := s.rectView(r, it)
+		v.Errors = map[string]string{"file": s.tr(r).T(key, args...)}
+		s.render(w, r, status, "rectification", v)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, store.MaxEvidenceSize+64<<10)
+	file, h, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			refuse(http.StatusRequestEntityTooLarge, "rectification.err_file_size", "MB", store.MaxEvidenceSize>>20)
+			return
+		}
+		refuse(http.StatusBadRequest, "import.no_file")
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, store.MaxEvidenceSize+1))
+	if err != nil {
+		refuse(http.StatusBadRequest, "import.no_file")
+		return
+	}
+	if len(data) == 0 || len(data) > store.MaxEvidenceSize {
+		refuse(http.StatusUnprocessableEntity, "rectification.err_file_size", "MB", store.MaxEvidenceSize>>20)
+		return
+	}
+	name := clip(strings.TrimSpace(filepath.Base(strings.ReplaceAll(h.Filename, `\`, "/"))), 200)
+	if name == "" || name == "." || name == "/" {
+		name = "file"
+	}
+	ctype := h.Header.Get("Content-Type")
+	if _, _, err := mime.ParseMediaType(ctype); err != nil || ctype == "" || ctype == "application/octet-stream" {
+		ctype = http.DetectContentType(data)
+	}
+	if err := s.st.AddEvidence(r.Context(), it.ID, name, ctype, data, actor(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "rectification.file_added")
+	redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10)+"#evidence")
+}
+
+// rectificationVerify is POST /rectifications/{id}/verify: the superior
+// org's verification of an item marked done (passed=yes or no, note). The
+// org's own secretary or admin may not verify their own item.
+func (s *Server) rectificationVerify(w http.ResponseWriter, r *http.Request) {
+	it := s.loadRect(w, r, parseID(r.PathValue("id")))
+	if it == nil {
+		return
+	}
+	if !strictlyAbove(CurrentScope(r), it.OrgPath) {
+		s.failMsg(w, r, http.StatusForbidden, "rectification.err_not_superior")
+		return
+	}
+	passed := r.PostFormValue("passed")
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	if (passed != "yes" && passed != "no") || len([]rune(note)) > maxText {
+		v := s.rectView(r, it)
+		v.Errors = map[string]string{"verify": s.tr(r).T("rectification.err_verify")}
+		s.render(w, r, http.StatusUnprocessableEntity, "rectification", v)
+		return
+	}
+	if it.Status != store.RectDone {
+		s.failMsg(w, r, http.StatusConflict, "rectification.err_not_done")
+		return
+	}
+	if err := s.st.VerifyRectification(r.Context(), it.ID, passed == "yes", note, actor(r)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "rectification.verified_saved")
+	redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
+}
+
+// evidenceFile is GET /evidence/{id}: download an evidence file, if the
+// viewer's subtree contains its item's org. Always an attachment: an
+// uploaded HTML or SVG file must never run on this site.
+func (s *Server) evidenceFile(w http.ResponseWriter, r *http.Request) {
+	id := parseID(r.PathValue("id"))
+	rectID, name, ctype, data, err := s.st.Evidence(r.Context(), id)
+	if errors.Is(err, pingyi.ErrNotFound) || id == 0 {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if s.loadRect(w, r, rectID) == nil {
+		return
+	}
+	if _, _, err := mime.ParseMediaType(ctype); err != nil || ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	download(w, ctype, name, data)
+}

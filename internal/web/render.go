@@ -1,0 +1,266 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/pingyi/pingyi/internal/i18n"
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/tabular"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// templates holds, per language, one template set per page (layout +
+// partials + the page) and one set of the partials alone (fragments for
+// htmx).
+//
+// A page is templates/pages/NAME.html defining "title" and "content";
+// templates/layout.html wraps it; templates/partials/*.html define
+// fragments shared by pages ("tree_nodes", …). Every visible string goes
+// through T: {{T "orgs.title"}}, {{T "orgs.members_n" "N" .Members}}; enumerated
+// values through label: {{label "domain" .Domain}} (message "domain.rural").
+type templates struct {
+	pages map[string]map[string]*template.Template // lang → page → set
+	frags map[string]*template.Template            // lang → partials
+}
+
+func parseTemplates(s *Server) (*templates, error) {
+	t := &templates{pages: map[string]map[string]*template.Template{}, frags: map[string]*template.Template{}}
+	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, lang := range i18n.Supported {
+		base, err := template.New("").Funcs(s.funcs(i18n.For(lang))).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+		if err != nil {
+			return nil, err
+		}
+		t.frags[lang] = base
+		t.pages[lang] = map[string]*template.Template{}
+		for _, p := range pages {
+			set, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+			if err != nil {
+				return nil, err
+			}
+			t.pages[lang][strings.TrimSuffix(path.Base(p), ".html")] = set
+		}
+	}
+	return t, nil
+}
+
+func (s *Server) funcs(tr *i18n.Translator) template.FuncMap {
+	return template.FuncMap{
+		"T": tr.T,
+		"label": func(group string, v any) string {
+			sv := fmt.Sprint(v)
+			if sv == "" {
+				return ""
+			}
+			return tr.T(group + "." + sv)
+		},
+		"static":    s.static.url,
+		"maskPhone": tabular.MaskPhone,
+		"maskID":    tabular.MaskIDNumber,
+		"initial": func(s string) string {
+			for _, r := range s {
+				return strings.ToUpper(string(r))
+			}
+			return "?"
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}
+}
+
+// view is what the layout needs; every page's data embeds it:
+//
+//	type orgView struct { view; Org *pingyi.Org }
+//	s.render(w, r, http.StatusOK, "org", &orgView{Org: o})
+type view struct {
+	Lang    string
+	User    *pingyi.User
+	Nav     []navLink
+	Here    string // this page's URL, to come back to after switching language
+	Flash   string
+	Langs   []string
+	Version string
+	OOB     bool // fragments: layout parts are sent out of band (hx-swap-oob)
+}
+
+func (v *view) base() *view { return v }
+
+type pageData interface{ base() *view }
+
+type navItem struct {
+	Key, Href, Pattern string
+	Fallback           []pingyi.Role
+}
+
+type navLink struct {
+	Key, Href string
+	Active    bool
+}
+
+// fill sets the layout's fields from the request (before anything is
+// written: it may pop the session's flash message).
+func (s *Server) fill(r *http.Request, v *view) {
+	v.Lang = s.lang(r)
+	v.User = CurrentUser(r)
+	v.Here = r.URL.RequestURI()
+	v.Langs = i18n.Supported
+	v.Version = s.static.version
+	if hasSession(r) {
+		if key := s.sessions.PopString(r.Context(), sessFlash); key != "" {
+			v.Flash = i18n.For(v.Lang).T(key)
+		}
+	}
+	if v.User != nil {
+		v.Nav = s.navFor(v.User, r.URL.Path)
+	}
+}
+
+func (s *Server) navFor(u *pingyi.User, here string) []navLink {
+	var out []navLink
+	for _, n := range nav {
+		show := false
+		if i := slices.IndexFunc(s.table, func(rt Route) bool { return rt.Pattern == n.Pattern }); i >= 0 {
+			show = s.table[i].Access.Allows(u.Role)
+		} else {
+			show = slices.Contains(n.Fallback, u.Role)
+		}
+		if show {
+			out = append(out, navLink{Key: n.Key, Href: n.Href, Active: here == n.Href || strings.HasPrefix(here, n.Href+"/")})
+		}
+	}
+	return out
+}
+
+// render writes a full page with status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data pageData) {
+	v := data.base()
+	s.fill(r, v)
+	set := s.tmpl.pages[v.Lang][page]
+	if set == nil {
+		s.serverError(w, r, fmt.Errorf("no template %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.serverError(w, r, fmt.Errorf("template %s: %w", page, err))
+		return
+	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+// fragment writes one partial template (an htmx swap). Page data get the
+// layout fields too, marked OOB, for parts of the layout sent out of band.
+func (s *Server) fragment(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	if p, ok := data.(pageData); ok {
+		s.fill(r, p.base())
+		p.base().OOB = true
+	}
+	var buf bytes.Buffer
+	if err := s.tmpl.frags[s.lang(r)].ExecuteTemplate(&buf, name, data); err != nil {
+		s.serverError(w, r, fmt.Errorf("fragment %s: %w", name, err))
+		return
+	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+func writeHTML(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store") // pages hold personal data
+	h.Add("Vary", "HX-Request")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// errorView is the error page.
+type errorView struct {
+	view
+	Status  int
+	Message string
+}
+
+// fail answers with the error page of status (403, 404, 429, …).
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int) {
+	s.failMsg(w, r, status, "")
+}
+
+// failMsg answers with the error page and a translated message key.
+func (s *Server) failMsg(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	tr := s.tr(r)
+	if key == "" {
+		key = fmt.Sprintf("error.status_%d", status)
+		if !i18n.Has(tr.Lang(), key) {
+			key = "error.status_other"
+		}
+	}
+	s.render(w, r, status, "error", &errorView{Status: status, Message: tr.T(key, args...)})
+}
+
+// serverError logs err and answers 500.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("server error", "err", err)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	fmt.Fprint(w, internalErrorPage)
+}
+
+// flash shows a translated message on the next page (after a redirect).
+func (s *Server) flash(r *http.Request, key string) {
+	if hasSession(r) {
+		s.sessions.Put(r.Context(), sessFlash, key)
+	}
+}
+
+// redirect answers 303 See Other.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// tr is the request's translator.
+func (s *Server) tr(r *http.Request) *i18n.Translator { return i18n.For(s.lang(r)) }
+
+type sessionFlag struct{}
+
+// hasSession reports whether the session was loaded for this request (not
+// for PublicNoSession routes).
+func hasSession(r *http.Request) bool { return r.Context().Value(sessionFlag{}) != nil }
+
+func markSession(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sessionFlag{}, true)
+}
+
+// lang is the request's language: the session's choice, the account's,
+// the lang cookie, Accept-Language, zh-CN.
+func (s *Server) lang(r *http.Request) string {
+	if hasSession(r) {
+		if l := s.sessions.GetString(r.Context(), sessLang); i18n.Valid(l) {
+			return l
+		}
+	}
+	if u := CurrentUser(r); u != nil && i18n.Valid(u.Locale) {
+		return u.Locale
+	}
+	if c, err := r.Cookie(langCookie); err == nil && i18n.Valid(c.Value) {
+		return c.Value
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}

@@ -1,0 +1,80 @@
+package web
+
+import "github.com/pingyi/pingyi/internal/pingyi"
+
+// Role shorthands for the route table.
+const (
+	admin     = pingyi.RoleAdmin
+	orgAdmin  = pingyi.RoleOrgAdmin
+	secretary = pingyi.RoleSecretary
+	member    = pingyi.RoleMember
+	inspector = pingyi.RoleInspector
+)
+
+// staff are the roles that work on the org tree (everyone but members,
+// whose accounts are self-service).
+var staff = []pingyi.Role{admin, orgAdmin, secretary, inspector}
+
+// routes is THE route table: every route of the web UI, declared once.
+//
+// Adding a page: one line here (method and pattern, access rule, handler)
+// plus one handler file, plus a line in the authorization matrix of
+// authz_test.go (the test fails for a route without one).
+//
+// Access rules (see access.go):
+//
+//	Public           anyone, with a session (login page, locale switch)
+//	PublicNoSession  anyone, no session at all (static files, health, APIs)
+//	LoggedIn         any account
+//	Read(roles…)     these roles, reading
+//	Write(roles…)    these roles, changing data: inspectors never pass
+//
+// The rule is about roles only. Handlers then check the object they touch
+// against the viewer's subtree with pingyi.Scope — Contains to read it,
+// Manages to see personal data or change it — and answer 404 for an object
+// outside the subtree, exactly as for one that does not exist, so that
+// nobody learns what lies outside their subtree. 403 is only for a role the
+// route is not for (and an inspector on a write route).
+func (s *Server) routes() []Route {
+	r := []Route{
+		{"GET /static/{path...}", PublicNoSession, s.static.serve},
+		{"GET /healthz", PublicNoSession, s.healthz},
+		{"GET /login", Public, s.loginPage},
+		{"POST /login", Public, s.login},
+		{"POST /logout", LoggedIn, s.logout},
+		{"GET /locale", Public, s.setLocale},
+		{"POST /locale", Public, s.setLocale},
+
+		{"GET /{$}", LoggedIn, s.dashboard},
+		{"GET /orgs", Read(staff...), s.orgTree},
+		{"GET /orgs/{code}", Read(staff...), s.orgPage},
+		{"GET /orgs/{code}/children", Read(staff...), s.orgChildren},
+		{"GET /members/{code}", Read(admin, orgAdmin, secretary, member, inspector), s.memberPage},
+
+		{"GET /accounts", Read(admin, orgAdmin), s.accounts},
+		{"GET /accounts/new", Write(admin, orgAdmin), s.accountNew},
+		{"POST /accounts/new", Write(admin, orgAdmin), s.accountCreate},
+		{"GET /accounts/{id}", Read(admin, orgAdmin), s.accountEdit},
+		{"POST /accounts/{id}", Write(admin, orgAdmin), s.accountUpdate},
+
+		{"GET /audit", Read(admin), s.auditLog},
+
+		{"GET /import", Write(admin, orgAdmin), s.importPage},
+		{"POST /import/orgs", Write(admin), s.importOrgs},
+		{"POST /import/members", Write(admin, orgAdmin), s.importMembers},
+	}
+	// Each area keeps its routes in routes_AREA.go.
+	r = append(r, s.campaignRoutes()...)
+	r = append(r, s.starRoutes()...)
+	return r
+}
+
+// nav is the main navigation: an item shows when its route lets the user
+// in (while the route does not exist yet, for the Fallback roles).
+var nav = []navItem{
+	{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
+	{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns", Fallback: staff},
+	{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
+	{Key: "nav.accounts", Href: "/accounts", Pattern: "GET /accounts"},
+	{Key: "nav.audit", Href: "/audit", Pattern: "GET /audit"},
+}

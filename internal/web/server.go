@@ -1,0 +1,187 @@
+// Package web is Pingyi's web UI: plain html/template pages with htmx for
+// the few dynamic bits (every page also works without JavaScript), one
+// handler per file, one route table (routes.go), server-side sessions in
+// the database, argon2id passwords, CSRF protection by
+// http.CrossOriginProtection, and translations (internal/i18n).
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/pingyi/pingyi/internal/auth"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	// SecureCookies marks the session cookie Secure (HTTPS only). Off by
+	// default: intranets often run plain HTTP.
+	SecureCookies bool
+	// BaseURL is the address users type, e.g. "https://pingyi.example.cn".
+	// Its origin is trusted for cross-origin checks (a reverse proxy that
+	// rewrites Host would otherwise fail them).
+	BaseURL string
+	// ClientIPHeader names a header set by a trusted reverse proxy with the
+	// client address ("X-Real-IP"); empty uses the connection's address.
+	ClientIPHeader string
+	// LoginFailures within LoginWindow block a client address or a
+	// username (defaults 5 and 15 minutes).
+	LoginFailures int
+	LoginWindow   time.Duration
+	// ExtraRoutes are mounted after the route table, e.g. the JSON ballot
+	// API of another package (PublicNoSession).
+	ExtraRoutes []Route
+	// Logger for requests and errors (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Server is the web UI.
+type Server struct {
+	st       *store.Store
+	opts     Options
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	limiter  *auth.Limiter
+	tmpl     *templates
+	static   *staticFiles
+	table    []Route
+	handler  http.Handler
+	// intake is the one ballot intake (group commit) of the phone ballot
+	// page and the JSON ballot API; Close stops it.
+	intake *store.Intake
+	// limits are the in-memory rate limits of public campaign forms
+	// (window ratings, objections).
+	limits *campaignLimits
+}
+
+// Session keys.
+const (
+	sessUserID = "uid"
+	sessLang   = "lang"
+	sessFlash  = "flash"
+)
+
+// New builds the server over a store.
+func New(st *store.Store, opts Options) (*Server, error) {
+	if opts.LoginFailures <= 0 {
+		opts.LoginFailures = 5
+	}
+	if opts.LoginWindow <= 0 {
+		opts.LoginWindow = 15 * time.Minute
+	}
+	s := &Server{st: st, opts: opts, log: opts.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.limiter = auth.NewLimiter(opts.LoginFailures, opts.LoginWindow)
+
+	sm := scs.New()
+	sm.Store = store.SessionStore{S: st}
+	sm.IdleTimeout = 2 * time.Hour
+	sm.Lifetime = 12 * time.Hour
+	sm.HashTokenInStore = true
+	sm.Cookie.Name = "pingyi_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = opts.SecureCookies
+	sm.Cookie.Path = "/"
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.log.Error("session", "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+	s.sessions = sm
+
+	var err error
+	if s.static, err = newStaticFiles(); err != nil {
+		return nil, err
+	}
+	if s.tmpl, err = parseTemplates(s); err != nil {
+		return nil, err
+	}
+	s.intake = st.NewIntake()
+	s.limits = newCampaignLimits()
+	s.table = s.routes()
+	for _, rt := range opts.ExtraRoutes {
+		if err := s.Mount(rt.Pattern, rt.Access, rt.Handler); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Routes lists every route: the table, then the mounted ones.
+func (s *Server) Routes() []Route { return slices.Clone(s.table) }
+
+// Mount adds a route (before the first call of Handler), e.g. the JSON
+// ballot API: s.Mount("POST /api/v1/ballots", web.PublicNoSession, h).
+func (s *Server) Mount(pattern string, access Access, h http.HandlerFunc) error {
+	if s.handler != nil {
+		return fmt.Errorf("web: Mount(%q) after Handler()", pattern)
+	}
+	for _, rt := range s.table {
+		if rt.Pattern == pattern {
+			return fmt.Errorf("web: route %q declared twice", pattern)
+		}
+	}
+	s.table = append(s.table, Route{Pattern: pattern, Access: access, Handler: h})
+	return nil
+}
+
+// Handler is the whole web UI: the routes behind request logging, panic
+// recovery, security headers and cross-origin (CSRF) protection.
+func (s *Server) Handler() http.Handler {
+	if s.handler != nil {
+		return s.handler
+	}
+	mux := http.NewServeMux()
+	for _, rt := range s.table {
+		mux.Handle(rt.Pattern, s.guard(rt))
+	}
+	// Anything else: a translated 404 page.
+	mux.Handle("/", s.sessions.LoadAndSave(s.loadUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound)
+	}))))
+
+	cop := http.NewCrossOriginProtection()
+	if s.opts.BaseURL != "" {
+		if err := cop.AddTrustedOrigin(originOf(s.opts.BaseURL)); err != nil {
+			s.log.Warn("base URL is not a trusted origin", "base_url", s.opts.BaseURL, "err", err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden)
+	}))
+	s.handler = s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(mux))))
+	return s.handler
+}
+
+// Close stops the ballot intake after the ballots already queued are
+// committed. Call it after the HTTP server has shut down.
+func (s *Server) Close() {
+	if s.intake != nil {
+		s.intake.Close()
+	}
+}
+
+// PurgeSessions deletes expired sessions every interval until ctx ends.
+func (s *Server) PurgeSessions(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.st.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("purge sessions", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/store/storetest"
+)
+
+// starLogin logs in from the login page as any account (a member's
+// dashboard has no tree link to wait for).
+func starLogin(t *testing.T, ctx context.Context, base, username string) {
+	t.Helper()
+	do(t, ctx, "login page "+username,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), username),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password(username)),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+	)
+	waitFor(t, ctx, "home after login", `location.pathname === "/" && !!document.querySelector("main h1")`)
+}
+
+func TestStarBrowser(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.Store) {
+		ctx := browser(t)
+		f := newFixture(t, db, Options{})
+		base := f.ts.URL
+		bg := context.Background()
+		// Some history for the secretary's views: M1 rated, M2 has a goal.
+		if _, err := f.st.SetStarRating(bg, thisYear, "M1", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "1", "post_duty": "1"}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.SaveStarGoal(bg, &store.StarGoal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: store.PostTechDemo, Household1: "王大爷家",
+			Measures: "每月走访联系户两次", MemberSigned: today, SecretarySigned: today, Public: true}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+
+		// A member fills a logbook entry on a phone.
+		do(t, ctx, "phone viewport", chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+		starLogin(t, ctx, base, "member")
+		do(t, ctx, "the member's star page", chromedp.Navigate(base+"/stars"), chromedp.WaitVisible(chromedp.CSS(`#goal`)))
+		if p := eval[string](t, ctx, `location.pathname`); p != "/stars/members/M2" {
+			t.Errorf("/stars took the member to %s", p)
+		}
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("phone: the member's star page is %dpx wide", w)
+		}
+		screenshot(t, ctx, "stars-phone-member")
+		do(t, ctx, "open the logbook", chromedp.Click(chromedp.CSS(`#log a.btn.primary`)), chromedp.WaitVisible(chromedp.CSS(`textarea#content`)))
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("phone: the logbook is %dpx wide", w)
+		}
+		screenshot(t, ctx, "stars-phone-log-empty")
+		do(t, ctx, "fill the entry",
+			chromedp.Click(chromedp.CSS(`input[name=kind][value=service_activity]`)),
+			chromedp.SendKeys(chromedp.CSS(`#served`), "村东头孤寡老人"),
+			chromedp.SendKeys(chromedp.CSS(`#people`), "3"),
+			chromedp.SendKeys(chromedp.CSS(`#content`), "帮三位老人打扫院子、送米面"),
+		)
+		screenshot(t, ctx, "stars-phone-log-filled")
+		do(t, ctx, "save", chromedp.Click(chromedp.CSS(`.stars-logform button[type=submit]`)))
+		waitFor(t, ctx, "the entry is listed", `!!document.querySelector(".flash") && document.getElementById("entries").innerText.includes("帮三位老人打扫院子")`)
+		if txt := eval[string](t, ctx, `document.getElementById("entries").innerText`); !strings.Contains(txt, "为民服务活动") || !strings.Contains(txt, "3 人") {
+			t.Errorf("entry shown as %q", txt)
+		}
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("phone: the logbook with an entry is %dpx wide", w)
+		}
+		screenshot(t, ctx, "stars-phone-log-saved")
+		es, err := f.st.StarLog(bg, pingyi.Scope{}, store.StarLogFilter{MemberCode: "M2"})
+		if err != nil || len(es) != 1 || es[0].Kind != store.LogServiceActivity || es[0].People != 3 || es[0].Day != today {
+			t.Fatalf("stored entries: %+v, %v", es, err)
+		}
+		do(t, ctx, "logout", chromedp.Navigate(base+"/"), chromedp.Click(chromedp.CSS(`details.usermenu > summary`)),
+			chromedp.Click(chromedp.CSS(`details.usermenu form button`)))
+		waitFor(t, ctx, "logged out", `location.pathname === "/login"`)
+
+		// A secretary sees the quarterly bulletin (desktop).
+		do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 900))
+		starLogin(t, ctx, base, "secretary")
+		do(t, ctx, "the branch", chromedp.Navigate(base+"/stars/orgs/V1"), chromedp.WaitVisible(chromedp.CSS(`#star-members`)))
+		if txt := eval[string](t, ctx, `document.getElementById("idle").innerText`); !strings.Contains(txt, "张建国") || strings.Contains(txt, "李秀英") {
+			t.Errorf("idle members: %q", txt)
+		}
+		screenshot(t, ctx, "stars-desktop-branch")
+		do(t, ctx, "view the bulletin", chromedp.Click(chromedp.CSS(`button[name=format][value=html]`)))
+		waitFor(t, ctx, "the bulletin", `location.pathname === "/stars/orgs/V1/bulletin" && !!document.getElementById("bulletin")`)
+		title := eval[string](t, ctx, `document.getElementById("bulletin-title").innerText`)
+		if !strings.Contains(title, "东湖村党支部") || !strings.Contains(title, "季度党员争创星级情况通报") {
+			t.Errorf("bulletin title %q", title)
+		}
+		table := eval[string](t, ctx, `document.getElementById("bulletin").innerText`)
+		for _, want := range []string{"李秀英", "张建国", "争创 9/10 星", "本季度无纪实记录"} {
+			if !strings.Contains(table, want) {
+				t.Errorf("the bulletin lacks %q:\n%s", want, table)
+			}
+		}
+		if !strings.Contains(eval[string](t, ctx, `document.getElementById("bulletin-problems").innerText`), "1 名党员本季度无纪实记录") {
+			t.Error("the bulletin does not count the member without entries")
+		}
+		screenshot(t, ctx, "stars-desktop-bulletin")
+
+		// The district view draws its charts.
+		do(t, ctx, "overview", chromedp.Navigate(base+"/stars"), chromedp.WaitVisible(chromedp.CSS(`#stars-orgs`)))
+		waitFor(t, ctx, "a chart drawn", `!!document.querySelector(".stars-chart svg")`)
+		screenshot(t, ctx, "stars-desktop-overview")
+		// The phone bulletin fits too.
+		do(t, ctx, "phone bulletin", chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+			chromedp.Navigate(base+"/stars/orgs/V1/bulletin"), chromedp.WaitVisible(chromedp.CSS(`#bulletin`)))
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("phone: the bulletin is %dpx wide", w)
+		}
+		screenshot(t, ctx, "stars-phone-bulletin")
+		do(t, ctx, "phone branch", chromedp.Navigate(base+"/stars/orgs/V1"), chromedp.WaitVisible(chromedp.CSS(`#star-members`)))
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("phone: the branch page is %dpx wide", w)
+		}
+		screenshot(t, ctx, "stars-phone-branch")
+		do(t, ctx, "phone overview", chromedp.Navigate(base+"/stars"), chromedp.WaitVisible(chromedp.CSS(`#stars-orgs`)))
+		waitFor(t, ctx, "a chart drawn on the phone", `!!document.querySelector(".stars-chart svg")`)
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("phone: the overview is %dpx wide", w)
+		}
+		screenshot(t, ctx, "stars-phone-overview")
+		do(t, ctx, "phone public page", chromedp.Navigate(base+"/m/M2"), chromedp.WaitVisible(chromedp.CSS(`#comment`)))
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+			t.Errorf("phone: the public page is %dpx wide", w)
+		}
+		screenshot(t, ctx, "stars-phone-public")
+	})
+}

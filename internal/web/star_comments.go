@@ -1,0 +1,90 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// commentRow is a comment of the public with what the viewer may do.
+type commentRow struct {
+	store.StarComment
+	CanReview bool
+}
+
+type starCommentsView struct {
+	view
+	Status   string
+	Statuses []string
+	Comments []commentRow
+}
+
+// starComments is GET /stars/comments?status=pending|approved|rejected|all:
+// the comments the public left on door-plate pages of members in the
+// viewer's subtree, to approve (shown on the member's public page) or
+// reject. Inspectors read them.
+func (s *Server) starComments(w http.ResponseWriter, r *http.Request) {
+	status := r.URL.Query().Get("status")
+	switch status {
+	case "":
+		status = store.CommentPending
+	case store.CommentPending, store.CommentApproved, store.CommentRejected, "all":
+	default:
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	filter := status
+	if filter == "all" {
+		filter = ""
+	}
+	scope := CurrentScope(r)
+	list, err := s.st.StarComments(r.Context(), scope, filter)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := &starCommentsView{Status: status, Statuses: []string{store.CommentPending, store.CommentApproved, store.CommentRejected, "all"}}
+	for _, c := range list {
+		v.Comments = append(v.Comments, commentRow{StarComment: c, CanReview: scope.Manages(c.OrgPath)})
+	}
+	s.render(w, r, http.StatusOK, "star_comments", v)
+}
+
+// starCommentReview is POST /stars/comments/{id}: status approved,
+// rejected or pending, by whoever manages the member's branch.
+func (s *Server) starCommentReview(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	c, err := s.st.StarComment(r.Context(), id)
+	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Manages(c.OrgPath)) {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := r.PostFormValue("status")
+	if err := s.st.ReviewStarComment(r.Context(), id, status, actor(r)); err != nil {
+		if _, ok := fieldErrors(err); ok {
+			s.fail(w, r, http.StatusUnprocessableEntity)
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "stars_comments.reviewed")
+	back := r.PostFormValue("back")
+	switch back {
+	case store.CommentApproved, store.CommentRejected, "all":
+	default:
+		back = store.CommentPending
+	}
+	redirect(w, r, "/stars/comments?status="+back)
+}

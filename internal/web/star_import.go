@@ -1,0 +1,195 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+type starImportView struct {
+	view
+	Year     int
+	Years    []int
+	Done     bool
+	FileName string
+	Stats    *store.ImportStats
+	Errors   []pingyi.FieldError
+	Problem  string
+}
+
+// starImportPage is GET /stars/import: upload the branch committees'
+// ratings of a year (SPEC §6 star file, CSV or XLSX).
+func (s *Server) starImportPage(w http.ResponseWriter, r *http.Request) {
+	y := time.Now().Year()
+	s.render(w, r, http.StatusOK, "star_import", &starImportView{Year: y, Years: starYears(y)})
+}
+
+// starImport is POST /stars/import: store.ImportStars, all or nothing;
+// every bad line and column is shown. An org admin's file may only rate
+// members of their subtree.
+func (s *Server) starImport(w http.ResponseWriter, r *http.Request) {
+	y := time.Now().Year()
+	v := &starImportView{Year: y, Years: starYears(y), Done: true}
+	t, name, err := readUpload(w, r, store.StarColumns, nil, false)
+	v.FileName = name
+	if err == nil {
+		if ys := strings.TrimSpace(r.FormValue("year")); ys != "" {
+			n, perr := strconv.Atoi(ys)
+			if perr != nil || !store.ValidYear(n) {
+				bad := &pingyi.InputError{}
+				bad.Add(0, "year", "%s", s.tr(r).T("stars_import.bad_year"))
+				err = bad
+			} else {
+				v.Year = n
+			}
+		}
+	}
+	var rows []store.StarRow
+	if err == nil {
+		rows = store.StarRows(t)
+		if scope := CurrentScope(r); !scope.All() {
+			err = s.checkStarRowsInScope(r, scope, rows)
+		}
+	}
+	var stats store.ImportStats
+	if err == nil {
+		stats, err = s.st.ImportStars(r.Context(), v.Year, rows, actor(r))
+	}
+	var ie *pingyi.InputError
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil:
+		v.Stats = &stats
+		s.render(w, r, http.StatusOK, "star_import", v)
+	case errors.As(err, &ie):
+		v.Errors = ie.Errors
+		s.render(w, r, http.StatusUnprocessableEntity, "star_import", v)
+	case errors.Is(err, errNoFile):
+		v.Problem = s.tr(r).T("stars_import.no_file")
+		s.render(w, r, http.StatusBadRequest, "star_import", v)
+	case errors.As(err, &mbe):
+		s.fail(w, r, http.StatusRequestEntityTooLarge)
+	default:
+		v.Problem = s.tr(r).T("stars_import.unreadable", "Detail", fmt.Sprint(err))
+		s.render(w, r, http.StatusBadRequest, "star_import", v)
+	}
+}
+
+func (s *Server) checkStarRowsInScope(r *http.Request, scope pingyi.Scope, rows []store.StarRow) error {
+	codes := make([]string, 0, len(rows))
+	for _, row := range rows {
+		codes = append(codes, strings.TrimSpace(row.MemberCode))
+	}
+	paths, err := s.st.MemberOrgPathsByCode(r.Context(), codes)
+	if err != nil {
+		return err
+	}
+	tr := s.tr(r)
+	bad := &pingyi.InputError{}
+	for _, row := range rows {
+		code := strings.TrimSpace(row.MemberCode)
+		if p, ok := paths[code]; ok && !scope.Contains(p) {
+			bad.Add(row.Line, "member_code", "%s", tr.T("stars_import.err_outside", "Code", code))
+		}
+	}
+	return bad.Err()
+}
+
+type starRulesView struct {
+	view
+	Year    int
+	Years   []int
+	Set     store.StarRuleSettings
+	Form    map[string]string
+	Errors  map[string]string
+	CanEdit bool
+}
+
+var starRuleFields = []string{"quota_percent", "excellent_10", "poor_10", "excellent_6", "poor_6", "weight_self", "weight_peer", "weight_mass"}
+
+func ruleForm(set store.StarRuleSettings) map[string]string {
+	return map[string]string{
+		"quota_percent": strconv.Itoa(set.QuotaPercent),
+		"excellent_10":  strconv.Itoa(set.Excellent10), "poor_10": strconv.Itoa(set.Poor10),
+		"excellent_6": strconv.Itoa(set.Excellent6), "poor_6": strconv.Itoa(set.Poor6),
+		"weight_self": set.WeightSelf, "weight_peer": set.WeightPeer, "weight_mass": set.WeightMass,
+	}
+}
+
+// starRulesPage is GET /stars/rules?year=: the year's quota, level
+// thresholds and the weights of the committee's suggestion (defaults
+// unless the year has its own). The rules hold for the whole database, so
+// only the system admin changes them; org admins read them.
+func (s *Server) starRulesPage(w http.ResponseWriter, r *http.Request) {
+	year, ok := s.starYear(w, r)
+	if !ok {
+		return
+	}
+	set, err := s.st.StarRuleSettings(r.Context(), year)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "star_rules", &starRulesView{Year: year, Years: starYears(year), Set: set, Form: ruleForm(set),
+		Errors: map[string]string{}, CanEdit: CurrentUser(r).Role == pingyi.RoleAdmin})
+}
+
+// starRulesSave is POST /stars/rules: save the year's rules, or reset
+// them to the defaults (action=reset).
+func (s *Server) starRulesSave(w http.ResponseWriter, r *http.Request) {
+	year, ok := s.starYear(w, r)
+	if !ok {
+		return
+	}
+	if r.PostFormValue("action") == "reset" {
+		if err := s.st.ResetStarRules(r.Context(), year, actor(r)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.flash(r, "stars_rules.reset_done")
+		redirect(w, r, "/stars/rules"+starYearQuery(year))
+		return
+	}
+	form := map[string]string{}
+	errs := map[string]string{}
+	for _, k := range starRuleFields {
+		form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	num := func(k string) int {
+		n, err := strconv.Atoi(form[k])
+		if err != nil {
+			errs[k] = s.tr(r).T("stars_rules.not_number")
+			return -1
+		}
+		return n
+	}
+	set := store.StarRuleSettings{QuotaPercent: num("quota_percent"), Excellent10: num("excellent_10"), Poor10: num("poor_10"),
+		Excellent6: num("excellent_6"), Poor6: num("poor_6"), WeightSelf: form["weight_self"], WeightPeer: form["weight_peer"], WeightMass: form["weight_mass"]}
+	if len(errs) == 0 {
+		if err := s.st.SetStarRuleSettings(r.Context(), year, set, actor(r)); err != nil {
+			fe, ok := fieldErrors(err)
+			if !ok {
+				s.serverError(w, r, err)
+				return
+			}
+			errs = fe
+		}
+	}
+	if len(errs) > 0 {
+		cur, err := s.st.StarRuleSettings(r.Context(), year)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "star_rules", &starRulesView{Year: year, Years: starYears(year), Set: cur, Form: form, Errors: errs, CanEdit: true})
+		return
+	}
+	s.flash(r, "stars_rules.saved")
+	redirect(w, r, "/stars/rules"+starYearQuery(year))
+}
