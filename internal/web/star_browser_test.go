@@ -106,6 +106,11 @@ func TestStarBrowser(t *testing.T) {
 		}
 		screenshot(t, ctx, "stars-desktop-bulletin")
 
+		// The member's page with the secretary's forms.
+		do(t, ctx, "member page as secretary", chromedp.Navigate(base+"/stars/members/M2"), chromedp.WaitVisible(chromedp.CSS(`#rating form`)))
+		do(t, ctx, "open the pre-assessment form", chromedp.Click(chromedp.CSS(`#pre summary`)), chromedp.WaitVisible(chromedp.CSS(`#pre-ideology`)))
+		screenshot(t, ctx, "stars-desktop-member")
+
 		// The district view draws its charts.
 		do(t, ctx, "overview", chromedp.Navigate(base+"/stars"), chromedp.WaitVisible(chromedp.CSS(`#stars-orgs`)))
 		waitFor(t, ctx, "a chart drawn", `!!document.querySelector(".stars-chart svg")`)

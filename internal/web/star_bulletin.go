@@ -112,7 +112,7 @@ func (s *Server) starBulletin(w http.ResponseWriter, r *http.Request) {
 			values = append(values, float64(row.Total))
 		}
 		var chart []byte
-		if len(names) > 0 {
+		if v.Entries > 0 { // an empty chart says nothing
 			if chart, err = pdf.BarChartPNG(tr.T("stars_bulletin.chart_title"), names, values); err != nil {
 				s.serverError(w, r, err)
 				return

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -107,27 +106,6 @@ func fieldErrors(err error) (map[string]string, bool) {
 	return out, true
 }
 
-// starValueList shows star values in the order of the stars of a category
-// (a row of a table): "" for a missing value.
-type starValueCell struct {
-	Star  pingyi.Star
-	Value string
-}
-
-func starRow(c pingyi.Category, v store.StarValues) []starValueCell {
-	var out []starValueCell
-	for _, st := range pingyi.Stars {
-		cell := starValueCell{Star: st}
-		if x, ok := v[st]; ok {
-			cell.Value = strconv.Itoa(x)
-		} else if !hasStar(c, st) {
-			cell.Value = "—"
-		}
-		out = append(out, cell)
-	}
-	return out
-}
-
 // hasStar reports whether members of category c strive for star st.
 func hasStar(c pingyi.Category, st pingyi.Star) bool {
 	for _, x := range rules.StarsFor(c) {
@@ -206,11 +184,4 @@ func isSeedPost(post string) bool {
 		}
 	}
 	return false
-}
-
-func percent(n, d int) string {
-	if d == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%d%%", (n*100+d/2)/d)
 }

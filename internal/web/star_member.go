@@ -177,7 +177,7 @@ func (s *Server) starMemberData(r *http.Request, subj *starSubject, year int) (*
 	if v.Org, err = s.st.OrgByID(ctx, m.OrgID); err != nil {
 		return nil, err
 	}
-	if !subj.Self || subj.Manages {
+	if CurrentUser(r).Role != pingyi.RoleMember {
 		if v.Trail, err = s.trail(ctx, CurrentScope(r), v.Org, map[int64]pingyi.Org{}); err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -146,7 +147,7 @@ func TestStarScenarios(t *testing.T) {
 				has: []string{`id="idle"`, `<tr id="m-M1" class="idle">`, `<tr id="m-M2">`, `id="idle-count">1<`, "争创 9/10 星", "双方已签"}},
 			{name: "branch page of another subtree", as: "orgadmin2", path: "/stars/orgs/V1" + yq, status: 404},
 			{name: "overview", as: "orgadmin", path: "/stars" + yq, status: 200,
-				has: []string{"中共东湖镇委员会", "东湖村党支部", "西湖村党支部", `id="stars-chart-data"`, "echarts.min.js", "js/stars.js"},
+				has:    []string{"中共东湖镇委员会", "东湖村党支部", "西湖村党支部", `id="stars-chart-data"`, "echarts.min.js", "js/stars.js"},
 				hasNot: []string{"南山村"}},
 			{name: "member's overview is their own page", as: "member", path: "/stars" + yq, status: 303},
 
@@ -191,6 +192,8 @@ func TestStarFinalize(t *testing.T) {
 		run(t, f, []scenario{
 			{name: "rate M1 excellent", as: "secretary", method: "POST", path: "/stars/members/M1/rating", form: stars("2", "2", "2", "2", "2"), status: 303},
 			{name: "rate M2 excellent", as: "secretary", method: "POST", path: "/stars/members/M2/rating", form: stars("2", "2", "2", "2", "1"), status: 303},
+			{name: "projected levels before finalizing", as: "orgadmin", path: "/stars" + yq, status: 200,
+				has: []string{"本年度尚未最终确定星级", `id="stars-excellent">2<`}},
 			{name: "a bad value", as: "secretary", method: "POST", path: "/stars/members/M2/rating", form: stars("3", "2", "2", "2", "1"), status: 422,
 				has: []string{"思想政治星"}},
 			{name: "the quota shows before finalizing", as: "secretary", path: "/stars/orgs/V1" + yq, status: 200,
@@ -224,6 +227,11 @@ func TestStarFinalize(t *testing.T) {
 			{name: "the follow-up shows", as: "member", path: "/stars/members/M2" + yq, status: 200,
 				has: []string{"谈心谈话，帮助制定整改措施", "较差"}},
 			{name: "public results", path: "/m/org/V1" + yq, status: 200, has: []string{"李秀英", "张建国", "lv-poor"}},
+			{name: "the district view counts the levels", as: "orgadmin", path: "/stars" + yq, status: 200,
+				has:    []string{`id="stars-rated">2<`, `id="stars-excellent">0<`, `id="stars-poor">1<`, `"poor":[1]`, `"names":["东湖村党支部"]`, "农村"},
+				hasNot: []string{"本年度尚未最终确定星级"}},
+			{name: "the admin drills down from the district", as: "admin", path: "/stars" + yq, status: 200,
+				has: []string{`href="/stars?year=` + strconv.Itoa(thisYear) + `&amp;org=T1"`, `"names":["中共东湖镇委员会"]`, `id="stars-poor">1<`}},
 		})
 	})
 }
@@ -514,6 +522,55 @@ func TestStarLabels(t *testing.T) {
 		for _, k := range keys {
 			if !i18n.Has(lang, k) {
 				t.Errorf("%s: no message %q", lang, k)
+			}
+		}
+	}
+}
+
+var messageID = regexp.MustCompile(`\b(stars|stars_[a-z]+|category|domain|org_type|member)\.[a-z][a-z_0-9]*\b`)
+
+// Every star page renders in both languages with no message id left
+// untranslated.
+func TestStarPagesTranslated(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t), Options{})
+	ctx := context.Background()
+	if err := f.st.SaveStarGoal(ctx, &store.StarGoal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: store.PostTechDemo, Household1: "甲户", Public: true}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.AddStarLogEntry(ctx, &store.StarLogEntry{MemberCode: "M2", Day: today, Kind: store.LogPostDuty, Content: "x"}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.RecordStarAssessment(ctx, thisYear, "M2", store.AssessSelf, "", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "2", "post_duty": "2"}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SetStarRating(ctx, thisYear, "M2", map[pingyi.Star]string{"ideology": "1", "compliance": "1", "civilization": "0", "joint_service": "0", "post_duty": "0"}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.st.FinalizeStars(ctx, thisYear, "V1", store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	pages := map[string][]string{
+		"admin": {"/stars", "/stars?org=T1", "/stars/lists", "/stars/comments?status=all", "/stars/import", "/stars/rules",
+			"/stars/orgs/V1", "/stars/orgs/T1", "/stars/orgs/V1/bulletin", "/stars/members/M2", "/stars/members/M3", "/stars/members/M2/log"},
+		"member":    {"/stars/members/M2", "/stars/members/M2/log", "/stars/peer"},
+		"inspector": {"/stars/orgs/V1", "/stars/members/M2"},
+		"":          {"/m/M2", "/m/org/V1"},
+	}
+	for _, lang := range i18n.Supported {
+		for who, ps := range pages {
+			c := f.as(who)
+			c.lang = lang
+			for _, p := range ps {
+				st, body := c.get(p + strings.Replace(yq, "?", map[bool]string{true: "&", false: "?"}[strings.Contains(p, "?")], 1))
+				if st != 200 {
+					t.Errorf("%s %s as %q: %d\n%s", lang, p, who, st, excerpt(body))
+					continue
+				}
+				for _, id := range messageID.FindAllString(body, -1) {
+					if id != "stars.css" && id != "stars.js" {
+						t.Errorf("%s %s as %q: untranslated %q", lang, p, who, id)
+					}
+				}
 			}
 		}
 	}

@@ -165,19 +165,31 @@ func (s *Server) fillStarRows(r *http.Request, v *starsView, prefix string, rows
 			levels = append(levels, t)
 		}
 	}
-	// which row an org path belongs to: the row whose path is its prefix;
-	// a focus line (the focus org itself) takes only its own members.
+	// which row an org path belongs to: the row of its first path segment
+	// under the focus (rows are the focus's children, or the roots); the
+	// focus org's own line takes only its own members.
+	index := make(map[string]int, len(rows))
+	for i, o := range rows {
+		index[o.Path] = i
+	}
+	base := "/"
+	if v.Focus != nil {
+		base = v.Focus.Path
+	}
 	rowOf := func(path string) int {
-		for i, o := range rows {
-			if v.Focus != nil && o.ID == v.Focus.ID {
-				if path == o.Path {
-					return i
-				}
-				continue
-			}
-			if strings.HasPrefix(path, o.Path) {
+		if v.Focus != nil && path == v.Focus.Path {
+			if i, ok := index[path]; ok {
 				return i
 			}
+			return -1
+		}
+		rest, ok := strings.CutPrefix(path, base)
+		j := strings.IndexByte(rest, '/')
+		if !ok || j < 0 {
+			return -1
+		}
+		if i, ok := index[base+rest[:j+1]]; ok {
+			return i
 		}
 		return -1
 	}

@@ -36,6 +36,7 @@
         };
       }
       rates.setOption({
+        animation: false,
         textStyle: { fontFamily: font },
         title: { text: d.title, left: 0, textStyle: { fontSize: 15 } },
         grid: { left: 8, right: 48, top: 40, bottom: 8, containLabel: true },
@@ -55,6 +56,7 @@
     var dist = chart("chart-dist");
     if (dist) {
       dist.setOption({
+        animation: false,
         textStyle: { fontFamily: font },
         title: { text: d.distTitle, left: 0, textStyle: { fontSize: 15 } },
         legend: { bottom: 0 },
