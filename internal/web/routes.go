@@ -74,6 +74,7 @@ func (s *Server) routes() []Route {
 var nav = []navItem{
 	{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
 	{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns", Fallback: staff},
+	{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"},
 	{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
 	{Key: "nav.accounts", Href: "/accounts", Pattern: "GET /accounts"},
 	{Key: "nav.audit", Href: "/audit", Pattern: "GET /audit"},
