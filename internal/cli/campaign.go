@@ -125,16 +125,11 @@ func runImportBallots(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	s, err := e.open()
-	if err != nil {
-		return fail(e, err)
+	s, c, st := openCampaign(e, *code)
+	if st >= 0 {
+		return st
 	}
 	defer s.Close()
-	c, err := s.Campaign(e.ctx, *code)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
-		return ExitRefused
-	}
 	rows := make([]store.BallotRow, 0, len(t.Rows))
 	for _, r := range t.Rows {
 		rows = append(rows, store.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
@@ -176,16 +171,11 @@ func runCodes(e *env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	s, err := e.open()
-	if err != nil {
-		return fail(e, err)
+	s, c, st := openCampaign(e, *code)
+	if st >= 0 {
+		return st
 	}
 	defer s.Close()
-	c, err := s.Campaign(e.ctx, *code)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
-		return ExitRefused
-	}
 	codes, err := s.IssueCodes(e.ctx, c, *unit, pingyi.EvaluatorCategory(*cat), *count, store.CLI)
 	if err != nil {
 		return failFlags(e, err)
@@ -287,16 +277,11 @@ func runResults(e *env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	s, err := e.open()
-	if err != nil {
-		return fail(e, err)
+	s, c, st := openCampaign(e, *code)
+	if st >= 0 {
+		return st
 	}
 	defer s.Close()
-	c, err := s.Campaign(e.ctx, *code)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
-		return ExitRefused
-	}
 	res, err := s.Results(e.ctx, c)
 	if err != nil {
 		return fail(e, err)
@@ -386,19 +371,30 @@ func runCampaignWipe(e *env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	s, err := e.open()
-	if err != nil {
-		return fail(e, err)
+	s, c, st := openCampaign(e, *code)
+	if st >= 0 {
+		return st
 	}
 	defer s.Close()
-	c, err := s.Campaign(e.ctx, *code)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", *code, err)
-		return ExitRefused
-	}
 	if err := s.WipeTestCampaign(e.ctx, c, store.CLI); err != nil {
 		return failFlags(e, err)
 	}
 	fmt.Fprintf(e.stdout, "campaign %s wiped; it is now formal\n", c.Code)
 	return ExitOK
+}
+
+// openCampaign opens the database and finds a campaign; on failure it
+// reports on stderr and returns the exit status to use (else -1).
+func openCampaign(e *env, code string) (*store.Store, *pingyi.Campaign, int) {
+	s, err := e.open()
+	if err != nil {
+		return nil, nil, fail(e, err)
+	}
+	c, err := s.Campaign(e.ctx, code)
+	if err != nil {
+		s.Close()
+		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", code, err)
+		return nil, nil, ExitRefused
+	}
+	return s, c, -1
 }
