@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -41,8 +43,9 @@ type phoneView struct {
 // phoneGroup is the targets of one type: the org, its secretary, the
 // members.
 type phoneGroup struct {
-	Type    pingyi.TargetType
-	Targets []phoneTarget
+	Type     pingyi.TargetType
+	Criteria []string // shared by every target of the group (shown once)
+	Targets  []phoneTarget
 }
 
 type phoneTarget struct {
@@ -62,7 +65,19 @@ func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, fmt.Errorf("template ballot: %w", err))
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	body := buf.Bytes()
+	w.Header().Add("Vary", "Accept-Encoding")
+	// A branch of a hundred members makes a 60 KB page that gzips to a
+	// tenth: worth it on a slow network.
+	if len(body) > 1400 && acceptsGzip(r) {
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+		zw.Write(body)
+		zw.Close()
+		w.Header().Set("Content-Encoding", "gzip")
+		body = z.Bytes()
+	}
+	writeHTML(w, status, body)
 }
 
 func ratingField(t pingyi.Target) string { return "r:" + string(t.Type) + ":" + t.Code }
@@ -79,6 +94,24 @@ func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
 		f := ratingField(t)
 		g.Targets = append(g.Targets, phoneTarget{Index: i, Field: f, Name: t.Name,
 			Criteria: store.CriteriaFor(ci.Criteria, t.Type, t.Domain), Selected: selected[f]})
+	}
+	// Members of one branch share their criteria: show them once, above
+	// the group, rather than under every name (a short page on a phone).
+	for i := range v.Groups {
+		g := &v.Groups[i]
+		if len(g.Targets) < 2 {
+			continue
+		}
+		same := true
+		for _, t := range g.Targets[1:] {
+			same = same && slices.Equal(t.Criteria, g.Targets[0].Criteria)
+		}
+		if same {
+			g.Criteria = g.Targets[0].Criteria
+			for j := range g.Targets {
+				g.Targets[j].Criteria = nil
+			}
+		}
 	}
 	return v
 }
@@ -155,7 +188,7 @@ const maxBallotForm = 256 << 10
 func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBallotForm)
 	if err := r.ParseForm(); err != nil {
-		s.codeRefused(w, r, nil, pingyi.ErrNotFound)
+		s.fail(w, r, http.StatusRequestEntityTooLarge)
 		return
 	}
 	ci := s.lookupCode(w, r)
@@ -200,14 +233,15 @@ func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 // receiptPage is GET /r/{receipt}: whether the ballot with this receipt
 // was counted, and in which campaign (never what it said).
 func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
-	c, day, err := s.st.Receipt(r.Context(), r.PathValue("receipt"))
+	receipt := clip(r.PathValue("receipt"), 64)
+	c, day, err := s.st.Receipt(r.Context(), receipt)
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.renderPhone(w, r, http.StatusNotFound, &phoneView{Screen: "no_receipt", Receipt: r.PathValue("receipt")})
+		s.renderPhone(w, r, http.StatusNotFound, &phoneView{Screen: "no_receipt", Receipt: receipt})
 		return
 	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "receipt", Test: c.TestMode, Campaign: c.Name, Receipt: r.PathValue("receipt"), Day: day})
+	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "receipt", Test: c.TestMode, Campaign: c.Name, Receipt: receipt, Day: day})
 }

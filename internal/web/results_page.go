@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"math/big"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -34,7 +36,12 @@ type resultRow struct {
 type resultGroup struct {
 	Type pingyi.TargetType
 	Rows []resultRow
+	Cut  bool // only the rows flagged for attention (see maxMemberRows)
 }
+
+// maxMemberRows: beyond this many members the page lists only those
+// flagged for attention, until a unit is chosen (a variable for tests).
+var maxMemberRows = 200
 
 type categoryCount struct {
 	Category pingyi.EvaluatorCategory
@@ -49,20 +56,26 @@ type unitComposition struct {
 
 type resultsView struct {
 	view
-	Head       campaignHead
-	Sealed     bool
-	Levels     []pingyi.Rating
-	Groups     []resultGroup
-	Units      []unitComposition
-	Average    string
-	Ballots    int64
-	Hidden     int
-	Shown      int
-	Coverage   *store.Coverage
-	Chart      resultsChart
-	HasChart   bool
-	Anonymity  int
-	HiddenSpan int // columns of a withheld row
+	Head         campaignHead
+	Sealed       bool
+	Levels       []pingyi.Rating
+	Groups       []resultGroup
+	Units        []unitComposition
+	Average      string
+	Ballots      int64
+	Hidden       int
+	Shown        int
+	Coverage     *store.Coverage
+	Chart        resultsChart
+	HasChart     bool
+	Anonymity    int
+	HiddenSpan   int          // columns of a withheld row
+	Units4Filter []store.Unit // the units of the viewer's subtree
+	Unit         *store.Unit  // ?unit=: one unit's results
+	MembersTotal int          // members in scope when the list was cut
+	// AverageWithheld: an org target with ratings is under the threshold,
+	// and the average with the other rates shown would give its rate away.
+	AverageWithheld bool
 }
 
 // resultsChart is what static/js/results.js draws (a JSON block on the
@@ -96,9 +109,13 @@ func (s *Server) scopedResults(r *http.Request, c *pingyi.Campaign) (*store.Resu
 	if err != nil {
 		return nil, err
 	}
-	scope := CurrentScope(r)
+	return inScope(res, CurrentScope(r)), nil
+}
+
+// inScope keeps the targets and units of a subtree.
+func inScope(res *store.Results, scope pingyi.Scope) *store.Results {
 	if scope.All() {
-		return res, nil
+		return res
 	}
 	out := *res
 	out.Targets, out.Units = nil, nil
@@ -112,7 +129,7 @@ func (s *Server) scopedResults(r *http.Request, c *pingyi.Campaign) (*store.Resu
 			out.Units = append(out.Units, u)
 		}
 	}
-	return &out, nil
+	return &out
 }
 
 func ratFloat(s string) float64 {
@@ -136,18 +153,40 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "results", v)
 		return
 	}
-	res, err := s.scopedResults(r, c)
+	full, err := s.st.Results(r.Context(), c)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if v.Coverage, err = s.st.CampaignCoverage(r.Context(), c, CurrentScope(r)); err != nil {
+	scope := CurrentScope(r)
+	if v.Units4Filter, err = s.st.Units(r.Context(), c.ID, scope); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if code := r.URL.Query().Get("unit"); code != "" {
+		i := slices.IndexFunc(v.Units4Filter, func(u store.Unit) bool { return u.Code == code })
+		if i < 0 {
+			s.fail(w, r, http.StatusNotFound)
+			return
+		}
+		v.Unit = &v.Units4Filter[i]
+		scope = pingyi.Scope{Path: v.Unit.Path}
+	}
+	res := inScope(full, scope)
+	if v.Unit != nil { // the unit itself, not the units below it
+		res = onlyUnit(res, v.Unit.Code)
+	}
+	if v.Coverage, err = s.st.CampaignCoverage(r.Context(), c, scope); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	tr := s.tr(r)
 	hide := hiddenResult(c)
-	v.Average = rules.FormatRate(res.OrgAverage)
+	if avg, ok := publishableAverage(full); ok {
+		v.Average = rules.FormatRate(avg)
+	} else if full.OrgAverage != nil {
+		v.AverageWithheld = true
+	}
 	v.Chart = resultsChart{Title: tr.T("results.chart_rates"), AvgLabel: tr.T("results.average"), DistTitle: tr.T("results.chart_dist")}
 	if v.Average != "" {
 		a := ratFloat(v.Average)
@@ -183,7 +222,21 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 			}
 			g.Rows = append(g.Rows, row)
 		}
-		if len(g.Rows) > 0 {
+		// A whole district's members do not fit on a page: without a unit
+		// chosen, only those the rules flag for attention are listed (the
+		// exports have everyone).
+		if tt == pingyi.TargetMember && v.Unit == nil && len(g.Rows) > maxMemberRows {
+			v.MembersTotal = len(g.Rows)
+			kept := g.Rows[:0:0]
+			for _, row := range g.Rows {
+				if !row.Hidden && (row.HasFlag(rules.FlagAdmonish) || row.HasFlag(rules.FlagNotTypical)) {
+					kept = append(kept, row)
+				}
+			}
+			g.Rows = kept
+			g.Cut = true
+		}
+		if len(g.Rows) > 0 || g.Cut {
 			v.Groups = append(v.Groups, g)
 		}
 		if dist[tt] != nil {
@@ -212,6 +265,38 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		v.Ballots += u.Ballots
 	}
 	s.render(w, r, http.StatusOK, "results", v)
+}
+
+// publishableAverage is the campaign's org average (R3) if it gives
+// nothing away: withheld when an org target with valid ratings is under
+// the anonymity threshold (its rate could be worked out from the average
+// and the rates shown). It is counted on the whole campaign, whatever the
+// viewer's subtree.
+func publishableAverage(res *store.Results) (*big.Rat, bool) {
+	hide := hiddenResult(res.Campaign)
+	for _, t := range res.Targets {
+		if t.Type == pingyi.TargetOrg && t.HasValid && hide(t) {
+			return nil, false
+		}
+	}
+	return res.OrgAverage, res.OrgAverage != nil
+}
+
+// onlyUnit keeps the targets and the composition of one unit.
+func onlyUnit(res *store.Results, code string) *store.Results {
+	out := *res
+	out.Targets, out.Units = nil, nil
+	for _, t := range res.Targets {
+		if t.UnitCode == code {
+			out.Targets = append(out.Targets, t)
+		}
+	}
+	for _, u := range res.Units {
+		if u.Code == code {
+			out.Units = append(out.Units, u)
+		}
+	}
+	return &out
 }
 
 // sealedExport answers 403 with the sealed message for an export of an

@@ -22,6 +22,10 @@
 
   // Satisfaction rate of each org target, with the campaign average (R3).
   if (d.orgs && d.orgs.length) {
+    // One bar of 22px per organization: a township of forty branches
+    // stays readable.
+    var box = document.getElementById("chart-rates");
+    if (box) box.style.height = Math.max(320, 22 * d.orgs.length + 90) + "px";
     var rates = chart("chart-rates");
     if (rates) {
       var series = {
@@ -30,16 +34,19 @@
       };
       if (d.average !== null && d.average !== undefined) {
         series.markLine = {
-          symbol: "none", lineStyle: { color: "#b8860b", type: "dashed", width: 2 },
-          label: { formatter: d.avgLabel + " {c}%", color: "#7a5a00" },
-          data: [{ xAxis: d.average }]
+          symbol: "none", silent: true, lineStyle: { color: "#b8860b", type: "dashed", width: 2 },
+          label: { show: false }, data: [{ xAxis: d.average }]
         };
       }
       rates.setOption({
         animation: false,
         textStyle: { fontFamily: font },
-        title: { text: d.title, left: 0, textStyle: { fontSize: 15 } },
-        grid: { left: 8, right: 48, top: 40, bottom: 8, containLabel: true },
+        title: {
+          text: d.title, left: 0, textStyle: { fontSize: 15 },
+          subtext: d.average !== null && d.average !== undefined ? "┆ " + d.avgLabel + " " + d.average + "%" : "",
+          subtextStyle: { color: "#7a5a00", fontSize: 13 }
+        },
+        grid: { left: 8, right: 48, top: 64, bottom: 8, containLabel: true },
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + "%"; } },
         xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
         yAxis: { type: "category", data: d.orgs, inverse: true, axisLabel: { width: 120, overflow: "truncate" } },
@@ -51,21 +58,26 @@
     if (el) el.style.display = "none";
   }
 
-  // Distribution of the ratings per target type (stacked).
+  // Distribution of the ratings per target type, as shares (stacked to
+  // 100%: a thousand members and forty organizations side by side).
   if (d.types && d.types.length) {
     var dist = chart("chart-dist");
+    var totals = d.types.map(function (_, i) {
+      return d.series.reduce(function (sum, s) { return sum + s.data[i]; }, 0);
+    });
+    var pct = function (v, i) { return totals[i] ? Math.round(1000 * v / totals[i]) / 10 : 0; };
     if (dist) {
       dist.setOption({
         animation: false,
         textStyle: { fontFamily: font },
         title: { text: d.distTitle, left: 0, textStyle: { fontSize: 15 } },
         legend: { bottom: 0 },
-        grid: { left: 8, right: 16, top: 40, bottom: 40, containLabel: true },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        grid: { left: 8, right: 16, top: 52, bottom: 40, containLabel: true },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + "%"; } },
         xAxis: { type: "category", data: d.types },
-        yAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
         series: d.series.map(function (s) {
-          return { name: s.name, type: "bar", stack: "all", data: s.data, itemStyle: { color: s.color }, barMaxWidth: 64 };
+          return { name: s.name, type: "bar", stack: "all", data: s.data.map(pct), itemStyle: { color: s.color }, barMaxWidth: 64 };
         })
       });
     }
