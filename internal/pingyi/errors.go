@@ -16,10 +16,17 @@ var (
 
 // FieldError names one bad cell of an input file: its 1-based line (the
 // header is line 1) and its column name.
+//
+// Message is the English text (the CLI prints it). Format and Args are what
+// it was made of (InputError.Add): pages translate the format through the
+// message catalog of internal/i18n (inputerr.go) and fall back to Message
+// for a format it does not know.
 type FieldError struct {
 	Line    int
 	Column  string
 	Message string
+	Format  string `json:"-"`
+	Args    []any  `json:"-"`
 }
 
 func (e FieldError) Error() string {
@@ -46,9 +53,14 @@ func (e *InputError) Error() string {
 	return b.String()
 }
 
-// Add records one bad cell.
+// Add records one bad cell. The format should be a constant string: pages
+// translate it (internal/i18n/inputerr.go lists every one; a test there
+// finds the calls of Add in the sources and fails for one not listed). A
+// message made elsewhere, already translated or not a sentence of ours, is
+// passed as Add(line, column, "%s", msg) and shown as it is.
 func (e *InputError) Add(line int, column, format string, args ...any) {
-	e.Errors = append(e.Errors, FieldError{Line: line, Column: column, Message: fmt.Sprintf(format, args...)})
+	e.Errors = append(e.Errors, FieldError{Line: line, Column: column, Message: fmt.Sprintf(format, args...),
+		Format: format, Args: args})
 }
 
 // Err returns e if it holds any error, else nil.

@@ -129,9 +129,17 @@ func Limit(n int) int { return defaultStarRules.Limit(n) }
 type CellError struct {
 	Column  string
 	Message string
+	Format  string // Message is fmt.Sprintf(Format, Args...): pages translate it
+	Args    []any
 }
 
 func (e CellError) Error() string { return e.Column + ": " + e.Message }
+
+// cellError makes a CellError from a constant format (listed in
+// internal/i18n/inputerr.go, like the formats of pingyi.InputError.Add).
+func cellError(column, format string, args ...any) CellError {
+	return CellError{Column: column, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
 
 // ParseStarRow checks one member's star row (SPEC §6 star import): cells
 // holds the raw text of each star column (a missing key is empty; spaces
@@ -142,7 +150,7 @@ func (e CellError) Error() string { return e.Column + ": " + e.Message }
 func (r StarRules) ParseStarRow(c pingyi.Category, cells map[pingyi.Star]string) (map[pingyi.Star]int, int, []CellError) {
 	var errs []CellError
 	if r.Cap(c) <= 0 {
-		return nil, 0, []CellError{{Column: "category", Message: fmt.Sprintf("unknown member category %q", c)}}
+		return nil, 0, []CellError{cellError("category", "unknown member category %q", c)}
 	}
 	own := make(map[pingyi.Star]bool)
 	for _, s := range r.StarsFor(c) {
@@ -154,17 +162,17 @@ func (r StarRules) ParseStarRow(c pingyi.Category, cells map[pingyi.Star]string)
 		cell := strings.TrimSpace(cells[s])
 		if !own[s] {
 			if cell != "" {
-				errs = append(errs, CellError{Column: string(s), Message: fmt.Sprintf("must be empty for category %s (cap %d)", c, r.Cap(c))})
+				errs = append(errs, cellError(string(s), "must be empty for category %s (cap %d)", c, r.Cap(c)))
 			}
 			continue
 		}
 		if cell == "" {
-			errs = append(errs, CellError{Column: string(s), Message: fmt.Sprintf("required for category %s (cap %d)", c, r.Cap(c))})
+			errs = append(errs, cellError(string(s), "required for category %s (cap %d)", c, r.Cap(c)))
 			continue
 		}
 		v, err := strconv.Atoi(cell)
 		if err != nil || v < 0 || v > MaxStarValue || cell != strconv.Itoa(v) {
-			errs = append(errs, CellError{Column: string(s), Message: fmt.Sprintf("%q is not 0, 1 or 2", cell)})
+			errs = append(errs, cellError(string(s), "%q is not 0, 1 or 2", cell))
 			continue
 		}
 		values[s] = v

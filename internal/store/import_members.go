@@ -206,11 +206,11 @@ func (s *Store) ImportMembers(ctx context.Context, rows []MemberRow, a Actor) (I
 				if o.Code == m.Code {
 					continue
 				}
-				where := "already stored"
 				if o.line != 0 && seen[o.Code] == o.line {
-					where = "line " + strconv.Itoa(o.line)
+					bad.Add(m.line, "is_secretary", "org %q would have two secretaries: %s and %s (line %d)", m.orgCode, m.Code, o.Code, o.line)
+				} else {
+					bad.Add(m.line, "is_secretary", "org %q would have two secretaries: %s and %s (already stored)", m.orgCode, m.Code, o.Code)
 				}
-				bad.Add(m.line, "is_secretary", "org %q would have two secretaries: %s and %s (%s)", m.orgCode, m.Code, o.Code, where)
 				break
 			}
 		}

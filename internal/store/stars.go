@@ -119,7 +119,7 @@ func parseStarCells(r rules.StarRules, c pingyi.Category, cells map[pingyi.Star]
 		if col == "category" {
 			col = categoryColumn
 		}
-		bad.Add(line, col, "%s", e.Message)
+		bad.Add(line, col, e.Format, e.Args...) // the same Message, and translatable
 	}
 	if errs != nil {
 		return nil, 0, false

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"net/http"
@@ -65,19 +64,9 @@ func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, fmt.Errorf("template ballot: %w", err))
 		return
 	}
-	body := buf.Bytes()
-	w.Header().Add("Vary", "Accept-Encoding")
 	// A branch of a hundred members makes a 60 KB page that gzips to a
-	// tenth: worth it on a slow network.
-	if len(body) > 1400 && acceptsGzip(r) {
-		var z bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
-		zw.Write(body)
-		zw.Close()
-		w.Header().Set("Content-Encoding", "gzip")
-		body = z.Bytes()
-	}
-	writeHTML(w, status, body)
+	// tenth, worth it on a slow network: gzipResponses does it.
+	writeHTML(w, status, buf.Bytes())
 }
 
 func ratingField(t pingyi.Target) string { return "r:" + string(t.Type) + ":" + t.Code }

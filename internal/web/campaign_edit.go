@@ -90,7 +90,7 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, "/campaigns/"+c.Code)
 			return
 		}
-		bad, ok := inputErrors(err)
+		bad, ok := inputErrors(s.tr(r), err)
 		if !ok {
 			s.serverError(w, r, err)
 			return

@@ -319,17 +319,17 @@ func TestPaperBallots(t *testing.T) {
 					}
 				}},
 			{name: "a bad file", as: "orgadmin", path: "/campaigns/PB/ballots", file: &upload{"paper.csv", bad}, status: 422,
-				has: []string{"文件未导入", `<td class="num">2</td><td><code>evaluator_category</code>`, `<td class="num">3</td><td><code>rating</code>`,
-					`<td class="num">4</td><td><code>target_code</code>`},
+				has: []string{"文件未导入", `<td class="num">2</td><td>评议人类别 <code>evaluator_category</code>`, `<td class="num">3</td><td>评价 <code>rating</code>`,
+					`<td class="num">4</td><td>评议对象代码 <code>target_code</code>`},
 				after: func(t *testing.T, f *fixture) {
 					if n := ballots(t, f); n != 2 {
 						t.Errorf("a refused file stored ballots: %d", n)
 					}
 				}},
 			{name: "the same ballots again", as: "admin", path: "/campaigns/PB/ballots", file: &upload{"paper.csv", good}, status: 422,
-				has: []string{"already imported"}},
+				has: []string{"已导入过评议活动 PB"}},
 			{name: "rows outside the subtree", as: "orgadmin", path: "/campaigns/PB/ballots", file: &upload{"paper.csv", outside}, status: 422,
-				has: []string{`<td class="num">3</td><td><code>target_code</code></td><td>V3 不在您的管理范围内。`}, hasNot: []string{`<td class="num">2</td>`},
+				has: []string{`<td class="num">3</td><td>评议对象代码 <code>target_code</code></td><td>V3 不在您的管理范围内。`}, hasNot: []string{`<td class="num">2</td>`},
 				after: func(t *testing.T, f *fixture) {
 					if n := ballots(t, f); n != 2 {
 						t.Errorf("ballots %d", n)

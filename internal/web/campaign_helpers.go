@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
@@ -190,22 +191,10 @@ func codeURL(base, code string) string { return base + "/b/" + code }
 // windowURL is the one-tap rating page of a window unit's standing code.
 func windowURL(base, code string) string { return base + "/w/" + code }
 
-// inputErrors turns a refusal into column → message (ok false for any
-// other error).
-func inputErrors(err error) (map[string]string, bool) {
-	var ie *pingyi.InputError
-	if !errors.As(err, &ie) {
-		return nil, false
-	}
-	out := map[string]string{}
-	for _, e := range ie.Errors {
-		if prev, dup := out[e.Column]; dup {
-			out[e.Column] = prev + "; " + e.Message
-		} else {
-			out[e.Column] = e.Message
-		}
-	}
-	return out, true
+// inputErrors turns a refusal into column → message in tr's language (ok
+// false for any other error).
+func inputErrors(tr *i18n.Translator, err error) (map[string]string, bool) {
+	return refusedFields(tr, err)
 }
 
 // formInt reads an integer form field (def when empty or bad, ok false

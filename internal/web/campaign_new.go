@@ -139,14 +139,14 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, "/campaigns/"+c.Code)
 			return
 		}
-		bad, ok := inputErrors(err)
+		bad, ok := inputErrors(s.tr(r), err)
 		if !ok {
 			s.serverError(w, r, err)
 			return
 		}
 		for col, msg := range bad {
 			key := strings.ReplaceAll(col, "-", "_")
-			if key == "code" && strings.Contains(msg, "already exists") {
+			if key == "code" && refusedWith(err, "code", "campaign %q already exists") {
 				msg = tr.T("campaign_new.err_code_taken")
 			}
 			errs[key] = msg

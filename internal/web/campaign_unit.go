@@ -132,7 +132,7 @@ func (s *Server) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (*
 		if v.Manages {
 			code, err := s.st.WindowCode(ctx, c, u.Code, actor(r))
 			if err != nil {
-				if _, refused := inputErrors(err); !refused {
+				if _, refused := inputErrors(s.tr(r), err); !refused {
 					return nil, err
 				}
 			} else {

@@ -138,7 +138,7 @@ func (s *Server) publicComment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound)
 		return
 	}
-	if _, ok := fieldErrors(err); ok {
+	if _, ok := fieldErrors(s.tr(r), err); ok {
 		s.renderPublicMember(w, r, http.StatusUnprocessableEntity, text, s.tr(r).T("stars_public.bad_text", "Max", store.MaxCommentRunes))
 		return
 	}

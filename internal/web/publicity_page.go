@@ -175,7 +175,7 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.st.FileObjection(r.Context(), c, targetID, v.Form.Text, v.Form.Contact); err != nil {
-		if bad, ok := inputErrors(err); ok {
+		if bad, ok := inputErrors(s.tr(r), err); ok {
 			v.Errors = bad
 			s.render(w, r, http.StatusUnprocessableEntity, "publicity", v)
 			return
@@ -227,7 +227,7 @@ func (s *Server) objectionAnswer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound)
 		return
 	case err != nil:
-		if _, ok := inputErrors(err); ok {
+		if _, ok := inputErrors(s.tr(r), err); ok {
 			s.failMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
 			return
 		}

@@ -188,7 +188,7 @@ func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, "/rectifications/"+strconv.FormatInt(item.ID, 10))
 			return
 		}
-		bad, ok := inputErrors(err)
+		bad, ok := inputErrors(s.tr(r), err)
 		if !ok {
 			s.serverError(w, r, err)
 			return
@@ -326,7 +326,7 @@ func (s *Server) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
 			return
 		}
-		bad, ok := inputErrors(err)
+		bad, ok := inputErrors(s.tr(r), err)
 		if !ok {
 			s.serverError(w, r, err)
 			return

@@ -84,6 +84,9 @@ func (s *Server) funcs(tr *i18n.Translator) template.FuncMap {
 			}
 			return m
 		},
+		// Refused input (inputerr.go).
+		"fieldMessage": func(e pingyi.FieldError) string { return fieldMessage(tr, e) },
+		"columnLabel":  tr.Column,
 	}
 }
 

@@ -134,8 +134,9 @@ func (s *Server) Mount(pattern string, access Access, h http.HandlerFunc) error 
 	return nil
 }
 
-// Handler is the whole web UI: the routes behind request logging, panic
-// recovery, security headers and cross-origin (CSRF) protection.
+// Handler is the whole web UI: the routes behind request logging, gzip
+// compression (gzip.go), panic recovery, security headers and cross-origin
+// (CSRF) protection.
 func (s *Server) Handler() http.Handler {
 	if s.handler != nil {
 		return s.handler
@@ -158,7 +159,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden)
 	}))
-	s.handler = s.logRequests(s.recoverPanics(securityHeaders(cop.Handler(mux))))
+	s.handler = s.logRequests(gzipResponses(s.recoverPanics(securityHeaders(cop.Handler(mux)))))
 	return s.handler
 }
 

@@ -72,7 +72,7 @@ func (s *Server) starCommentReview(w http.ResponseWriter, r *http.Request) {
 	}
 	status := r.PostFormValue("status")
 	if err := s.st.ReviewStarComment(r.Context(), id, status, actor(r)); err != nil {
-		if _, ok := fieldErrors(err); ok {
+		if _, ok := fieldErrors(s.tr(r), err); ok {
 			s.fail(w, r, http.StatusUnprocessableEntity)
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
@@ -88,22 +89,10 @@ func starCells(r *http.Request) map[pingyi.Star]string {
 	return cells
 }
 
-// fieldErrors turns a refusal into field → message; ok is false for any
-// other error (a server error).
-func fieldErrors(err error) (map[string]string, bool) {
-	var ie *pingyi.InputError
-	if !errors.As(err, &ie) {
-		return nil, false
-	}
-	out := map[string]string{}
-	for _, e := range ie.Errors {
-		if prev, dup := out[e.Column]; dup {
-			out[e.Column] = prev + "; " + e.Message
-		} else {
-			out[e.Column] = e.Message
-		}
-	}
-	return out, true
+// fieldErrors turns a refusal into field → message in tr's language; ok
+// is false for any other error (a server error).
+func fieldErrors(tr *i18n.Translator, err error) (map[string]string, bool) {
+	return refusedFields(tr, err)
 }
 
 // hasStar reports whether members of category c strive for star st.

@@ -173,7 +173,7 @@ func (s *Server) starRulesSave(w http.ResponseWriter, r *http.Request) {
 		Excellent6: num("excellent_6"), Poor6: num("poor_6"), WeightSelf: form["weight_self"], WeightPeer: form["weight_peer"], WeightMass: form["weight_mass"]}
 	if len(errs) == 0 {
 		if err := s.st.SetStarRuleSettings(r.Context(), year, set, actor(r)); err != nil {
-			fe, ok := fieldErrors(err)
+			fe, ok := fieldErrors(s.tr(r), err)
 			if !ok {
 				s.serverError(w, r, err)
 				return

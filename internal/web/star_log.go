@@ -127,7 +127,7 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.st.AddStarLogEntry(r.Context(), e, actor(r)); err != nil {
-		fe, ok := fieldErrors(err)
+		fe, ok := fieldErrors(s.tr(r), err)
 		if !ok {
 			s.serverError(w, r, err)
 			return

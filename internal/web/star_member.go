@@ -284,7 +284,7 @@ func (s *Server) starMemberData(r *http.Request, subj *starSubject, year int) (*
 // refused re-renders the member page with a form's errors (422), or
 // answers a server error for anything that is not a refusal.
 func (s *Server) refused(w http.ResponseWriter, r *http.Request, subj *starSubject, year int, form string, err error, edit func(*starMemberView)) {
-	errs, ok := fieldErrors(err)
+	errs, ok := fieldErrors(s.tr(r), err)
 	if !ok {
 		if errors.Is(err, pingyi.ErrNotFound) {
 			s.fail(w, r, http.StatusNotFound)

@@ -117,7 +117,7 @@ func (s *Server) starPeerSave(w http.ResponseWriter, r *http.Request) {
 	}
 	cells := starCells(r)
 	if _, err := s.st.RecordStarAssessment(r.Context(), year, target.Code, store.AssessPeer, me.Code, cells, actor(r)); err != nil {
-		errs, ok := fieldErrors(err)
+		errs, ok := fieldErrors(s.tr(r), err)
 		if !ok {
 			s.serverError(w, r, err)
 			return

@@ -465,7 +465,7 @@ func TestStarImportAndRules(t *testing.T) {
 		run(t, f, []scenario{
 			{name: "import page", as: "orgadmin", path: "/stars/import", status: 200, has: []string{"导入星级", `name="year"`}},
 			{name: "a bad file names each line and column", as: "orgadmin", method: "POST", path: "/stars/import", file: &upload{"stars.csv", bad},
-				status: 422, has: []string{`<td class="num">2</td><td><code>civilization</code>`, `<td class="num">3</td><td><code>joint_service</code>`, `<td class="num">4</td><td><code>member_code</code>`},
+				status: 422, has: []string{`<td class="num">2</td><td>文明创建星 <code>civilization</code>`, `<td class="num">3</td><td>联户服务星 <code>joint_service</code>`, `<td class="num">4</td><td>党员代码 <code>member_code</code>`},
 				after: func(t *testing.T, f *fixture) {
 					if rs, _ := f.st.StarRatings(context.Background(), pingyi.Scope{}, thisYear); len(rs) != 0 {
 						t.Errorf("a refused import stored %d ratings", len(rs))

@@ -97,7 +97,7 @@ func (s *Server) windowQR(w http.ResponseWriter, r *http.Request) {
 	}
 	code, err := s.st.WindowCode(r.Context(), c, u.Code, actor(r))
 	if err != nil {
-		if _, refused := inputErrors(err); refused {
+		if _, refused := inputErrors(s.tr(r), err); refused {
 			s.fail(w, r, http.StatusNotFound)
 			return
 		}
