@@ -1,0 +1,169 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/store/storetest"
+)
+
+// benchUnits and benchMembers size the tree of the intake benchmarks:
+// a committee over benchUnits branches of benchMembers members each.
+const (
+	benchUnits   = 40
+	benchMembers = 40
+)
+
+// benchCampaign fills s with a small tree (bulk loader) and an open
+// campaign over it, and returns the campaign and each unit's targets.
+func benchCampaign(b *testing.B, s *store.Store) (*pingyi.Campaign, map[string][]pingyi.Target) {
+	b.Helper()
+	ctx := context.Background()
+	bl, err := s.NewBulkLoader(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	must := func(err error) {
+		if err != nil {
+			bl.Rollback()
+			b.Fatal(err)
+		}
+	}
+	must(bl.Org(pingyi.Org{Code: "C", Name: "某镇党委", Type: pingyi.OrgCommittee, Domain: pingyi.DomainRural}))
+	for u := 0; u < benchUnits; u++ {
+		code := fmt.Sprintf("B%02d", u)
+		must(bl.Org(pingyi.Org{Code: code, Name: code + "村党支部", Type: pingyi.OrgBranch, Domain: pingyi.DomainRural, ParentCode: "C"}))
+		for m := 0; m < benchMembers; m++ {
+			must(bl.Member(pingyi.Member{Code: fmt.Sprintf("M%02d%03d", u, m), Name: "党员", OrgCode: code,
+				Category: pingyi.CategoryFarming, IsSecretary: m == 0}))
+		}
+	}
+	if err := bl.Commit(store.CLI, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	c := &pingyi.Campaign{Code: "K", Name: "bench", ScopeCode: "C", Kind: pingyi.KindMass}
+	if err := s.CreateCampaign(ctx, c, store.CLI); err != nil {
+		b.Fatal(err)
+	}
+	units, err := s.Units(ctx, c.ID, pingyi.Scope{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	targets := map[string][]pingyi.Target{}
+	for _, u := range units {
+		ts, err := s.UnitTargets(ctx, c.ID, u.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		targets[u.Code] = ts
+	}
+	return c, targets
+}
+
+// ballot12 rates the unit's org, secretary and ten of its members.
+func ballot12(r *rand.Rand, ts []pingyi.Target) []store.RatingInput {
+	levels := []string{"satisfied", "satisfied", "satisfied", "basically_satisfied", "dissatisfied", "abstain"}
+	out := make([]store.RatingInput, 0, 12)
+	for _, t := range ts[:2] {
+		out = append(out, store.RatingInput{TargetType: string(t.Type), TargetCode: t.Code, Rating: levels[r.IntN(len(levels))]})
+	}
+	for _, i := range r.Perm(len(ts) - 2)[:10] {
+		t := ts[2+i]
+		out = append(out, store.RatingInput{TargetType: string(t.Type), TargetCode: t.Code, Rating: levels[r.IntN(len(levels))]})
+	}
+	return out
+}
+
+type benchCode struct {
+	code string
+	unit string
+}
+
+func issue(b *testing.B, s *store.Store, c *pingyi.Campaign, n int) []benchCode {
+	b.Helper()
+	var out []benchCode
+	per := (n + benchUnits - 1) / benchUnits
+	for u := 0; u < benchUnits; u++ {
+		unit := fmt.Sprintf("B%02d", u)
+		ks, err := s.IssueCodes(context.Background(), c, unit, pingyi.EvalMassRep, per, store.CLI)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, k := range ks {
+			out = append(out, benchCode{k, unit})
+		}
+	}
+	rand.New(rand.NewPCG(1, 1)).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out[:n]
+}
+
+// BenchmarkIntake submits 12-rating ballots through the group-commit
+// intake from 64 goroutines (no HTTP): what the writer sustains.
+func BenchmarkIntake(b *testing.B) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		b.Run(db, func(b *testing.B) {
+			var s *store.Store
+			if db == "sqlite" {
+				s = storetest.SQLite(b)
+			} else {
+				s = storetest.Postgres(b)
+			}
+			c, targets := benchCampaign(b, s)
+			codes := issue(b, s, c, max(b.N, 1))
+			r := rand.New(rand.NewPCG(2, 2))
+			ballots := make([][]store.RatingInput, len(codes))
+			for i, k := range codes {
+				ballots[i] = ballot12(r, targets[k.unit])
+			}
+			in := s.NewIntake()
+			defer in.Close()
+			ctx := context.Background()
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for w := 0; w < 64; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := int(next.Add(1)) - 1
+						if i >= b.N {
+							return
+						}
+						if _, err := in.Submit(ctx, codes[i].code, ballots[i], ""); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ballots/s")
+		})
+	}
+}
+
+// BenchmarkLookup is the intake's per-request code lookup (one indexed
+// read of the code, then the unit's targets from the cache).
+func BenchmarkLookup(b *testing.B) {
+	s := storetest.SQLite(b)
+	c, _ := benchCampaign(b, s)
+	codes := issue(b, s, c, 1000)
+	in := s.NewIntake()
+	defer in.Close()
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		if _, err := in.Lookup(ctx, codes[i%len(codes)].code); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
