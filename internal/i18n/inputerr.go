@@ -149,6 +149,10 @@ var inputErrs = map[string]inputErr{
 	"required: %s has no helper paired in %d":                        {id: "helper_required"},
 	"a member does not help themselves":                              {id: "helper_self"},
 	"unknown status %q (pending, approved, rejected)":                {id: "suggestion_status"},
+	"count must be between 1 and %d":                                 {id: "star_mass_count"},
+	"org %q has no members to rate":                                  {id: "star_mass_no_members"},
+	"member %q is not in %s":                                         {id: "star_mass_other_org"},
+	"rate at least one member":                                       {id: "star_mass_none"},
 }
 
 // InputErrorID is the message ID of a refused-input format ("inputerr.…"),

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"strconv"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -33,6 +34,9 @@ var starAuthz = []authzCase{
 	{route: "POST /stars/orgs/{code}/finalize", obj: "org", in: want{303, 303, 303, 303, 403, 403}, out: want{303, 303, 404, 404, 403, 403}},
 	{route: "GET /stars/orgs/{code}/bulletin", obj: "org", in: want{303, 200, 200, 200, 403, 200}, out: want{303, 200, 404, 404, 403, 404}},
 	{route: "GET /stars/orgs/{code}/plates", obj: "org", in: want{303, 200, 200, 200, 403, 200}, out: want{303, 200, 404, 404, 403, 404}},
+	// mass appraisal codes: those who manage the branch (an empty form has no count: 422)
+	{route: "GET /stars/orgs/{code}/mass-codes", obj: "org", in: want{303, 200, 200, 200, 403, 403}, out: want{303, 200, 404, 404, 403, 403}},
+	{route: "POST /stars/orgs/{code}/mass-codes", obj: "org", in: want{303, 422, 422, 422, 403, 403}, out: want{303, 422, 404, 404, 403, 403}},
 
 	// A member: members see only themselves.
 	{route: "GET /stars/members/{code}", obj: "member", in: want{303, 200, 200, 200, 200, 200}, out: want{303, 200, 404, 404, 404, 404}},
@@ -57,6 +61,9 @@ var starAuthz = []authzCase{
 	{route: "GET /m/{code}", obj: "member", in: all(200), out: all(200)},
 	{route: "POST /m/{code}/comments", obj: "member", in: all(422), out: all(422)},
 	{route: "GET /m/org/{code}", obj: "org", in: all(200), out: all(200)},
+	// a star mass code (an empty form rates nobody: 422, the code stays unused)
+	{route: "GET /s/{code}", obj: "starcode", in: all(200)},
+	{route: "POST /s/{code}", obj: "starcode", in: all(422)},
 }
 
 // tinyPNG is a 1×1 PNG (a logbook photo).
@@ -84,6 +91,10 @@ func starObjects(f *fixture) map[string]objects {
 		return strconv.FormatInt(e.ID, 10)
 	}
 	same := func(s string) [6]string { return [6]string{s, s, s, s, s, s} }
+	massCodes, err := f.st.IssueStarMassCodes(ctx, time.Now().Year(), "V1", 1, store.CLI)
+	if err != nil {
+		f.t.Fatal(err)
+	}
 	var delIn, delOut [6]string
 	for i := range delIn {
 		delIn[i], delOut[i] = entry("M2"), entry("M5")
@@ -92,5 +103,6 @@ func starObjects(f *fixture) map[string]objects {
 		"comment":      {in: same(comment("M2")), out: same(comment("M5"))},
 		"logentry":     {in: same(entry("M2")), out: same(entry("M5"))},
 		"logentry_del": {in: delIn, out: delOut},
+		"starcode":     {in: same(massCodes[0])},
 	}
 }

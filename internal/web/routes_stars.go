@@ -24,6 +24,8 @@ func (s *Server) starRoutes() []Route {
 		{"POST /stars/orgs/{code}/finalize", Write(admin, orgAdmin, secretary), s.starFinalize},
 		{"GET /stars/orgs/{code}/bulletin", Read(staff...), s.starBulletin},
 		{"GET /stars/orgs/{code}/plates", Read(staff...), s.starOrgPlates},
+		{"GET /stars/orgs/{code}/mass-codes", Write(admin, orgAdmin, secretary), s.starMassCodes},
+		{"POST /stars/orgs/{code}/mass-codes", Write(admin, orgAdmin, secretary), s.starMassIssue},
 
 		// A member: goals, pre-assessment, three assessments, rating, follow-ups
 		{"GET /stars/members/{code}", Read(admin, orgAdmin, secretary, member, inspector), s.starMemberPage},
@@ -48,5 +50,8 @@ func (s *Server) starRoutes() []Route {
 		{"GET /m/{code}", Public, s.publicMember},
 		{"POST /m/{code}/comments", Public, s.publicComment},
 		{"GET /m/org/{code}", Public, s.publicOrg},
+		// The masses' phone page of a one-time code (群众评议)
+		{"GET /s/{code}", PublicNoSession, s.starMassPage},
+		{"POST /s/{code}", PublicNoSession, s.starMassSubmit},
 	}
 }
