@@ -627,80 +627,16 @@ func (s *Store) RecordStarAssessment(ctx context.Context, year int, memberCode, 
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	raterCode = strings.TrimSpace(raterCode)
 	var out *StarAssessment
 	err := s.Tx(ctx, func(q Q) error {
-		m, err := starMemberQ(ctx, q, memberCode)
-		if err != nil {
-			return err
-		}
-		r, err := starRulesQ(ctx, q, year)
-		if err != nil {
-			return err
-		}
-		bad := &pingyi.InputError{}
-		var rater any
-		switch kind {
-		case AssessSelf:
-			if raterCode != "" && raterCode != m.code {
-				bad.Add(0, "rater_code", "a self assessment is by the member %s, not %q", m.code, raterCode)
-			}
-			rater, raterCode = m.id, m.code
-		case AssessPeer:
-			if raterCode == "" {
-				bad.Add(0, "rater_code", "required for a peer assessment")
-			} else if raterCode == m.code {
-				bad.Add(0, "rater_code", "a member does not assess themselves as a peer (use self)")
-			} else if rm, err := starMemberQ(ctx, q, raterCode); errors.Is(err, pingyi.ErrNotFound) {
-				bad.Add(0, "rater_code", "member %q does not exist", raterCode)
-			} else if err != nil {
-				return err
-			} else if rm.orgID != m.orgID {
-				bad.Add(0, "rater_code", "member %s is not in the branch of %s (%s)", rm.code, m.code, m.orgCode)
-			} else {
-				rater = rm.id
-			}
-		case AssessMass:
-			if raterCode != "" {
-				bad.Add(0, "rater_code", "a mass assessment is anonymous: no rater")
-			}
-		default:
-			bad.Add(0, "kind", "unknown kind %q (self, peer, mass)", kind)
-		}
-		vals, _, _ := parseStarCells(r, m.category, cells, 0, bad, "category")
-		if err := bad.Err(); err != nil {
-			return err
-		}
-		var before any
-		if rater != nil {
-			var oldID int64
-			var v starScan
-			err := q.QueryRow(ctx, `SELECT id, ideology, compliance, civilization, joint_service, post_duty FROM star_assessments
-				WHERE year = ? AND member_id = ? AND kind = ? AND rater_member_id = ?`, year, m.id, kind, rater).Scan(append([]any{&oldID}, v.dst()...)...)
-			switch {
-			case err == nil:
-				before = starAssessRecord{year, m.code, kind, raterCode, v.values().record()}
-				if _, err := q.Exec(ctx, `DELETE FROM star_assessments WHERE id = ?`, oldID); err != nil {
-					return err
-				}
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-		}
-		sa := &StarAssessment{ID: NewID(), Year: year, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath, Category: m.category, Kind: kind, RaterCode: raterCode, Values: vals, CreatedAt: Now()}
-		if err := batchInsert(ctx, q, "star_assessments",
-			[]string{"id", "year", "member_id", "kind", "rater_member_id", "ideology", "compliance", "civilization", "joint_service", "post_duty", "created_at"},
-			[][]any{append(append([]any{sa.ID, year, m.id, kind, rater}, vals.cols()...), sa.CreatedAt)}); err != nil {
-			return err
-		}
-		action := "create"
-		if before != nil {
-			action = "update"
-		}
-		out = sa
-		return Audit(ctx, q, a, action, "star_assessment", strconv.FormatInt(sa.ID, 10), before, starAssessRecord{year, m.code, kind, raterCode, vals.record()})
+		var err error
+		out, err = recordStarAssessmentQ(ctx, q, year, memberCode, kind, raterCode, cells, a, "")
+		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // DeleteStarAssessment removes one assessment.

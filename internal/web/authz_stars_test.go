@@ -15,7 +15,8 @@ import (
 // POSTs go with an empty form: refused (422) once let in, except where
 // noted. Objects: "member" and "org" as in authzObjects; "comment" a
 // public comment on M2 (in) or M5 (out); "logentry" a logbook entry with a
-// photo of M2 (in) or M5 (out); "logentry_del" one entry per visitor, since
+// photo of M2 (in) or M5 (out); "starobjection" "V1|id" of an objection
+// to V1's results (in) or "V3|id" to V3's (out); "logentry_del" one entry per visitor, since
 // deleting one makes it gone for the next.
 var starAuthz = []authzCase{
 	// The district view: a member account goes to its own star page.
@@ -37,6 +38,10 @@ var starAuthz = []authzCase{
 	// mass appraisal codes: those who manage the branch (an empty form has no count: 422)
 	{route: "GET /stars/orgs/{code}/mass-codes", obj: "org", in: want{303, 200, 200, 200, 403, 403}, out: want{303, 200, 404, 404, 403, 403}},
 	{route: "POST /stars/orgs/{code}/mass-codes", obj: "org", in: want{303, 422, 422, 422, 403, 403}, out: want{303, 422, 404, 404, 403, 403}},
+	// the year-end publicity: answer an objection (an empty answer: 422)
+	{route: "POST /stars/orgs/{code}/objections/{id}", obj: "starobjection", in: want{303, 422, 422, 422, 403, 403}, out: want{303, 422, 404, 404, 403, 403}},
+	// the secretary's half-year debrief (an empty form has no debrief: 422)
+	{route: "POST /stars/orgs/{code}/debrief", obj: "org", in: want{303, 422, 422, 422, 403, 403}, out: want{303, 422, 404, 404, 403, 403}},
 
 	// A member: members see only themselves.
 	{route: "GET /stars/members/{code}", obj: "member", in: want{303, 200, 200, 200, 200, 200}, out: want{303, 200, 404, 404, 404, 404}},
@@ -61,6 +66,8 @@ var starAuthz = []authzCase{
 	{route: "GET /m/{code}", obj: "member", in: all(200), out: all(200)},
 	{route: "POST /m/{code}/comments", obj: "member", in: all(422), out: all(422)},
 	{route: "GET /m/org/{code}", obj: "org", in: all(200), out: all(200)},
+	// an objection to the results (an empty form: 422, not counted by the rate limit)
+	{route: "POST /m/org/{code}/objections", obj: "org", in: all(422), out: all(422)},
 	// a star mass code (an empty form rates nobody: 422, the code stays unused)
 	{route: "GET /s/{code}", obj: "starcode", in: all(200)},
 	{route: "POST /s/{code}", obj: "starcode", in: all(422)},
@@ -95,14 +102,22 @@ func starObjects(f *fixture) map[string]objects {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	objection := func(org string) string {
+		id, err := f.st.FileStarObjection(ctx, time.Now().Year(), org, "", "结果有异议", "")
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return org + "|" + strconv.FormatInt(id, 10)
+	}
 	var delIn, delOut [6]string
 	for i := range delIn {
 		delIn[i], delOut[i] = entry("M2"), entry("M5")
 	}
 	return map[string]objects{
-		"comment":      {in: same(comment("M2")), out: same(comment("M5"))},
-		"logentry":     {in: same(entry("M2")), out: same(entry("M5"))},
-		"logentry_del": {in: delIn, out: delOut},
-		"starcode":     {in: same(massCodes[0])},
+		"comment":       {in: same(comment("M2")), out: same(comment("M5"))},
+		"logentry":      {in: same(entry("M2")), out: same(entry("M5"))},
+		"logentry_del":  {in: delIn, out: delOut},
+		"starcode":      {in: same(massCodes[0])},
+		"starobjection": {in: same(objection("V1")), out: same(objection("V3"))},
 	}
 }

@@ -36,7 +36,8 @@ type want [6]int
 func all(status int) want { return want{status, status, status, status, status, status} }
 
 // objects are what fills a route's path wildcard: per visitor, an object
-// inside their subtree and one outside it (empty: no outside case). Add a
+// inside their subtree and one outside it (empty: no outside case). A route
+// with several wildcards takes "A|B": A fills the first, B the next. Add a
 // kind for a new kind of object (campaign, …) in authzObjects.
 type objects struct{ in, out [6]string }
 
@@ -176,8 +177,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			for _, side := range sides {
 				for i, v := range visitors {
 					path := strings.TrimSuffix(pattern, "{$}")
-					if hasWild {
-						path = wildcard.ReplaceAllString(path, side.objs[i])
+					if hasWild { // "A|B" fills the first wildcard with A, the next with B
+						parts, n := strings.Split(side.objs[i], "|"), 0
+						path = wildcard.ReplaceAllStringFunc(path, func(string) string {
+							p := parts[min(n, len(parts)-1)]
+							n++
+							return p
+						})
 					}
 					path += c.query
 					cl := clients[i]

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -150,18 +152,57 @@ func (s *Server) publicComment(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/m/"+r.PathValue("code")+"?sent=1#comment")
 }
 
+// starObjectionsPerHour is how many objections one client address may file
+// in an hour on a branch's publicity page (held in memory, as comments).
+const starObjectionsPerHour = 3
+
+var starObjectionLimiters sync.Map // *Server → *auth.Limiter
+
+func (s *Server) starObjectionLimiter() *auth.Limiter {
+	if l, ok := starObjectionLimiters.Load(s); ok {
+		return l.(*auth.Limiter)
+	}
+	l, _ := starObjectionLimiters.LoadOrStore(s, auth.NewLimiter(starObjectionsPerHour, time.Hour))
+	return l.(*auth.Limiter)
+}
+
+// maxStarObjection is the longest objection text (store.FileStarObjection).
+const maxStarObjection = 2000
+
+// publicObjection is an answered objection as the public sees it (never
+// the contact).
+type publicObjection struct {
+	MemberName, Text, FiledDay, Answer string
+}
+
+// publicMemberRef names a member of the branch (the objection form).
+type publicMemberRef struct{ Code, Name string }
+
 type publicOrgView struct {
 	view
-	Org     *pingyi.Org
-	Year    int
-	Goals   []publicGoal
-	Results []store.StarResult
+	Org        *pingyi.Org
+	Year       int
+	Goals      []publicGoal
+	Results    []store.StarResult
+	Members    []publicMemberRef
+	Objections []publicObjection
+	// the objection form
+	Text, Contact, MemberCode string
+	Error                     string
+	Sent                      bool
+	MaxObjection              int
 }
 
 // publicOrg is GET /m/org/{code}?year=: the branch's publicized
 // responsibility books (责任书公示) of the year and its finalized results
-// (结果公示), each linking to the member's page where anyone may comment.
+// (结果公示), each linking to the member's page where anyone may comment;
+// and, for the year-end publicity (三评两公开), a form where anyone may
+// object to the results, and the answered objections.
 func (s *Server) publicOrg(w http.ResponseWriter, r *http.Request) {
+	s.renderPublicOrg(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderPublicOrg(w http.ResponseWriter, r *http.Request, status int, form *publicOrgView, errMsg string) {
 	ctx := r.Context()
 	o, err := s.st.Org(ctx, r.PathValue("code"))
 	if errors.Is(err, pingyi.ErrNotFound) {
@@ -176,7 +217,11 @@ func (s *Server) publicOrg(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := &publicOrgView{Org: o, Year: year}
+	v := &publicOrgView{Org: o, Year: year, Error: errMsg, MaxObjection: maxStarObjection,
+		Sent: status == http.StatusOK && r.URL.Query().Get("sent") == "1"}
+	if form != nil {
+		v.Text, v.Contact, v.MemberCode = form.Text, form.Contact, form.MemberCode
+	}
 	goals, err := s.st.StarGoals(ctx, pingyi.Scope{Path: o.Path}, year, true)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -199,5 +244,70 @@ func (s *Server) publicOrg(w http.ResponseWriter, r *http.Request) {
 			v.Results = append(v.Results, res)
 		}
 	}
-	s.render(w, r, http.StatusOK, "public_member_org", v)
+	members, err := s.st.Members(ctx, o.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, m := range members {
+		v.Members = append(v.Members, publicMemberRef{Code: m.Code, Name: m.Name})
+	}
+	objs, err := s.st.StarObjections(ctx, year, o.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, x := range objs { // answered ones only, without the contact
+		if x.Answer != "" {
+			v.Objections = append(v.Objections, publicObjection{MemberName: x.MemberName, Text: x.Text, FiledDay: x.FiledDay, Answer: x.Answer})
+		}
+	}
+	s.render(w, r, status, "public_member_org", v)
+}
+
+// publicStarObjection is POST /m/org/{code}/objections: anyone objects to
+// the branch's results of the year (fields year, member optional, text,
+// contact optional). Each client address may file starObjectionsPerHour
+// objections an hour (429 beyond).
+func (s *Server) publicStarObjection(w http.ResponseWriter, r *http.Request) {
+	lim, ip := s.starObjectionLimiter(), s.clientIP(r)
+	form := &publicOrgView{Text: r.PostFormValue("text"), Contact: r.PostFormValue("contact"), MemberCode: r.PostFormValue("member")}
+	if blocked, _ := lim.Blocked(ip); blocked {
+		s.renderPublicOrg(w, r, http.StatusTooManyRequests, form, s.tr(r).T("stars_public.obj_too_many"))
+		return
+	}
+	year, ok := s.starYear(w, r)
+	if !ok {
+		return
+	}
+	code := r.PathValue("code")
+	_, err := s.st.FileStarObjection(r.Context(), year, code, form.MemberCode, form.Text, form.Contact)
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound)
+		return
+	}
+	if errs, ok := fieldErrors(s.tr(r), err); ok {
+		s.renderPublicOrg(w, r, http.StatusUnprocessableEntity, form, joinErrs(errs))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	lim.Fail(ip)
+	redirect(w, r, "/m/org/"+code+starYearQuery(year)+"&sent=1#objection")
+}
+
+// joinErrs puts the messages of a refusal together, in column order.
+func joinErrs(errs map[string]string) string {
+	cols := make([]string, 0, len(errs))
+	for c := range errs {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols)
+	msgs := make([]string, len(cols))
+	for i, c := range cols {
+		msgs[i] = errs[c]
+	}
+	return strings.Join(msgs, " ")
 }

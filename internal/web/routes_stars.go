@@ -26,6 +26,9 @@ func (s *Server) starRoutes() []Route {
 		{"GET /stars/orgs/{code}/plates", Read(staff...), s.starOrgPlates},
 		{"GET /stars/orgs/{code}/mass-codes", Write(admin, orgAdmin, secretary), s.starMassCodes},
 		{"POST /stars/orgs/{code}/mass-codes", Write(admin, orgAdmin, secretary), s.starMassIssue},
+		// the year-end publicity's objections, the secretary's half-year debrief
+		{"POST /stars/orgs/{code}/objections/{id}", Write(admin, orgAdmin, secretary), s.starObjectionAnswer},
+		{"POST /stars/orgs/{code}/debrief", Write(admin, orgAdmin, secretary), s.starDebriefSave},
 
 		// A member: goals, pre-assessment, three assessments, rating, follow-ups
 		{"GET /stars/members/{code}", Read(admin, orgAdmin, secretary, member, inspector), s.starMemberPage},
@@ -50,6 +53,7 @@ func (s *Server) starRoutes() []Route {
 		{"GET /m/{code}", Public, s.publicMember},
 		{"POST /m/{code}/comments", Public, s.publicComment},
 		{"GET /m/org/{code}", Public, s.publicOrg},
+		{"POST /m/org/{code}/objections", Public, s.publicStarObjection},
 		// The masses' phone page of a one-time code (群众评议)
 		{"GET /s/{code}", PublicNoSession, s.starMassPage},
 		{"POST /s/{code}", PublicNoSession, s.starMassSubmit},

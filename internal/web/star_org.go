@@ -63,6 +63,12 @@ type starOrgView struct {
 	ResultsDone bool
 	// the year's rules, for the quota note
 	QuotaPercent, Excellent10, Excellent6 int
+	// the year-end publicity's objections (contacts only for who manages)
+	Objections []store.StarObjection
+	// the secretary's half-year debrief to the street or park committee
+	Debrief       *store.StarDebrief
+	CanComment    bool     // a superior scope: may write the committee's comment
+	DebriefErrors []string // a refused save
 }
 
 // starOrgPage is GET /stars/orgs/{code}?year=: the branch's star year —
@@ -136,6 +142,9 @@ func (s *Server) starOrgData(r *http.Request, o *pingyi.Org, year int) (*starOrg
 	}
 	sort.Slice(v.Quotas, func(i, j int) bool { return v.Quotas[i].Cap > v.Quotas[j].Cap })
 	v.ResultsDone = v.Finalized > 0
+	if err := s.starOrgPublicity(r, v); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
