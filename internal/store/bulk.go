@@ -300,6 +300,7 @@ func (b *BulkLoader) Commit(a Actor, what string) error {
 	b.closeStmts()
 	err = b.tx.Commit()
 	b.end()
+	b.s.invalidateOrgs()
 	return err
 }
 

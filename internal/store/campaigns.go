@@ -61,8 +61,9 @@ func (s *Store) Campaigns(ctx context.Context, scope pingyi.Scope) ([]pingyi.Cam
 	q := `SELECT ` + campaignCols + ` FROM campaigns c JOIN orgs o ON o.id = c.scope_org_id`
 	var args []any
 	if !scope.All() {
-		q += ` WHERE (o.path LIKE ? ESCAPE '\' OR ? LIKE o.path || '%')`
-		args = append(args, escapeLike(scope.Path)+"%", scope.Path)
+		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		q += ` WHERE (` + pred + ` OR ? LIKE o.path || '%')`
+		args = append(append(args, pargs...), scope.Path)
 	}
 	q += ` ORDER BY c.year DESC, c.created_at DESC, c.code`
 	rows, err := s.R().Query(ctx, q, args...)
@@ -124,6 +125,7 @@ func State(c *pingyi.Campaign, now time.Time) CampaignState {
 // scope, each such org's secretary, every member of those orgs
 // (restricted to c.TargetTypes).
 func (s *Store) CreateCampaign(ctx context.Context, c *pingyi.Campaign, a Actor) error {
+	defer s.invalidateResults()
 	bad := &pingyi.InputError{}
 	if c.Code == "" {
 		bad.Add(0, "code", "empty code")
@@ -231,13 +233,13 @@ func (s *Store) snapshotTargets(ctx context.Context, q Q, c *pingyi.Campaign, sc
 	for _, t := range c.TargetTypes {
 		want[t] = true
 	}
-	like := escapeLike(scope.Path) + "%"
+	pred, pargs := s.pathPrefix("o.path", scope.Path)
 	var rows [][]any
 	cols := []string{"id", "campaign_id", "type", "code", "name", "unit_org_id", "domain"}
 	if want[pingyi.TargetOrg] || want[pingyi.TargetSecretary] {
 		rs, err := q.Query(ctx, `SELECT o.id, o.code, o.name, o.domain,
 			COALESCE((SELECT sm.name FROM members sm WHERE sm.org_id = o.id AND sm.is_secretary = 1 LIMIT 1), '')
-			FROM orgs o WHERE o.path LIKE ? ESCAPE '\' AND o.id <> ?`, like, scope.ID)
+			FROM orgs o WHERE `+pred+` AND o.id <> ?`, append(pargs[:len(pargs):len(pargs)], scope.ID)...)
 		if err != nil {
 			return err
 		}
@@ -262,7 +264,7 @@ func (s *Store) snapshotTargets(ctx context.Context, q Q, c *pingyi.Campaign, sc
 	}
 	if want[pingyi.TargetMember] {
 		rs, err := q.Query(ctx, `SELECT m.code, m.name, o.id, o.domain FROM members m JOIN orgs o ON o.id = m.org_id
-			WHERE o.path LIKE ? ESCAPE '\' AND o.id <> ?`, like, scope.ID)
+			WHERE `+pred+` AND o.id <> ?`, append(pargs[:len(pargs):len(pargs)], scope.ID)...)
 		if err != nil {
 			return err
 		}

@@ -39,8 +39,9 @@ func (s *Store) Units(ctx context.Context, campaignID int64, scope pingyi.Scope)
 	q := `SELECT o.id, o.code, o.name, o.path, COUNT(*) FROM targets t JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ?`
 	args := []any{campaignID}
 	if !scope.All() {
-		q += ` AND o.path LIKE ? ESCAPE '\'`
-		args = append(args, escapeLike(scope.Path)+"%")
+		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		q += ` AND ` + pred
+		args = append(args, pargs...)
 	}
 	q += ` GROUP BY o.id, o.code, o.name, o.path ORDER BY o.code`
 	rows, err := s.R().Query(ctx, q, args...)

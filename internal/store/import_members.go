@@ -58,6 +58,7 @@ type memberState struct {
 // in the file, and two secretaries for one org (counting the members
 // already stored that the file leaves alone).
 func (s *Store) ImportMembers(ctx context.Context, rows []MemberRow, a Actor) (ImportStats, error) {
+	defer s.invalidateOrgs()
 	var stats ImportStats
 	err := s.Tx(ctx, func(q Q) error {
 		orgIDs := map[string]int64{}

@@ -69,6 +69,7 @@ type orgState struct {
 // already stored), control characters in a cell, and a tree deeper than
 // MaxOrgDepth levels.
 func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportStats, error) {
+	defer s.invalidateOrgs()
 	var stats ImportStats
 	err := s.Tx(ctx, func(q Q) error {
 		// The whole tree as it is.

@@ -56,8 +56,9 @@ func (s *Store) SearchMembers(ctx context.Context, scope pingyi.Scope, q string,
 	where := `(LOWER(m.name) LIKE ? ESCAPE '\' OR LOWER(m.code) LIKE ? ESCAPE '\')`
 	args := []any{like, like}
 	if !scope.All() {
-		where += ` AND o.path LIKE ? ESCAPE '\'`
-		args = append(args, escapeLike(scope.Path)+"%")
+		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		where += ` AND ` + pred
+		args = append(args, pargs...)
 	}
 	return s.listMembers(ctx, where, args, `m.code`, limit)
 }

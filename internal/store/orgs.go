@@ -78,7 +78,8 @@ func (s *Store) SearchOrgs(ctx context.Context, scope pingyi.Scope, q string, li
 // Subtree lists every org in the subtree rooted at path (inclusive), in
 // scope, ordered by path.
 func (s *Store) Subtree(ctx context.Context, scope pingyi.Scope, path string) ([]pingyi.Org, error) {
-	return s.listOrgs(ctx, scope, `o.path LIKE ? ESCAPE '\'`, []any{escapeLike(path) + "%"}, `o.path`, 0)
+	pred, args := s.pathPrefix("o.path", path)
+	return s.listOrgs(ctx, scope, pred, args, `o.path`, 0)
 }
 
 func (s *Store) listOrgs(ctx context.Context, scope pingyi.Scope, where string, args []any, order string, limit int) ([]pingyi.Org, error) {
@@ -88,8 +89,9 @@ func (s *Store) listOrgs(ctx context.Context, scope pingyi.Scope, where string, 
 		COALESCE((SELECT sm.name FROM members sm WHERE sm.org_id = o.id AND sm.is_secretary = 1 LIMIT 1), '')
 		FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE ` + where
 	if !scope.All() {
-		q += ` AND o.path LIKE ? ESCAPE '\'`
-		args = append(args, escapeLike(scope.Path)+"%")
+		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		q += ` AND ` + pred
+		args = append(args, pargs...)
 	}
 	q += ` ORDER BY ` + order
 	if limit > 0 {
@@ -130,11 +132,11 @@ func (s *Store) Ancestors(ctx context.Context, o *pingyi.Org) ([]pingyi.Org, err
 
 // CountOrgs and members in scope.
 func (s *Store) Counts(ctx context.Context, scope pingyi.Scope) (orgs, members int, err error) {
-	like := escapeLike(scope.Path) + "%"
-	if err = s.R().QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE o.path LIKE ? ESCAPE '\'`, like).Scan(&orgs); err != nil {
+	pred, args := s.pathPrefix("o.path", scope.Path)
+	if err = s.R().QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+pred, args...).Scan(&orgs); err != nil {
 		return
 	}
-	err = s.R().QueryRow(ctx, `SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? ESCAPE '\'`, like).Scan(&members)
+	err = s.R().QueryRow(ctx, `SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE `+pred, args...).Scan(&members)
 	return
 }
 

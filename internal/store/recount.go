@@ -32,6 +32,7 @@ const recountChunk = 5000
 // ballot: both through primary-key and existing indexes, no index on
 // ratings by target needed). Memory stays bounded by the chunk.
 func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (RecountStats, error) {
+	defer s.invalidateResults()
 	var st RecountStats
 	err := s.bigTx(ctx, func(q Q) error {
 		st = RecountStats{}

@@ -182,12 +182,14 @@ func (s *Store) Rectifications(ctx context.Context, scope pingyi.Scope, campaign
 		args = append(args, campaignID)
 	}
 	if !scope.All() {
-		q += ` AND o.path LIKE ? ESCAPE '\'`
-		args = append(args, escapeLike(scope.Path)+"%")
+		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		q += ` AND ` + pred
+		args = append(args, pargs...)
 	}
 	if orgPath != "" {
-		q += ` AND o.path LIKE ? ESCAPE '\'`
-		args = append(args, escapeLike(orgPath)+"%")
+		pred, pargs := s.pathPrefix("o.path", orgPath)
+		q += ` AND ` + pred
+		args = append(args, pargs...)
 	}
 	q += ` ORDER BY r.deadline, o.code, r.id`
 	rows, err := s.R().Query(ctx, q, args...)

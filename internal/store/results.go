@@ -37,7 +37,7 @@ type Results struct {
 
 // Results counts a campaign from its tallies (kept up to date as ballots
 // arrive, so this never rescans ballots) and applies R1–R5.
-func (s *Store) Results(ctx context.Context, c *pingyi.Campaign) (*Results, error) {
+func (s *Store) results(ctx context.Context, c *pingyi.Campaign) (*Results, error) {
 	type meta struct {
 		id                   int64
 		name, unit, uname, p string

@@ -332,17 +332,18 @@ func starMemberQ(ctx context.Context, q Q, code string) (*starMember, error) {
 }
 
 // scopeWhere restricts a query on orgs aliased o to a scope.
-func scopeWhere(scope pingyi.Scope, where string, args []any) (string, []any) {
+func (s *Store) scopeWhere(scope pingyi.Scope, where string, args []any) (string, []any) {
 	if scope.All() {
 		return where, args
 	}
-	return where + ` AND o.path LIKE ? ESCAPE '\'`, append(args, escapeLike(scope.Path)+"%")
+	pred, pargs := s.pathPrefix("o.path", scope.Path)
+	return where + ` AND ` + pred, append(args, pargs...)
 }
 
 // memberScope further restricts a member-only scope (RoleMember) to the
 // member themselves (a query on members aliased m).
-func memberScope(scope pingyi.Scope, where string, args []any) (string, []any) {
-	where, args = scopeWhere(scope, where, args)
+func (s *Store) memberScope(scope pingyi.Scope, where string, args []any) (string, []any) {
+	where, args = s.scopeWhere(scope, where, args)
 	if scope.MemberID != 0 {
 		where += ` AND m.id = ?`
 		args = append(args, scope.MemberID)
@@ -637,7 +638,7 @@ func (s *Store) StarRating(ctx context.Context, year int, memberCode string) (*S
 // StarRatings lists the ratings of a year of the members in scope, by
 // member code.
 func (s *Store) StarRatings(ctx context.Context, scope pingyi.Scope, year int) ([]StarRating, error) {
-	where, args := memberScope(scope, `r.year = ?`, []any{year})
+	where, args := s.memberScope(scope, `r.year = ?`, []any{year})
 	rs, err := s.R().Query(ctx, starRatingSelect+` WHERE `+where+` ORDER BY m.code`, args...)
 	if err != nil {
 		return nil, err
@@ -683,10 +684,10 @@ func (s *Store) FinalizeStars(ctx context.Context, year int, scopeOrgCode string
 		if err != nil {
 			return err
 		}
-		like := escapeLike(org.Path) + "%"
+		pred, pargs := s.pathPrefix("o.path", org.Path)
 		rs, err := q.Query(ctx, `SELECT m.id, m.code, m.category, o.code, r.total, r.cap
 			FROM star_ratings r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
-			WHERE r.year = ? AND o.path LIKE ? ESCAPE '\' ORDER BY m.code`, year, like)
+			WHERE r.year = ? AND `+pred+` ORDER BY m.code`, append([]any{year}, pargs...)...)
 		if err != nil {
 			return err
 		}
@@ -719,7 +720,7 @@ func (s *Store) FinalizeStars(ctx context.Context, year int, scopeOrgCode string
 			return nil
 		}
 		if _, err := q.Exec(ctx, `DELETE FROM star_results WHERE year = ? AND member_id IN
-			(SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? ESCAPE '\')`, year, like); err != nil {
+			(SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id WHERE `+pred+`)`, append([]any{year}, pargs...)...); err != nil {
 			return err
 		}
 		now := Now()
@@ -789,7 +790,7 @@ func (s *Store) starResults(ctx context.Context, where string, args []any, order
 // scope, by member code. level "" lists every level; "poor" lists the
 // lagging members (后进党员), "excellent" the commended.
 func (s *Store) StarResults(ctx context.Context, scope pingyi.Scope, year int, level pingyi.StarLevel) ([]StarResult, error) {
-	where, args := memberScope(scope, `r.year = ?`, []any{year})
+	where, args := s.memberScope(scope, `r.year = ?`, []any{year})
 	if level != "" {
 		where += ` AND r.level = ?`
 		args = append(args, string(level))

@@ -217,7 +217,7 @@ func (s *Store) StarGoal(ctx context.Context, year int, memberCode string) (*Sta
 // StarGoals lists the goals of a year in scope by member code; publicOnly
 // keeps those marked public (the affairs column).
 func (s *Store) StarGoals(ctx context.Context, scope pingyi.Scope, year int, publicOnly bool) ([]StarGoal, error) {
-	where, args := memberScope(scope, `g.year = ?`, []any{year})
+	where, args := s.memberScope(scope, `g.year = ?`, []any{year})
 	if publicOnly {
 		where += ` AND g.public = 1`
 	}
@@ -443,7 +443,7 @@ type StarLogFilter struct {
 // StarLog lists logbook entries in scope, newest day first (photos not
 // loaded): a member's own logbook, or a branch's display of achievements.
 func (s *Store) StarLog(ctx context.Context, scope pingyi.Scope, f StarLogFilter) ([]StarLogEntry, error) {
-	where, args := memberScope(scope, `1 = 1`, nil)
+	where, args := s.memberScope(scope, `1 = 1`, nil)
 	if f.MemberCode != "" {
 		where += ` AND m.code = ?`
 		args = append(args, f.MemberCode)
@@ -581,7 +581,7 @@ func (s *Store) starPreassessments(ctx context.Context, q Q, where string, args 
 // StarPreassessments lists the pre-ratings of a year in scope by member
 // code.
 func (s *Store) StarPreassessments(ctx context.Context, scope pingyi.Scope, year int) ([]StarPreassessment, error) {
-	where, args := memberScope(scope, `p.year = ?`, []any{year})
+	where, args := s.memberScope(scope, `p.year = ?`, []any{year})
 	return s.starPreassessments(ctx, s.R(), where, args)
 }
 
@@ -717,7 +717,7 @@ func (s *Store) StarSuggestions(ctx context.Context, scope pingyi.Scope, year in
 	if err != nil {
 		return nil, err
 	}
-	where, args := memberScope(scope, `sa.year = ?`, []any{year})
+	where, args := s.memberScope(scope, `sa.year = ?`, []any{year})
 	list, err := s.starAssessments(ctx, s.R(), where, args)
 	if err != nil {
 		return nil, err
@@ -875,7 +875,7 @@ func (s *Store) AddStarFollowUp(ctx context.Context, f *StarFollowUp, a Actor) e
 // StarFollowUps lists follow-ups of a year in scope (of one member if
 // memberCode is not ""), newest day first.
 func (s *Store) StarFollowUps(ctx context.Context, scope pingyi.Scope, year int, memberCode string) ([]StarFollowUp, error) {
-	where, args := memberScope(scope, `f.year = ?`, []any{year})
+	where, args := s.memberScope(scope, `f.year = ?`, []any{year})
 	if memberCode != "" {
 		where += ` AND m.code = ?`
 		args = append(args, memberCode)
@@ -1015,7 +1015,7 @@ func (s *Store) StarComment(ctx context.Context, id int64) (*StarComment, error)
 // StarComments lists the comments on members in scope with a status (""
 // for any), newest first: the review queue.
 func (s *Store) StarComments(ctx context.Context, scope pingyi.Scope, status string) ([]StarComment, error) {
-	where, args := memberScope(scope, `1 = 1`, nil)
+	where, args := s.memberScope(scope, `1 = 1`, nil)
 	if status != "" {
 		where += ` AND c.status = ?`
 		args = append(args, status)

@@ -14,9 +14,10 @@ import (
 // under path ("" for everything) with a day in [from, to) (YYYY-MM-DD):
 // member code → kind → entries.
 func (s *Store) StarLogCounts(ctx context.Context, path, from, to string) (map[string]map[string]int, error) {
+	pred, pargs := s.pathPrefix("o.path", path)
 	rs, err := s.R().Query(ctx, `SELECT m.code, l.kind, COUNT(*) FROM star_log l JOIN members m ON m.id = l.member_id
-		JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? ESCAPE '\' AND l.day >= ? AND l.day < ?
-		GROUP BY m.code, l.kind`, escapeLike(path)+"%", from, to)
+		JOIN orgs o ON o.id = m.org_id WHERE `+pred+` AND l.day >= ? AND l.day < ?
+		GROUP BY m.code, l.kind`, append(pargs, from, to)...)
 	if err != nil {
 		return nil, err
 	}
@@ -51,17 +52,19 @@ type StarTally struct {
 // StarResultTallies counts the finalized results of year under path by
 // org, category and level.
 func (s *Store) StarResultTallies(ctx context.Context, path string, year int) ([]StarTally, error) {
+	pred, pargs := s.pathPrefix("o.path", path)
 	return s.starTallies(ctx, `SELECT o.path, o.domain, m.category, r.level, 0, r.cap, COUNT(*)
 		FROM star_results r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE r.year = ? AND o.path LIKE ? ESCAPE '\' GROUP BY o.path, o.domain, m.category, r.level, r.cap`, year, escapeLike(path)+"%")
+		WHERE r.year = ? AND `+pred+` GROUP BY o.path, o.domain, m.category, r.level, r.cap`, append([]any{year}, pargs...)...)
 }
 
 // StarRatingTallies counts the committee's ratings of year under path by
 // org, category, total and cap (levels are the caller's: the year's rules).
 func (s *Store) StarRatingTallies(ctx context.Context, path string, year int) ([]StarTally, error) {
+	pred, pargs := s.pathPrefix("o.path", path)
 	return s.starTallies(ctx, `SELECT o.path, o.domain, m.category, '', r.total, r.cap, COUNT(*)
 		FROM star_ratings r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE r.year = ? AND o.path LIKE ? ESCAPE '\' GROUP BY o.path, o.domain, m.category, r.total, r.cap`, year, escapeLike(path)+"%")
+		WHERE r.year = ? AND `+pred+` GROUP BY o.path, o.domain, m.category, r.total, r.cap`, append([]any{year}, pargs...)...)
 }
 
 func (s *Store) starTallies(ctx context.Context, q string, args ...any) ([]StarTally, error) {
@@ -84,9 +87,10 @@ func (s *Store) starTallies(ctx context.Context, q string, args ...any) ([]StarT
 // StarGoalCounts counts the goals of year under path per org path: all,
 // and signed by both the member and the secretary.
 func (s *Store) StarGoalCounts(ctx context.Context, path string, year int) (all, signed map[string]int, err error) {
+	pred, pargs := s.pathPrefix("o.path", path)
 	rs, err := s.R().Query(ctx, `SELECT o.path, COUNT(*), SUM(CASE WHEN g.member_signed <> '' AND g.secretary_signed <> '' THEN 1 ELSE 0 END)
 		FROM star_goals g JOIN members m ON m.id = g.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE g.year = ? AND o.path LIKE ? ESCAPE '\' GROUP BY o.path`, year, escapeLike(path)+"%")
+		WHERE g.year = ? AND `+pred+` GROUP BY o.path`, append([]any{year}, pargs...)...)
 	if err != nil {
 		return nil, nil, err
 	}

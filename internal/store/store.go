@@ -37,6 +37,8 @@ type Store struct {
 	DB      *sql.DB
 	Dialect Dialect
 	DSN     string
+
+	cache *caches // in-process read caches (nil: none)
 }
 
 // ParseDSN turns a Pingyi DSN (sqlite:PATH or postgres://…) into a driver
@@ -98,7 +100,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect %s: %w", dialect, err)
 	}
-	s := &Store{DB: db, Dialect: dialect, DSN: dsn}
+	s := &Store{DB: db, Dialect: dialect, DSN: dsn, cache: newCaches()}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -125,6 +127,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for _, r := range res {
 		slog.Debug("migration applied", "version", r.Source.Version, "path", r.Source.Path)
+	}
+	if s.Dialect == Postgres {
+		// Subtree prefixes are LIKE 'prefix%' on PostgreSQL (see pathPrefix):
+		// a text_pattern_ops index serves them under any collation. It is
+		// PostgreSQL-only DDL, so it lives here rather than in the shared
+		// migrations.
+		if _, err := s.DB.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS orgs_path_pattern ON orgs (path text_pattern_ops)`); err != nil {
+			return fmt.Errorf("migrate: orgs_path_pattern: %w", err)
+		}
 	}
 	return nil
 }

@@ -44,8 +44,9 @@ func (s *Store) Users(ctx context.Context, scope pingyi.Scope) ([]pingyi.User, e
 	q := `SELECT ` + userCols + ` FROM users u LEFT JOIN orgs o ON o.id = u.org_id`
 	var args []any
 	if !scope.All() {
-		q += ` WHERE o.path LIKE ? ESCAPE '\'`
-		args = append(args, escapeLike(scope.Path)+"%")
+		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		q += ` WHERE ` + pred
+		args = append(args, pargs...)
 	}
 	q += ` ORDER BY u.username`
 	rows, err := s.R().Query(ctx, q, args...)

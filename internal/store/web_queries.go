@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
@@ -21,18 +22,11 @@ func (s *Store) SubtreeMemberCounts(ctx context.Context, prefix string, paths []
 	for _, p := range paths {
 		out[p] = 0
 	}
-	rows, err := s.R().Query(ctx, `SELECT o.path, COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id
-		WHERE o.path LIKE ? ESCAPE '\' GROUP BY o.path`, escapeLike(prefix)+"%")
+	direct, err := s.pathMemberCounts(ctx, prefix)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var path string
-		var n int
-		if err := rows.Scan(&path, &n); err != nil {
-			return nil, err
-		}
+	for path, n := range direct {
 		// Credit the org and each of its ancestors that was asked for.
 		for i := 1; i < len(path); i++ {
 			if path[i] == '/' {
@@ -42,7 +36,58 @@ func (s *Store) SubtreeMemberCounts(ctx context.Context, prefix string, paths []
 			}
 		}
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// pathMemberCounts returns the number of members directly in each org of
+// the subtree under prefix, cached for countsTTL (and dropped at once
+// when this process imports members or orgs). The map is shared: do not
+// modify it.
+func (s *Store) pathMemberCounts(ctx context.Context, prefix string) (map[string]int, error) {
+	var gen int64
+	if c := s.cache; c != nil {
+		c.cmu.Lock()
+		e, ok := c.counts[prefix]
+		gen = c.countsG
+		c.cmu.Unlock()
+		if ok && e.gen == gen && time.Since(e.at) < countsTTL {
+			return e.counts, nil
+		}
+	}
+	pred, args := s.pathPrefix("o.path", prefix)
+	rows, err := s.R().Query(ctx, `SELECT o.path, COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id
+		WHERE `+pred+` GROUP BY o.path`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var path string
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
+			return nil, err
+		}
+		counts[path] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if c := s.cache; c != nil {
+		c.cmu.Lock()
+		if c.countsG == gen {
+			if len(c.counts) >= countsCacheSize {
+				for k, e := range c.counts {
+					if time.Since(e.at) >= countsTTL || len(c.counts) >= countsCacheSize {
+						delete(c.counts, k)
+					}
+				}
+			}
+			c.counts[prefix] = countsEntry{gen: gen, at: time.Now(), counts: counts}
+		}
+		c.cmu.Unlock()
+	}
+	return counts, nil
 }
 
 // OrgsByIDs returns the orgs with the given ids (missing ones are left out).

@@ -85,6 +85,7 @@ func (s *Store) LookupWindow(ctx context.Context, code string) (*WindowInfo, err
 // (so the daily aggregates count in the unit's results). No ballot row is
 // kept: the daily aggregate is the record.
 func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) error {
+	defer s.invalidateResults()
 	if !w.Campaign.Scale.Allows(r) {
 		return &RatingError{"rating not on the campaign's scale"}
 	}

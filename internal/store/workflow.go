@@ -203,8 +203,9 @@ func (s *Store) CampaignCoverage(ctx context.Context, c *pingyi.Campaign, scope 
 		FROM targets t JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ?`
 	args := []any{c.ID}
 	if !scope.All() {
-		q += ` AND o.path LIKE ? ESCAPE '\'`
-		args = append(args, escapeLike(scope.Path)+"%")
+		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		q += ` AND ` + pred
+		args = append(args, pargs...)
 	}
 	q += ` ORDER BY o.code, t.type, t.code`
 	rows, err := s.R().Query(ctx, q, args...)
@@ -279,6 +280,7 @@ func (s *Store) CampaignTexts(ctx context.Context, c *pingyi.Campaign) (particip
 // test mode and switches it to formal: the rehearsal leaves no trace in
 // the results.
 func (s *Store) WipeTestCampaign(ctx context.Context, c *pingyi.Campaign, a Actor) error {
+	defer s.invalidateResults()
 	if !c.TestMode {
 		bad := &pingyi.InputError{}
 		bad.Add(0, "test_mode", "campaign %s is not in test mode: formal ballots are never wiped", c.Code)
