@@ -154,7 +154,7 @@ func BaseURL() string {
 // CodeURL is the phone ballot page of a code.
 func CodeURL(base, code string) string { return base + "/b/" + code }
 
-func runCodes(e *env, args []string) int {
+func runCodes(e *env, args []string) (status int) {
 	fs := newFlags(e, "codes", "--campaign C --unit ORG --category CAT --count N [--format csv|pdf]")
 	code := fs.String("campaign", "", "campaign code (required)")
 	unit := fs.String("unit", "", "evaluation unit: an org code (required)")
@@ -180,17 +180,15 @@ func runCodes(e *env, args []string) int {
 	if err != nil {
 		return failFlags(e, err)
 	}
-	w := e.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return fail(e, err)
-		}
-		defer f.Close()
-		w = f
+	bw, closeOut, err := openOutput(e, *out)
+	if err != nil {
+		return fail(e, err)
 	}
-	bw := bufio.NewWriter(w)
-	defer bw.Flush()
+	defer func() {
+		if err := closeOut(); err != nil && status == ExitOK {
+			status = fail(e, err)
+		}
+	}()
 	if *format == "pdf" {
 		u, _ := s.Unit(e.ctx, c.ID, *unit)
 		sheet := pdf.SlipSheet{Title: "测评码", CampaignName: c.Name, UnitName: u.Name, CategoryLabel: CategoryZH[pingyi.EvaluatorCategory(*cat)]}
@@ -264,7 +262,7 @@ func num(s string) *float64 {
 	return &f
 }
 
-func runResults(e *env, args []string) int {
+func runResults(e *env, args []string) (status int) {
 	fs := newFlags(e, "results", "--campaign C [--format csv|json|xlsx] [-o FILE]")
 	code := fs.String("campaign", "", "campaign code (required)")
 	format := fs.String("format", "csv", "csv, json, or xlsx (a printable workbook, one sheet per target type; needs -o)")
@@ -286,17 +284,15 @@ func runResults(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	w := e.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return fail(e, err)
-		}
-		defer f.Close()
-		w = f
+	bw, closeOut, err := openOutput(e, *out)
+	if err != nil {
+		return fail(e, err)
 	}
-	bw := bufio.NewWriter(w)
-	defer bw.Flush()
+	defer func() {
+		if err := closeOut(); err != nil && status == ExitOK {
+			status = fail(e, err)
+		}
+	}()
 	if *format == "xlsx" {
 		if err := export.ResultsXLSX(bw, res, nil); err != nil {
 			return fail(e, err)
@@ -397,4 +393,25 @@ func openCampaign(e *env, code string) (*store.Store, *pingyi.Campaign, int) {
 		return nil, nil, ExitRefused
 	}
 	return s, c, -1
+}
+
+// openOutput returns a buffered writer on standard output, or on a new file
+// at path; close flushes it (and closes the file) and reports what failed.
+func openOutput(e *env, path string) (*bufio.Writer, func() error, error) {
+	if path == "" {
+		bw := bufio.NewWriter(e.stdout)
+		return bw, bw.Flush, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	bw := bufio.NewWriter(f)
+	return bw, func() error {
+		if err := bw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}, nil
 }

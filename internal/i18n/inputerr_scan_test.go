@@ -153,16 +153,3 @@ func typeName(e ast.Expr) string {
 // passThrough reports whether a format only carries a message made
 // elsewhere ("%s", "%v"): it is shown as it is.
 func passThrough(format string) bool { return format == "%s" || format == "%v" }
-
-func TestListInputErrorFormats(t *testing.T) {
-	if os.Getenv("PINGYI_LIST_FORMATS") == "" {
-		t.Skip("set PINGYI_LIST_FORMATS=1 to list the formats")
-	}
-	uses, problems := scanFormats(t, repoRoot(t))
-	for _, u := range uses {
-		t.Logf("%-45s %q", u.Where, u.Format)
-	}
-	for _, p := range problems {
-		t.Logf("PROBLEM %s", p)
-	}
-}

@@ -147,21 +147,10 @@ func (s *Store) SubmitBallot(ctx context.Context, code string, ratings []RatingI
 	if err != nil {
 		return "", err
 	}
-	if ci.Used {
-		return "", ErrCodeUsed
-	}
-	if State(ci.Campaign, time.Now()) != StateOpen {
-		return "", ErrCampaignClosed
-	}
-	checked, err := checkRatings(ci.Campaign, ci.Targets, ratings)
+	b, err := prepareBallot(ci, ratings, opinion)
 	if err != nil {
 		return "", err
 	}
-	if len([]rune(opinion)) > 2000 {
-		return "", &RatingError{"opinion longer than 2000 characters"}
-	}
-	b := &pendingBallot{campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
-		opinion: strings.TrimSpace(opinion), source: "code", receipt: newReceipt(), day: Today()}
 	err = s.Tx(ctx, func(q Q) error {
 		res, err := q.Exec(ctx, `UPDATE codes SET used = 1 WHERE code = ? AND used = 0`, ci.Code)
 		if err != nil {
@@ -176,6 +165,28 @@ func (s *Store) SubmitBallot(ctx context.Context, code string, ratings []RatingI
 		return "", err
 	}
 	return b.receipt, nil
+}
+
+// prepareBallot checks that ci's code may vote now and validates the
+// ratings and (trimmed) opinion, returning the ballot to store. Errors:
+// ErrCodeUsed, ErrCampaignClosed, *RatingError.
+func prepareBallot(ci *CodeInfo, ratings []RatingInput, opinion string) (*pendingBallot, error) {
+	if ci.Used {
+		return nil, ErrCodeUsed
+	}
+	if State(ci.Campaign, time.Now()) != StateOpen {
+		return nil, ErrCampaignClosed
+	}
+	checked, err := checkRatings(ci.Campaign, ci.Targets, ratings)
+	if err != nil {
+		return nil, err
+	}
+	opinion = strings.TrimSpace(opinion)
+	if len([]rune(opinion)) > 2000 {
+		return nil, &RatingError{"opinion longer than 2000 characters"}
+	}
+	return &pendingBallot{campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
+		opinion: opinion, source: "code", receipt: newReceipt(), day: Today()}, nil
 }
 
 type pendingBallot struct {

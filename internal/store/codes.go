@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"math/big"
 
@@ -23,6 +24,21 @@ func newCode() string {
 		b[i] = codeAlphabet[n.Int64()]
 	}
 	return string(b)
+}
+
+// uniqueCodes returns n distinct fresh codes.
+func uniqueCodes(n int) []string {
+	seen := make(map[string]bool, n)
+	codes := make([]string, 0, n)
+	for len(codes) < n {
+		code := newCode()
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		codes = append(codes, code)
+	}
+	return codes
 }
 
 // Unit is an evaluation unit of a campaign: an org that has targets.
@@ -65,8 +81,11 @@ func (s *Store) Unit(ctx context.Context, campaignID int64, orgCode string) (*Un
 	var u Unit
 	err := s.R().QueryRow(ctx, `SELECT o.id, o.code, o.name, o.path, (SELECT COUNT(*) FROM targets t WHERE t.campaign_id = ? AND t.unit_org_id = o.id)
 		FROM orgs o WHERE o.code = ?`, campaignID, orgCode).Scan(&u.ID, &u.Code, &u.Name, &u.Path, &u.Targets)
-	if err != nil || u.Targets == 0 {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && u.Targets == 0) {
 		return nil, pingyi.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
 	}
 	return &u, nil
 }
@@ -91,18 +110,11 @@ func (s *Store) IssueCodes(ctx context.Context, c *pingyi.Campaign, unitCode str
 		return nil, err
 	}
 	batch := Now()
-	codes := make([]string, 0, count)
+	var codes []string
 	err = s.Tx(ctx, func(q Q) error {
-		codes = codes[:0]
-		seen := map[string]bool{}
+		codes = uniqueCodes(count)
 		rows := make([][]any, 0, count)
-		for len(rows) < count {
-			code := newCode()
-			if seen[code] {
-				continue
-			}
-			seen[code] = true
-			codes = append(codes, code)
+		for _, code := range codes {
 			rows = append(rows, []any{code, c.ID, u.ID, string(cat), batch})
 		}
 		if err := batchInsert(ctx, q, "codes", []string{"code", "campaign_id", "unit_org_id", "category", "batch"}, rows); err != nil {

@@ -106,22 +106,11 @@ func (in *Intake) Submit(ctx context.Context, code string, ratings []RatingInput
 	if err != nil {
 		return "", err
 	}
-	if ci.Used {
-		return "", ErrCodeUsed
-	}
-	if State(ci.Campaign, time.Now()) != StateOpen {
-		return "", ErrCampaignClosed
-	}
-	checked, err := checkRatings(ci.Campaign, ci.Targets, ratings)
+	b, err := prepareBallot(ci, ratings, opinion)
 	if err != nil {
 		return "", err
 	}
-	opinion = strings.TrimSpace(opinion)
-	if len([]rune(opinion)) > 2000 {
-		return "", &RatingError{"opinion longer than 2000 characters"}
-	}
-	req := &intakeReq{code: ci.Code, done: make(chan struct{}), b: &pendingBallot{campaignID: ci.Campaign.ID, unitID: ci.Unit.ID,
-		category: string(ci.Category), ratings: checked, opinion: opinion, source: "code", receipt: newReceipt(), day: Today()}}
+	req := &intakeReq{code: ci.Code, done: make(chan struct{}), b: b}
 	in.mu.RLock()
 	if in.stopped {
 		in.mu.RUnlock()
@@ -418,7 +407,7 @@ func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) 
 	err := row.Scan(&ci.Code, &campaignID, &ci.Unit.ID, &ci.Category, &used)
 	c.stmtMu.RUnlock()
 	if err != nil {
-		if strings.Contains(err.Error(), "no rows") {
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil, pingyi.ErrNotFound
 		}
 		return nil, err

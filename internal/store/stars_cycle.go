@@ -221,18 +221,23 @@ func (s *Store) StarGoals(ctx context.Context, scope pingyi.Scope, year int, pub
 	if publicOnly {
 		where += ` AND g.public = 1`
 	}
-	rs, err := s.R().Query(ctx, starGoalSelect+` WHERE `+where+` ORDER BY o.code, m.code`, args...)
+	return queryList(ctx, s.R(), scanStarGoal, starGoalSelect+` WHERE `+where+` ORDER BY o.code, m.code`, args...)
+}
+
+// queryList runs a query and scans each row with scan.
+func queryList[T any](ctx context.Context, q Q, scan func(interface{ Scan(...any) error }) (*T, error), query string, args ...any) ([]T, error) {
+	rs, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []StarGoal
+	var out []T
 	for rs.Next() {
-		g, err := scanStarGoal(rs)
+		v, err := scan(rs)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, *g)
+		out = append(out, *v)
 	}
 	return out, rs.Err()
 }
@@ -461,20 +466,7 @@ func (s *Store) StarLog(ctx context.Context, scope pingyi.Scope, f StarLogFilter
 		qs += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rs, err := s.R().Query(ctx, qs, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []StarLogEntry
-	for rs.Next() {
-		e, err := scanStarLog(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, rs.Err()
+	return queryList(ctx, s.R(), scanStarLog, qs, args...)
 }
 
 // ---------------------------------------------------------------------------
@@ -880,23 +872,13 @@ func (s *Store) StarFollowUps(ctx context.Context, scope pingyi.Scope, year int,
 		where += ` AND m.code = ?`
 		args = append(args, memberCode)
 	}
-	rs, err := s.R().Query(ctx, `SELECT f.id, f.year, m.code, m.name, o.code, o.path, COALESCE(h.code, ''), COALESCE(h.name, ''), f.day, f.note, f.created_at
+	return queryList(ctx, s.R(), func(sc interface{ Scan(...any) error }) (*StarFollowUp, error) {
+		var f StarFollowUp
+		return &f, sc.Scan(&f.ID, &f.Year, &f.MemberCode, &f.MemberName, &f.OrgCode, &f.OrgPath, &f.HelperCode, &f.HelperName, &f.Day, &f.Note, &f.CreatedAt)
+	}, `SELECT f.id, f.year, m.code, m.name, o.code, o.path, COALESCE(h.code, ''), COALESCE(h.name, ''), f.day, f.note, f.created_at
 		FROM star_followups f JOIN members m ON m.id = f.member_id JOIN orgs o ON o.id = m.org_id
 		LEFT JOIN members h ON h.id = f.helper_member_id
 		WHERE `+where+` ORDER BY f.day DESC, f.id DESC`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []StarFollowUp
-	for rs.Next() {
-		var f StarFollowUp
-		if err := rs.Scan(&f.ID, &f.Year, &f.MemberCode, &f.MemberName, &f.OrgCode, &f.OrgPath, &f.HelperCode, &f.HelperName, &f.Day, &f.Note, &f.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rs.Err()
 }
 
 // ---------------------------------------------------------------------------
@@ -980,20 +962,10 @@ const starCommentSelect = `SELECT c.id, m.code, m.name, o.code, o.path, c.text, 
 	FROM star_comments c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id`
 
 func (s *Store) starComments(ctx context.Context, q Q, where string, args []any) ([]StarComment, error) {
-	rs, err := q.Query(ctx, starCommentSelect+` WHERE `+where+` ORDER BY c.created_day DESC, c.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []StarComment
-	for rs.Next() {
+	return queryList(ctx, q, func(sc interface{ Scan(...any) error }) (*StarComment, error) {
 		var c StarComment
-		if err := rs.Scan(&c.ID, &c.MemberCode, &c.MemberName, &c.OrgCode, &c.OrgPath, &c.Text, &c.Status, &c.CreatedDay, &c.ReviewedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rs.Err()
+		return &c, sc.Scan(&c.ID, &c.MemberCode, &c.MemberName, &c.OrgCode, &c.OrgPath, &c.Text, &c.Status, &c.CreatedDay, &c.ReviewedAt)
+	}, starCommentSelect+` WHERE `+where+` ORDER BY c.created_day DESC, c.id`, args...)
 }
 
 func starCommentQ(ctx context.Context, q Q, id int64) (*StarComment, error) {

@@ -65,18 +65,11 @@ func (s *Store) IssueStarMassCodes(ctx context.Context, year int, orgCode string
 		return nil, err
 	}
 	issued := Now()
-	codes := make([]string, 0, count)
+	var codes []string
 	err = s.Tx(ctx, func(q Q) error {
-		codes = codes[:0]
-		seen := map[string]bool{}
+		codes = uniqueCodes(count)
 		rows := make([][]any, 0, count)
-		for len(rows) < count {
-			code := newCode()
-			if seen[code] {
-				continue
-			}
-			seen[code] = true
-			codes = append(codes, code)
+		for _, code := range codes {
 			rows = append(rows, []any{code, year, orgID, 0, issued})
 		}
 		if err := batchInsert(ctx, q, "star_mass_codes", []string{"code", "year", "org_id", "used", "issued_at"}, rows); err != nil {

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // programForm is the campaign's editable settings and its program (方案).
@@ -58,20 +56,7 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 		errs["name"] = tr.T("campaign_new.err_too_long", "N", 200)
 	}
 	upd.Name = f.Name
-	var err error
-	if upd.Opens, err = store.ParseTime(f.Opens); err != nil {
-		errs["opens"] = tr.T("campaign_new.err_time")
-	}
-	if upd.Closes, err = store.ParseTime(f.Closes); err != nil {
-		errs["closes"] = tr.T("campaign_new.err_time")
-	} else if upd.Opens != "" && upd.Closes != "" && upd.Closes <= upd.Opens {
-		errs["closes"] = tr.T("campaign_new.err_window")
-	}
-	if n, err := strconv.Atoi(f.Anonymity); err != nil || n < 1 || n > 100 {
-		errs["anonymity"] = tr.T("campaign_new.err_anonymity")
-	} else {
-		upd.Anonymity = n
-	}
+	parseCampaignWindow(tr, f.Opens, f.Closes, f.Anonymity, &upd, errs)
 	if n, err := strconv.Atoi(f.PublicityDays); err != nil || n < 1 || n > 60 {
 		errs["publicity_days"] = tr.T("campaign_edit.err_days")
 	} else {

@@ -243,3 +243,23 @@ func canManageUnits(u *pingyi.User) bool {
 func isCampaignAdmin(u *pingyi.User) bool {
 	return u != nil && (u.Role == pingyi.RoleAdmin || u.Role == pingyi.RoleOrgAdmin)
 }
+
+// parseCampaignWindow parses the opening and closing times and the
+// anonymity threshold of a campaign form into c, adding to errs what is
+// wrong (c.Anonymity is left as it was when the value is bad).
+func parseCampaignWindow(tr *i18n.Translator, opens, closes, anonymity string, c *pingyi.Campaign, errs map[string]string) {
+	var err error
+	if c.Opens, err = store.ParseTime(opens); err != nil {
+		errs["opens"] = tr.T("campaign_new.err_time")
+	}
+	if c.Closes, err = store.ParseTime(closes); err != nil {
+		errs["closes"] = tr.T("campaign_new.err_time")
+	} else if c.Opens != "" && c.Closes != "" && c.Closes <= c.Opens {
+		errs["closes"] = tr.T("campaign_new.err_window")
+	}
+	if n, err := strconv.Atoi(anonymity); err != nil || n < 1 || n > 100 {
+		errs["anonymity"] = tr.T("campaign_new.err_anonymity")
+	} else {
+		c.Anonymity = n
+	}
+}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // campaignForm is the create form of a campaign, as typed.
@@ -105,20 +104,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 	if _, err := rules.ParseShare(f.MinMassShare); err != nil {
 		errs["min_mass_share"] = tr.T("campaign_new.err_share")
 	}
-	var err error
-	if c.Opens, err = store.ParseTime(f.Opens); err != nil {
-		errs["opens"] = tr.T("campaign_new.err_time")
-	}
-	if c.Closes, err = store.ParseTime(f.Closes); err != nil {
-		errs["closes"] = tr.T("campaign_new.err_time")
-	} else if c.Opens != "" && c.Closes != "" && c.Closes <= c.Opens {
-		errs["closes"] = tr.T("campaign_new.err_window")
-	}
-	if n, err := strconv.Atoi(f.Anonymity); err != nil || n < 1 || n > 100 {
-		errs["anonymity"] = tr.T("campaign_new.err_anonymity")
-	} else {
-		c.Anonymity = n
-	}
+	parseCampaignWindow(tr, f.Opens, f.Closes, f.Anonymity, c, errs)
 	if f.Scope == "" {
 		errs["scope"] = tr.T("campaign_new.err_required")
 	} else {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
-	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // importMembers is POST /import/members (admin, org admin): the member
@@ -18,7 +17,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request) {
 		s.importResult(w, r, "members", name, store.ImportStats{}, err)
 		return
 	}
-	rows := memberRows(t)
+	rows := store.MemberRows(t)
 	if scope := CurrentScope(r); !scope.All() {
 		if err := s.checkMemberRowsInScope(r, scope, rows); err != nil {
 			s.importResult(w, r, "members", name, store.ImportStats{}, err)
@@ -54,21 +53,4 @@ func (s *Server) checkMemberRowsInScope(r *http.Request, scope pingyi.Scope, row
 		}
 	}
 	return bad.Err()
-}
-
-// memberRows is cli.MemberRows (package cli imports this one, so it cannot
-// be used here).
-func memberRows(t *tabular.Table) []store.MemberRow {
-	has := map[string]bool{}
-	for _, h := range t.Header {
-		has[h] = true
-	}
-	rows := make([]store.MemberRow, 0, len(t.Rows))
-	for _, r := range t.Rows {
-		rows = append(rows, store.MemberRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), OrgCode: r.Get("org_code"),
-			Category: r.Get("category"), IsSecretary: r.Get("is_secretary"), Phone: r.Get("phone"), Gender: r.Get("gender"),
-			BirthYear: r.Get("birth_year"), HomeUnit: r.Get("home_unit"), CommunityCode: r.Get("community_code"),
-			IDNumber: r.Get("id_number"), Has: has})
-	}
-	return rows
 }

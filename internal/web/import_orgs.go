@@ -14,11 +14,7 @@ func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request) {
 		s.importResult(w, r, "orgs", name, store.ImportStats{}, err)
 		return
 	}
-	rows := make([]store.OrgRow, 0, len(t.Rows))
-	for _, row := range t.Rows {
-		rows = append(rows, store.OrgRow{Line: row.Line, Code: row.Get("code"), Name: row.Get("name"), Type: row.Get("type"),
-			Domain: row.Get("domain"), ParentCode: row.Get("parent_code"), WindowUnit: row.Get("window_unit")})
-	}
+	rows := store.OrgRows(t)
 	stats, err := s.st.ImportOrgs(r.Context(), rows, actor(r))
 	s.importResult(w, r, "orgs", name, stats, err)
 }

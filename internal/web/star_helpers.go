@@ -33,6 +33,20 @@ func (s *Server) starYear(w http.ResponseWriter, r *http.Request) (int, bool) {
 	return y, true
 }
 
+// starYearMember is starYear then starMember: the year and member of a
+// member's star page; ok is false once either has answered the request.
+func (s *Server) starYearMember(w http.ResponseWriter, r *http.Request) (int, *starSubject, bool) {
+	year, ok := s.starYear(w, r)
+	if !ok {
+		return 0, nil, false
+	}
+	subj := s.starMember(w, r)
+	if subj == nil {
+		return 0, nil, false
+	}
+	return year, subj, true
+}
+
 // starYears lists the years offered by the year selectors: from five years
 // back to next year, and y if outside.
 func starYears(y int) []int {

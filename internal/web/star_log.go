@@ -35,12 +35,8 @@ type starLogView struct {
 // logbook (纪实) — a new entry form first (it is filled in on a phone),
 // then the year's entries, newest first.
 func (s *Server) starLogPage(w http.ResponseWriter, r *http.Request) {
-	year, ok := s.starYear(w, r)
+	year, subj, ok := s.starYearMember(w, r)
 	if !ok {
-		return
-	}
-	subj := s.starMember(w, r)
-	if subj == nil {
 		return
 	}
 	s.renderStarLog(w, r, subj, year, http.StatusOK, logForm{}, nil)
@@ -91,12 +87,8 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest)
 		return
 	}
-	year, ok := s.starYear(w, r)
+	year, subj, ok := s.starYearMember(w, r)
 	if !ok {
-		return
-	}
-	subj := s.starMember(w, r)
-	if subj == nil {
 		return
 	}
 	if !subj.CanEdit() {

@@ -110,12 +110,8 @@ func (v *starMemberView) Err(form, field string) string { return v.Errors[form+"
 // and their suggestion, the committee's rating, the result with the
 // helper and follow-ups, past years, the door plate.
 func (s *Server) starMemberPage(w http.ResponseWriter, r *http.Request) {
-	year, ok := s.starYear(w, r)
+	year, subj, ok := s.starYearMember(w, r)
 	if !ok {
-		return
-	}
-	subj := s.starMember(w, r)
-	if subj == nil {
 		return
 	}
 	s.renderStarMember(w, r, subj, year, http.StatusOK, nil)
@@ -330,12 +326,8 @@ func (s *Server) errorList(r *http.Request, errs map[string]string) []string {
 // manages the branch). Changing what a signed book says clears its
 // signatures. Only who manages the branch publicizes it.
 func (s *Server) starGoalSave(w http.ResponseWriter, r *http.Request) {
-	year, ok := s.starYear(w, r)
+	year, subj, ok := s.starYearMember(w, r)
 	if !ok {
-		return
-	}
-	subj := s.starMember(w, r)
-	if subj == nil {
 		return
 	}
 	if !subj.CanEdit() {
@@ -400,12 +392,8 @@ func (s *Server) starGoalSave(w http.ResponseWriter, r *http.Request) {
 // starManaged loads the member of a write only whoever manages the branch
 // may do (404 otherwise, as for a member outside the subtree).
 func (s *Server) starManaged(w http.ResponseWriter, r *http.Request) (*starSubject, int, bool) {
-	year, ok := s.starYear(w, r)
+	year, subj, ok := s.starYearMember(w, r)
 	if !ok {
-		return nil, 0, false
-	}
-	subj := s.starMember(w, r)
-	if subj == nil {
 		return nil, 0, false
 	}
 	if !subj.Manages {
@@ -437,12 +425,8 @@ func (s *Server) starPreSave(w http.ResponseWriter, r *http.Request) {
 // "peer" (whoever manages the branch entering a paper form, with
 // rater_code; members rate each other on /stars/peer).
 func (s *Server) starAssessSave(w http.ResponseWriter, r *http.Request) {
-	year, ok := s.starYear(w, r)
+	year, subj, ok := s.starYearMember(w, r)
 	if !ok {
-		return
-	}
-	subj := s.starMember(w, r)
-	if subj == nil {
 		return
 	}
 	if !subj.CanEdit() {

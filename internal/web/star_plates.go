@@ -62,12 +62,8 @@ func commitmentText(tr translator, g *store.StarGoal) string {
 // starMemberPlate is GET /stars/members/{code}/plate?year=: one member's
 // door plate (PDF).
 func (s *Server) starMemberPlate(w http.ResponseWriter, r *http.Request) {
-	year, ok := s.starYear(w, r)
+	year, subj, ok := s.starYearMember(w, r)
 	if !ok {
-		return
-	}
-	subj := s.starMember(w, r)
-	if subj == nil {
 		return
 	}
 	ctx := r.Context()
