@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ func runBench(e *env, args []string) int {
 	duration := fs.Duration("duration", 5*time.Second, "how long each page benchmark runs")
 	clients := fs.Int("clients", 64, "concurrent clients of the page benchmarks")
 	campaign := fs.String("campaign", "", "campaign of results-read, results-recount and results-page (default: the formal one with most targets)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to FILE (go tool pprof)")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
@@ -47,6 +49,17 @@ func runBench(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
+	if *cpuProfile != "" {
+		f, perr := os.Create(*cpuProfile)
+		if perr != nil {
+			return fail(e, perr)
+		}
+		if perr := pprof.StartCPUProfile(f); perr != nil {
+			f.Close()
+			return fail(e, perr)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	r, err := bench.Run(e.ctx, s, o)
 	if r != nil {
 		fmt.Fprintln(e.stdout)

@@ -92,6 +92,9 @@ func (s *Store) resultsFingerprint(ctx context.Context, c *pingyi.Campaign) (res
 // ballot counts and settings are unchanged. The returned value is shared:
 // callers must not modify it or its slices and maps.
 func (s *Store) Results(ctx context.Context, c *pingyi.Campaign) (*Results, error) {
+	if err := s.FoldBallots(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	if s.cache == nil || c.Kind == pingyi.KindRegular {
 		return s.results(ctx, c)
 	}

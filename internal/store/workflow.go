@@ -141,6 +141,9 @@ type UnitStatus struct {
 
 // UnitStatuses lists every unit of a campaign in scope with its progress.
 func (s *Store) UnitStatuses(ctx context.Context, c *pingyi.Campaign, scope pingyi.Scope) ([]UnitStatus, error) {
+	if err := s.FoldBallots(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	units, err := s.Units(ctx, c.ID, scope)
 	if err != nil {
 		return nil, err
@@ -199,6 +202,9 @@ type Coverage struct {
 
 // CampaignCoverage reports coverage in scope.
 func (s *Store) CampaignCoverage(ctx context.Context, c *pingyi.Campaign, scope pingyi.Scope) (*Coverage, error) {
+	if err := s.FoldBallots(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	q := `SELECT t.id, t.type, t.code, t.name, t.unit_org_id, o.code, t.satisfied + t.fairly_satisfied + t.basically_satisfied + t.dissatisfied
 		FROM targets t JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ?`
 	args := []any{c.ID}
