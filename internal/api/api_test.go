@@ -210,6 +210,9 @@ func TestBallotConcurrency(t *testing.T) {
 			t.Errorf("stored %d ballots, %d codes used, %d receipts; want %d", n, used, len(receipts), ncodes)
 		}
 		var sat int64
+		if err := s.FoldAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		s.R().QueryRow(context.Background(), `SELECT satisfied FROM targets WHERE type = 'org' AND code = 'B1'`).Scan(&sat)
 		if sat != ncodes {
 			t.Errorf("org B1 satisfied tally %d, want %d", sat, ncodes)

@@ -264,7 +264,7 @@ func dataSize(ctx context.Context, s *store.Store) (Data, error) {
 	}{
 		{`SELECT COUNT(*) FROM orgs`, &d.Orgs}, {`SELECT COUNT(*) FROM members`, &d.Members},
 		{`SELECT COUNT(*) FROM campaigns`, &d.Campaigns}, {`SELECT COUNT(*) FROM targets`, &d.Targets},
-		{`SELECT COUNT(*) FROM ballots`, &d.Ballots}, {`SELECT COUNT(*) FROM ratings`, &d.Ratings},
+		{`SELECT COUNT(*) FROM ballots`, &d.Ballots}, {`SELECT COALESCE(SUM(satisfied + fairly_satisfied + basically_satisfied + dissatisfied + abstain), 0) FROM targets`, &d.Ratings},
 	} {
 		if err := s.R().QueryRow(ctx, x.q).Scan(x.dst); err != nil {
 			return d, err

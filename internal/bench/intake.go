@@ -346,7 +346,6 @@ func intakeCampaign(ctx context.Context, s *store.Store) (*pingyi.Campaign, erro
 func wipeCampaign(ctx context.Context, s *store.Store, c *pingyi.Campaign) error {
 	return s.Tx(ctx, func(q store.Q) error {
 		for _, st := range []string{
-			`DELETE FROM ratings WHERE ballot_id IN (SELECT id FROM ballots WHERE campaign_id = ?)`,
 			`DELETE FROM ballots WHERE campaign_id = ?`,
 			`DELETE FROM codes WHERE campaign_id = ?`,
 			`DELETE FROM unit_tallies WHERE campaign_id = ?`,

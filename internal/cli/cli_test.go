@@ -149,7 +149,7 @@ func dump(t *testing.T, dsn string) string {
 	for _, tb := range []struct{ name, order string }{
 		{"orgs", "id"}, {"members", "id"}, {"campaigns", "id"}, {"criteria", "id"}, {"targets", "id"},
 		{"unit_tallies", "campaign_id, unit_org_id, category"}, {"codes", "code"}, {"ballots", "id"},
-		{"ratings", "ballot_id, target_id"}, {"audit_log", "id"},
+		{"audit_log", "id"},
 	} {
 		rows, err := s.DB.Query(`SELECT * FROM ` + tb.name + ` ORDER BY ` + tb.order)
 		if err != nil {
@@ -184,6 +184,9 @@ func state(t *testing.T, dsn string) string {
 	t.Helper()
 	s := openDB(t, dsn)
 	defer s.Close()
+	if err := s.FoldAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
 	for _, q := range []string{
 		`SELECT o.code, o.name, o.type, o.domain, COALESCE(p.code, ''), o.window_unit, o.depth FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`,
@@ -192,8 +195,6 @@ func state(t *testing.T, dsn string) string {
 		`SELECT c.code, t.type, t.code, t.name, o.code, t.satisfied, t.fairly_satisfied, t.basically_satisfied, t.dissatisfied, t.abstain
 			FROM targets t JOIN campaigns c ON c.id = t.campaign_id JOIN orgs o ON o.id = t.unit_org_id`,
 		`SELECT c.code, o.code, u.category, u.ballots FROM unit_tallies u JOIN campaigns c ON c.id = u.campaign_id JOIN orgs o ON o.id = u.unit_org_id`,
-		`SELECT c.code, b.ballot_no, b.category, o.code, t.type, t.code, r.rating FROM ratings r JOIN ballots b ON b.id = r.ballot_id
-			JOIN campaigns c ON c.id = b.campaign_id JOIN orgs o ON o.id = b.unit_org_id JOIN targets t ON t.id = r.target_id`,
 	} {
 		rows, err := s.DB.Query(q)
 		if err != nil {
@@ -220,6 +221,7 @@ func state(t *testing.T, dsn string) string {
 		sort.Strings(lines)
 		b.WriteString(strings.Join(lines, "\n") + "\n--\n")
 	}
+	b.WriteString(storetest.BallotLines(t, s))
 	return b.String()
 }
 

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/base32"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
@@ -131,12 +131,30 @@ func checkRatings(c *pingyi.Campaign, targets []pingyi.Target, in []RatingInput)
 	return out, nil
 }
 
-// newReceipt is what the phone keeps to see later that its ballot was
-// counted.
-func newReceipt() string {
-	var b [10]byte
-	rand.Read(b[:])
-	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])
+// receiptFor is what the phone keeps to see later that its ballot was
+// counted: the ballot's random ID in base32 (13 characters). It is the
+// ballot's primary key, so a receipt costs no index of its own. (Ballots
+// stored before migration 8 kept a separate random receipt in
+// ballots.receipt; Receipt still finds them.)
+func receiptFor(id int64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(id))
+	return receiptEncoding.EncodeToString(b[:])
+}
+
+var receiptEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// receiptID is the ballot ID of a receipt made by receiptFor.
+func receiptID(receipt string) (int64, bool) {
+	if len(receipt) != 13 {
+		return 0, false
+	}
+	b, err := receiptEncoding.DecodeString(receipt)
+	if err != nil || len(b) != 8 {
+		return 0, false
+	}
+	id := int64(binary.BigEndian.Uint64(b))
+	return id, id > 0 && receiptFor(id) == receipt
 }
 
 // SubmitBallot spends a one-time code and stores its ballot atomically,
@@ -185,11 +203,13 @@ func prepareBallot(ci *CodeInfo, ratings []RatingInput, opinion string) (*pendin
 	if len([]rune(opinion)) > 2000 {
 		return nil, &RatingError{"opinion longer than 2000 characters"}
 	}
-	return &pendingBallot{campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
-		opinion: opinion, source: "code", receipt: newReceipt(), day: Today()}, nil
+	id := RandomID()
+	return &pendingBallot{id: id, campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
+		opinion: opinion, source: "code", receipt: receiptFor(id), day: Today()}, nil
 }
 
 type pendingBallot struct {
+	id                 int64 // 0: made when stored
 	campaignID, unitID int64
 	category           string
 	ratings            map[int64]pingyi.Rating
@@ -206,7 +226,13 @@ type pendingBallot struct {
 func (s *Store) Receipt(ctx context.Context, receipt string) (*pingyi.Campaign, string, error) {
 	var cid int64
 	var day string
-	err := s.R().QueryRow(ctx, `SELECT campaign_id, day FROM ballots WHERE receipt = ?`, strings.ToUpper(strings.TrimSpace(receipt))).Scan(&cid, &day)
+	receipt = strings.ToUpper(strings.TrimSpace(receipt))
+	var err error
+	if id, ok := receiptID(receipt); ok {
+		err = s.R().QueryRow(ctx, `SELECT campaign_id, day FROM ballots WHERE id = ? AND source = 'code'`, id).Scan(&cid, &day)
+	} else {
+		err = s.R().QueryRow(ctx, `SELECT campaign_id, day FROM ballots WHERE receipt = ?`, receipt).Scan(&cid, &day)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", pingyi.ErrNotFound
 	}

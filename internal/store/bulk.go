@@ -142,7 +142,7 @@ func (b *BulkLoader) add(t *bulkTable, vals ...any) error {
 
 // bulkDeps names the tables whose rows must be written before a table's
 // (foreign keys).
-var bulkDeps = map[string]string{"members": "orgs", "ratings": "ballots"}
+var bulkDeps = map[string]string{"members": "orgs"}
 
 func (b *BulkLoader) flushTable(t *bulkTable) error {
 	if t.n == 0 {
@@ -226,22 +226,21 @@ type BulkRating struct {
 func (b *BulkLoader) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.EvaluatorCategory, day, source string, ratings []BulkRating) error {
 	id := RandomID()
 	b.Stats.Ballots++
-	if err := b.add(b.table("ballots", "id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "receipt", "opinion"),
-		id, c.ID, unitID, string(category), day, source, nil, newReceipt(), ""); err != nil {
-		return err
-	}
-	rt := b.table("ratings", "ballot_id", "target_id", "rating")
+	enc := make(map[int64]pingyi.Rating, len(ratings))
 	for _, r := range ratings {
 		b.Stats.Ratings++
-		if err := b.add(rt, id, r.TargetID, string(r.Rating)); err != nil {
-			return err
-		}
+		enc[r.TargetID] = r.Rating
 		t := b.tallies[r.TargetID]
 		if t == nil {
 			t = new([5]int64)
 			b.tallies[r.TargetID] = t
 		}
 		t[tallyIndex(r.Rating)]++
+	}
+	// Tallied as loaded (tallied = 1): the loader adds to the tallies itself.
+	if err := b.add(b.table("ballots", "id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"),
+		id, c.ID, unitID, string(category), day, source, nil, "", encodeRatings(enc), 1); err != nil {
+		return err
 	}
 	b.units[unitTallyKey{c.ID, unitID, string(category)}]++
 	if len(b.tallies) >= 20000 {
@@ -265,7 +264,7 @@ func (b *BulkLoader) flushTallies() error {
 
 // Flush writes what is buffered (in the load's transaction).
 func (b *BulkLoader) Flush() error {
-	for _, name := range []string{"orgs", "members", "ballots", "ratings"} {
+	for _, name := range []string{"orgs", "members", "ballots"} {
 		if t := b.ins[name]; t != nil {
 			if err := b.flushTable(t); err != nil {
 				return err

@@ -112,7 +112,6 @@ var dumpTables = []struct{ name, order string }{
 	{"unit_tallies", "campaign_id, unit_org_id, category"},
 	{"codes", "code"},
 	{"ballots", "id"},
-	{"ratings", "ballot_id, target_id"},
 	{"window_daily", "campaign_id, org_id, day"},
 	{"users", "id"},
 	{"audit_log", "id"},
@@ -168,6 +167,9 @@ func dump(t testing.TB, s *store.Store) string {
 // from the same data, in any order and any format, give the same state.
 func state(t testing.TB, s *store.Store) string {
 	t.Helper()
+	if err := s.FoldAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
 	q := func(query string) {
 		rows, err := s.DB.Query(query)
@@ -201,8 +203,7 @@ func state(t testing.TB, s *store.Store) string {
 	q(`SELECT c.code, t.type, t.code, t.name, o.code, t.satisfied, t.fairly_satisfied, t.basically_satisfied, t.dissatisfied, t.abstain
 		FROM targets t JOIN campaigns c ON c.id = t.campaign_id JOIN orgs o ON o.id = t.unit_org_id`)
 	q(`SELECT c.code, o.code, u.category, u.ballots FROM unit_tallies u JOIN campaigns c ON c.id = u.campaign_id JOIN orgs o ON o.id = u.unit_org_id`)
-	q(`SELECT c.code, b.ballot_no, b.category, o.code, t.type, t.code, r.rating FROM ratings r JOIN ballots b ON b.id = r.ballot_id
-		JOIN campaigns c ON c.id = b.campaign_id JOIN orgs o ON o.id = b.unit_org_id JOIN targets t ON t.id = r.target_id`)
+	b.WriteString(storetest.BallotLines(t, s) + "--\n")
 	return b.String()
 }
 

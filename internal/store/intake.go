@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -34,6 +35,9 @@ type Intake struct {
 	stopped  bool
 	once     sync.Once
 	conn     *stmtConn // SQLite: the writer's own connection
+
+	lastBallot         atomic.Int64 // UnixNano of the last ballot submitted (the folder waits for a quiet moment)
+	foldStop, foldDone chan struct{}
 }
 
 type intakeReq struct {
@@ -54,7 +58,7 @@ const pgWriters = 4
 // NewIntake starts the intake's writers: one on SQLite (one writer at a
 // time is all it allows), several on PostgreSQL.
 func (s *Store) NewIntake() *Intake {
-	in := &Intake{s: s, maxBatch: 256, cache: newUnitCache(s)}
+	in := &Intake{s: s, maxBatch: 256, cache: newUnitCache(s), foldStop: make(chan struct{}), foldDone: make(chan struct{})}
 	writers := 1
 	if s.Dialect == Postgres {
 		writers = pgWriters
@@ -67,6 +71,7 @@ func (s *Store) NewIntake() *Intake {
 		in.wg.Add(1)
 		go in.writer(q)
 	}
+	go in.folder()
 	return in
 }
 
@@ -86,8 +91,10 @@ func (in *Intake) Close() {
 			close(q)
 		}
 		in.mu.Unlock()
+		close(in.foldStop)
 	})
 	in.wg.Wait()
+	<-in.foldDone
 	if in.conn != nil {
 		in.conn.close()
 	}
@@ -111,6 +118,7 @@ func (in *Intake) Submit(ctx context.Context, code string, ratings []RatingInput
 		return "", err
 	}
 	req := &intakeReq{code: ci.Code, done: make(chan struct{}), b: b}
+	in.lastBallot.Store(time.Now().UnixNano())
 	in.mu.RLock()
 	if in.stopped {
 		in.mu.RUnlock()
@@ -295,48 +303,31 @@ func spendSQL(n int) string {
 	return s
 }
 
-// insertBallots stores ballots with multi-row inserts and adds them to the
-// tallies with one update per target touched.
+// insertBallots stores ballots with multi-row inserts, each with its
+// ratings in its own row and not yet tallied: the tallies are brought up
+// to date later, many ballots at once, by the fold (fold.go), and every
+// read of the tallies folds first. A ballot is thus one row written where
+// the table grows, plus its primary key entry.
 func insertBallots(ctx context.Context, q Q, bs []*pendingBallot) error {
 	if len(bs) == 0 {
 		return nil
 	}
-	ballotRows := make([][]any, 0, len(bs))
-	var ratingRows [][]any
-	tallies := map[int64]*[5]int64{}
-	units := map[unitTallyKey]int64{}
+	rows := make([][]any, 0, len(bs))
 	for _, b := range bs {
-		id := RandomID()
-		var no, receipt any
+		if b.id == 0 {
+			b.id = RandomID()
+		}
+		var no any
 		if b.ballotNo != "" {
 			no = b.ballotNo
 		}
-		if b.receipt != "" {
-			receipt = b.receipt
-		}
-		ballotRows = append(ballotRows, []any{id, b.campaignID, b.unitID, b.category, b.day, b.source, no, receipt, b.opinion})
-		for tid, r := range b.ratings {
-			ratingRows = append(ratingRows, []any{id, tid, string(r)})
-			t := tallies[tid]
-			if t == nil {
-				t = new([5]int64)
-				tallies[tid] = t
-			}
-			t[tallyIndex(r)]++
-		}
-		units[unitTallyKey{b.campaignID, b.unitID, b.category}]++
+		rows = append(rows, []any{b.id, b.campaignID, b.unitID, b.category, b.day, b.source, no, b.opinion, encodeRatings(b.ratings), 0})
 	}
-	if err := insertRows(ctx, q, "ballots", []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "receipt", "opinion"}, ballotRows); err != nil {
-		return err
-	}
-	if err := insertRows(ctx, q, "ratings", []string{"ballot_id", "target_id", "rating"}, ratingRows); err != nil {
-		return err
-	}
-	if err := addTallies(ctx, q, tallies); err != nil {
-		return err
-	}
-	return addUnitTallies(ctx, q, units)
+	return insertRows(ctx, q, "ballots", ballotCols, rows)
 }
+
+// ballotCols are the columns insertBallots writes.
+var ballotCols = []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"}
 
 func tallyIndex(r pingyi.Rating) int {
 	switch r {
@@ -352,31 +343,46 @@ func tallyIndex(r pingyi.Rating) int {
 	return 4
 }
 
-// unitCache keeps what a unit's codes may rate: the campaign, the unit's
-// targets and the criteria. Targets are a snapshot taken when the campaign
-// was made, so they do not change; the campaign (its window) is re-read
-// after a few seconds.
+// unitCache keeps what a code may rate, so that a submission costs one
+// indexed read (the code) and no more: per campaign the campaign itself
+// (its window, re-read after unitCacheTTL) and its criteria, per unit the
+// unit and its targets — a snapshot taken when the campaign was made, so
+// they do not change; they are re-read after unitTargetsTTL only to show
+// a renamed unit's new name.
 type unitCache struct {
-	s  *Store
-	mu sync.Mutex
-	m  map[[2]int64]*unitEntry
+	s         *Store
+	mu        sync.Mutex
+	campaigns map[int64]*campaignEntry
+	units     map[[2]int64]*unitEntry
 
 	prep     sync.Once
 	stmtMu   sync.RWMutex // lookups hold it to use codeStmt, close to close it
 	codeStmt *sql.Stmt    // the code lookup, prepared (nil: not preparable, or closed)
 }
 
-type unitEntry struct {
+type campaignEntry struct {
 	at       time.Time
 	campaign *pingyi.Campaign
-	unit     Unit
-	targets  []pingyi.Target
 	criteria []pingyi.Criterion
 }
 
-const unitCacheTTL = 3 * time.Second
+type unitEntry struct {
+	at      time.Time
+	unit    Unit
+	targets []pingyi.Target
+}
 
-func newUnitCache(s *Store) *unitCache { return &unitCache{s: s, m: map[[2]int64]*unitEntry{}} }
+const (
+	unitCacheTTL   = 3 * time.Second
+	unitTargetsTTL = time.Minute
+	// unitCacheMax bounds the units kept (a unit of 100 members is about
+	// 10 KB): beyond it, entries are dropped at random.
+	unitCacheMax = 4000
+)
+
+func newUnitCache(s *Store) *unitCache {
+	return &unitCache{s: s, campaigns: map[int64]*campaignEntry{}, units: map[[2]int64]*unitEntry{}}
+}
 
 const codeLookupSQL = `SELECT code, campaign_id, unit_org_id, category, used FROM codes WHERE code = ?`
 
@@ -413,24 +419,51 @@ func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) 
 		return nil, err
 	}
 	ci.Used = used != 0
-	key := [2]int64{campaignID, ci.Unit.ID}
+	now := time.Now()
 	c.mu.Lock()
-	e := c.m[key]
+	ce := c.campaigns[campaignID]
+	ue := c.units[[2]int64{campaignID, ci.Unit.ID}]
 	c.mu.Unlock()
-	if e == nil || time.Since(e.at) > unitCacheTTL {
-		full, err := c.s.LookupCode(ctx, ci.Code)
+	if ce == nil || now.Sub(ce.at) > unitCacheTTL {
+		camp, err := c.s.CampaignByID(ctx, campaignID)
 		if err != nil {
 			return nil, err
 		}
-		e = &unitEntry{at: time.Now(), campaign: full.Campaign, unit: full.Unit, targets: full.Targets, criteria: full.Criteria}
-		c.mu.Lock()
-		if len(c.m) > 10000 {
-			c.m = map[[2]int64]*unitEntry{}
+		crit, err := c.s.Criteria(ctx, campaignID)
+		if err != nil {
+			return nil, err
 		}
-		c.m[key] = e
+		ce = &campaignEntry{at: now, campaign: camp, criteria: crit}
+		c.mu.Lock()
+		if len(c.campaigns) > 1000 {
+			clear(c.campaigns)
+		}
+		c.campaigns[campaignID] = ce
 		c.mu.Unlock()
 	}
-	ci.Campaign, ci.Unit, ci.Targets, ci.Criteria = e.campaign, e.unit, e.targets, e.criteria
+	if ue == nil || now.Sub(ue.at) > unitTargetsTTL {
+		var u Unit
+		if err := c.s.R().QueryRow(ctx, `SELECT code, name, path FROM orgs WHERE id = ?`, ci.Unit.ID).Scan(&u.Code, &u.Name, &u.Path); err != nil {
+			return nil, err
+		}
+		u.ID = ci.Unit.ID
+		ts, err := c.s.UnitTargets(ctx, campaignID, ci.Unit.ID)
+		if err != nil {
+			return nil, err
+		}
+		u.Targets = len(ts)
+		ue = &unitEntry{at: now, unit: u, targets: ts}
+		c.mu.Lock()
+		for k := range c.units {
+			if len(c.units) < unitCacheMax {
+				break
+			}
+			delete(c.units, k) // map order: a random victim
+		}
+		c.units[[2]int64{campaignID, ci.Unit.ID}] = ue
+		c.mu.Unlock()
+	}
+	ci.Campaign, ci.Unit, ci.Targets, ci.Criteria = ce.campaign, ue.unit, ue.targets, ce.criteria
 	return &ci, nil
 }
 

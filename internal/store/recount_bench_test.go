@@ -15,6 +15,9 @@ import (
 func tallies(t testing.TB, s *store.Store, c *pingyi.Campaign) map[string]string {
 	t.Helper()
 	out := map[string]string{}
+	if err := s.FoldBallots(context.Background(), c.ID); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := s.R().Query(context.Background(), `SELECT type, code, satisfied, fairly_satisfied, basically_satisfied, dissatisfied, abstain
 		FROM targets WHERE campaign_id = ?`, c.ID)
 	if err != nil {

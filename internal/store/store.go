@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
@@ -38,7 +39,8 @@ type Store struct {
 	Dialect Dialect
 	DSN     string
 
-	cache *caches // in-process read caches (nil: none)
+	cache  *caches      // in-process read caches (nil: none)
+	folded atomic.Int64 // ballots folded into the tallies by this Store (fold.go)
 }
 
 // ParseDSN turns a Pingyi DSN (sqlite:PATH or postgres://…) into a driver
@@ -109,15 +111,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	gd := goose.DialectSQLite3
-	if s.Dialect == Postgres {
-		gd = goose.DialectPostgres
-	}
-	p, err := goose.NewProvider(gd, s.DB, sub)
+	p, err := s.migrations()
 	if err != nil {
 		return err
 	}
@@ -138,6 +132,20 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrations is the goose provider of the schema: the SQL files and the
+// Go migrations.
+func (s *Store) migrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	gd := goose.DialectSQLite3
+	if s.Dialect == Postgres {
+		gd = goose.DialectPostgres
+	}
+	return goose.NewProvider(gd, s.DB, sub, goose.WithGoMigrations(migrateBallotRatings(s.Dialect)))
 }
 
 // Close closes the database.

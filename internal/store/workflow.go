@@ -296,7 +296,6 @@ func (s *Store) WipeTestCampaign(ctx context.Context, c *pingyi.Campaign, a Acto
 		var n int64
 		q.QueryRow(ctx, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ?`, c.ID).Scan(&n)
 		for _, st := range []string{
-			`DELETE FROM ratings WHERE ballot_id IN (SELECT id FROM ballots WHERE campaign_id = ?)`,
 			`DELETE FROM ballots WHERE campaign_id = ?`,
 			`DELETE FROM codes WHERE campaign_id = ?`,
 			`DELETE FROM unit_tallies WHERE campaign_id = ?`,

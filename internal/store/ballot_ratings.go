@@ -1,0 +1,72 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"slices"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+// A ballot's ratings are stored in the ballot's own row (ballots.ratings),
+// not as a row per rating: a ballot is then one row written where the
+// ballots table grows, instead of thirteen rows and an index entry at a
+// random place per rating — what lets the intake keep up with an evening's
+// peak (docs/PERFORMANCE.md).
+//
+// The encoding: the ratings in ascending target ID order, each as the
+// unsigned varint of the difference to the previous target ID (the first:
+// the ID itself) followed by one byte, the rating's tally index
+// (0 satisfied, 1 fairly, 2 basically, 3 dissatisfied, 4 abstain). The
+// targets a ballot rates are those of one unit, made together, so the
+// differences are small: about 3 bytes per rating.
+
+// encodeRatings encodes a ballot's ratings (target ID → rating).
+func encodeRatings(ratings map[int64]pingyi.Rating) []byte {
+	ids := make([]int64, 0, len(ratings))
+	for id := range ratings {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := make([]byte, 0, 4*len(ids)+8)
+	var prev int64
+	for _, id := range ids {
+		out = binary.AppendUvarint(out, uint64(id-prev))
+		out = append(out, byte(tallyIndex(ratings[id])))
+		prev = id
+	}
+	return out
+}
+
+// errBadRatings reports a ratings value that does not decode.
+var errBadRatings = errors.New("ballot ratings: malformed encoding")
+
+// eachRating calls fn with each rating of an encoded ballot: the target ID
+// and the tally index.
+func eachRating(b []byte, fn func(targetID int64, idx int)) error {
+	var prev int64
+	for i := 0; len(b) > 0; i++ {
+		d, n := binary.Uvarint(b)
+		if n <= 0 || len(b) < n+1 || b[n] > 4 || (i > 0 && d == 0) || d > math.MaxInt64-uint64(prev) {
+			return errBadRatings
+		}
+		prev += int64(d)
+		if prev <= 0 {
+			return errBadRatings
+		}
+		fn(prev, int(b[n]))
+		b = b[n+1:]
+	}
+	return nil
+}
+
+// ratingOf is the rating of a tally index (the inverse of tallyIndex).
+var ratingOf = [5]pingyi.Rating{pingyi.Satisfied, pingyi.FairlySatisfied, pingyi.BasicallySatisfied, pingyi.Dissatisfied, pingyi.Abstain}
+
+// DecodeRatings decodes a ballot's stored ratings (target ID → rating).
+func DecodeRatings(enc []byte) (map[int64]pingyi.Rating, error) {
+	out := map[int64]pingyi.Rating{}
+	err := eachRating(enc, func(t int64, i int) { out[t] = ratingOf[i] })
+	return out, err
+}

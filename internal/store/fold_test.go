@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/store/storetest"
+)
+
+// untallied counts a campaign's ballots not yet in its tallies.
+func untallied(t testing.TB, s *store.Store, id int64) int {
+	t.Helper()
+	var n int
+	if err := s.R().QueryRow(context.Background(), `SELECT COUNT(*) FROM ballots WHERE campaign_id = ? AND tallied = 0`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestFold: the intake stores ballots untallied; a read of the tallies
+// folds them, exactly once, also when several folds run at once; the
+// folded tallies are what a recount from scratch computes.
+func TestFold(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, targets := recountSeed(t, s)
+		codes, err := s.IssueCodes(ctx, c, "B01", "mass_rep", 40, store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := s.NewIntake()
+		r := rand.New(rand.NewPCG(5, 5))
+		for _, k := range codes {
+			if _, err := in.Submit(ctx, k, ballot12(r, targets["B01"]), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in.Close()
+		var raw int64
+		if err := s.R().QueryRow(ctx, `SELECT COALESCE(SUM(satisfied + fairly_satisfied + basically_satisfied + dissatisfied + abstain), 0) FROM targets WHERE campaign_id = ?`, c.ID).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if n := untallied(t, s, c.ID); n+int(raw)/12 != 40 || n == 0 {
+			// The background folder may have run; what it folded is in the tallies.
+			t.Fatalf("%d untallied ballots and %d ratings tallied after the intake; want 40 ballots in all, some untallied", n, raw)
+		}
+		// Four folds at once: each ballot is counted once.
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs <- s.FoldBallots(ctx, c.ID) }()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := untallied(t, s, c.ID); n != 0 {
+			t.Fatalf("%d ballots untallied after the fold", n)
+		}
+		folded := tallies(t, s, c)
+		st, err := s.RecountCampaign(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Changed != 0 || st.Ballots != 40 || st.Ratings != 40*12 {
+			t.Errorf("recount after the fold: %+v; want nothing changed, 40 ballots, 480 ratings", st)
+		}
+		if got := tallies(t, s, c); fmt.Sprint(got) != fmt.Sprint(folded) {
+			t.Errorf("recount disagrees with the fold:\n got %v\nwant %v", got, folded)
+		}
+	})
+}
+
+// TestMigrationBallotRatings: ballots stored as rating rows (schema 7)
+// keep every rating when migration 8 moves them into the ballot's row,
+// and going back down restores the rows.
+func TestMigrationBallotRatings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, targets := recountSeed(t, s)
+		codes, err := s.IssueCodes(ctx, c, "B01", "mass_rep", 10, store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := s.NewIntake()
+		r := rand.New(rand.NewPCG(7, 7))
+		for _, k := range codes {
+			if _, err := in.Submit(ctx, k, ballot12(r, targets["B01"]), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in.Close()
+		want := tallies(t, s, c) // folds
+		if err := store.MigrateDownTo(ctx, s, 7); err != nil {
+			t.Fatal(err)
+		}
+		var rows int
+		if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM ratings`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != 10*12 {
+			t.Fatalf("%d rating rows at schema 7, want 120", rows)
+		}
+		// Spoil the tallies so that only the ratings can restore them.
+		if _, err := s.R().Exec(ctx, `UPDATE targets SET satisfied = 0, fairly_satisfied = 0, basically_satisfied = 0, dissatisfied = 0, abstain = 0 WHERE campaign_id = ?`, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.MigrateUp(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.R().Exec(ctx, `SELECT 1 FROM ratings`); err == nil {
+			t.Error("ratings table still there after migration 8")
+		}
+		st, err := s.RecountCampaign(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Ratings != 120 || st.Ballots != 10 {
+			t.Errorf("recount after migrating: %+v; want 10 ballots, 120 ratings", st)
+		}
+		if got := tallies(t, s, c); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("tallies from migrated ballots:\n got %v\nwant %v", got, want)
+		}
+	})
+}
