@@ -35,6 +35,8 @@ type CodeInfo struct {
 	Used     bool
 	Targets  []pingyi.Target
 	Criteria []pingyi.Criterion
+
+	index map[targetKey]int64 // Targets by type and code, when the intake's cache has it
 }
 
 // LookupCode returns a code's campaign, unit, category and the targets it
@@ -106,12 +108,22 @@ type targetKey struct{ typ, code string }
 
 // checkRatings validates ratings against a unit's targets and the scale.
 func checkRatings(c *pingyi.Campaign, targets []pingyi.Target, in []RatingInput) (map[int64]pingyi.Rating, error) {
-	if len(in) == 0 {
-		return nil, &RatingError{"no ratings"}
-	}
+	return checkRatingsIndexed(c, targetIndex(targets), in)
+}
+
+// targetIndex maps a unit's targets by type and code (the intake keeps it
+// with the unit's targets: building it is most of checkRatings' work).
+func targetIndex(targets []pingyi.Target) map[targetKey]int64 {
 	idx := make(map[targetKey]int64, len(targets))
 	for _, t := range targets {
 		idx[targetKey{string(t.Type), t.Code}] = t.ID
+	}
+	return idx
+}
+
+func checkRatingsIndexed(c *pingyi.Campaign, idx map[targetKey]int64, in []RatingInput) (map[int64]pingyi.Rating, error) {
+	if len(in) == 0 {
+		return nil, &RatingError{"no ratings"}
 	}
 	out := make(map[int64]pingyi.Rating, len(in))
 	for i, r := range in {
@@ -195,7 +207,11 @@ func prepareBallot(ci *CodeInfo, ratings []RatingInput, opinion string) (*pendin
 	if State(ci.Campaign, time.Now()) != StateOpen {
 		return nil, ErrCampaignClosed
 	}
-	checked, err := checkRatings(ci.Campaign, ci.Targets, ratings)
+	idx := ci.index
+	if idx == nil {
+		idx = targetIndex(ci.Targets)
+	}
+	checked, err := checkRatingsIndexed(ci.Campaign, idx, ratings)
 	if err != nil {
 		return nil, err
 	}

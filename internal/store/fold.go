@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -40,7 +41,7 @@ func (s *Store) FoldBallots(ctx context.Context, campaignID int64) error {
 		if err != nil {
 			return err
 		}
-		n, err := s.foldChunk(ctx, campaignID)
+		n, err := s.foldChunk(ctx, campaignID, foldChunk)
 		if err != nil {
 			return err
 		}
@@ -50,9 +51,9 @@ func (s *Store) FoldBallots(ctx context.Context, campaignID int64) error {
 	}
 }
 
-// foldChunk folds up to foldChunk ballots of a campaign and returns how
-// many it folded.
-func (s *Store) foldChunk(ctx context.Context, campaignID int64) (int, error) {
+// foldChunk folds up to max ballots of a campaign and returns how many it
+// folded.
+func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, error) {
 	var n int
 	tallies := map[int64]*[5]int64{}
 	units := map[unitTallyKey]int64{}
@@ -60,37 +61,51 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64) (int, error) {
 		n = 0
 		clear(tallies)
 		clear(units)
-		rows, err := q.Query(ctx, `UPDATE ballots SET tallied = 1 WHERE tallied = 0 AND id IN
-			(SELECT id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?)
-			RETURNING unit_org_id, category, ratings`, campaignID, foldChunk)
+		// The claim: pick untallied ballots, then mark them by ID (two
+		// statements: an UPDATE … WHERE id IN (subquery with LIMIT) is
+		// planned on PostgreSQL as a nested loop re-running the subquery
+		// for every untallied ballot when statistics are stale).
+		ids, err := untalliedIDs(ctx, q, campaignID, max)
 		if err != nil {
 			return err
 		}
-		var unit int64
-		var cat string
-		var enc []byte
-		for rows.Next() {
-			if err := rows.Scan(&unit, &cat, &enc); err != nil {
-				rows.Close()
+		for len(ids) > 0 {
+			k := min(len(ids), claimPer)
+			args := make([]any, claimPer)
+			for i := range args {
+				args[i] = ids[min(i, k-1)] // pad with the last: one statement text
+			}
+			ids = ids[k:]
+			rows, err := q.Query(ctx, claimSQL, args...)
+			if err != nil {
 				return err
 			}
-			n++
-			units[unitTallyKey{campaignID, unit, cat}]++
-			if err := eachRating(enc, func(t int64, i int) {
-				c := tallies[t]
-				if c == nil {
-					c = new([5]int64)
-					tallies[t] = c
+			var unit int64
+			var cat string
+			var enc []byte
+			for rows.Next() {
+				if err := rows.Scan(&unit, &cat, &enc); err != nil {
+					rows.Close()
+					return err
 				}
-				c[i]++
-			}); err != nil {
-				rows.Close()
+				n++
+				units[unitTallyKey{campaignID, unit, cat}]++
+				if err := eachRating(enc, func(t int64, i int) {
+					c := tallies[t]
+					if c == nil {
+						c = new([5]int64)
+						tallies[t] = c
+					}
+					c[i]++
+				}); err != nil {
+					rows.Close()
+					return err
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		if err := addTallies(ctx, q, tallies); err != nil {
 			return err
@@ -104,26 +119,59 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64) (int, error) {
 	return n, nil
 }
 
-// FoldedBallots is how many ballots this Store has folded so far.
-func (s *Store) FoldedBallots() int64 { return s.folded.Load() }
+// claimPer is how many ballots one claim statement marks.
+const claimPer = 250
 
-// FoldAll folds every campaign with untallied ballots.
-func (s *Store) FoldAll(ctx context.Context) error {
-	rows, err := s.R().Query(ctx, `SELECT DISTINCT campaign_id FROM ballots WHERE tallied = 0`)
+// claimSQL marks claimPer ballots (by ID) tallied if they were not, and
+// returns what the tallies need of those it marked. A ballot another fold
+// marked meanwhile is not returned: on PostgreSQL the UPDATE waits for
+// that fold to commit and then re-checks tallied = 0.
+var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied = 0 AND id IN (` +
+	strings.TrimSuffix(strings.Repeat("?, ", claimPer), ", ") + `) RETURNING unit_org_id, category, ratings`
+
+// untalliedIDs lists up to max untallied ballots of a campaign.
+func untalliedIDs(ctx context.Context, q Q, campaignID int64, max int) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	return ids, rows.Err()
+}
+
+// FoldedBallots is how many ballots this Store has folded so far.
+func (s *Store) FoldedBallots() int64 { return s.folded.Load() }
+
+// pendingCampaigns lists the campaigns with untallied ballots.
+func (s *Store) pendingCampaigns(ctx context.Context) ([]int64, error) {
+	rows, err := s.R().Query(ctx, `SELECT DISTINCT campaign_id FROM ballots WHERE tallied = 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// FoldAll folds every campaign with untallied ballots.
+func (s *Store) FoldAll(ctx context.Context) error {
+	ids, err := s.pendingCampaigns(ctx)
+	if err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -153,15 +201,47 @@ func (in *Intake) folder() {
 		if busy && time.Since(last) < foldAtLeast {
 			continue
 		}
-		if err := in.s.FoldAll(context.Background()); err != nil {
+		if err := in.fold(context.Background()); err != nil {
 			slog.Warn("fold", "err", err)
 		}
 		last = time.Now()
 	}
 }
 
+// fold folds every pending campaign in small chunks. On SQLite each chunk
+// takes the intake's write turn (writeMu), so the writer and the fold
+// alternate instead of the writer sleeping in SQLite's busy handler while
+// a fold holds the database's write lock.
+func (in *Intake) fold(ctx context.Context) error {
+	ids, err := in.s.pendingCampaigns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		for {
+			if in.conn != nil {
+				in.writeMu.Lock()
+			}
+			n, err := in.s.foldChunk(ctx, id, foldSmallChunk)
+			if in.conn != nil {
+				in.writeMu.Unlock()
+			}
+			if err != nil {
+				return err
+			}
+			if n < foldSmallChunk {
+				break
+			}
+		}
+	}
+	return nil
+}
+
 const (
-	foldTick    = 250 * time.Millisecond
-	foldQuiet   = 500 * time.Millisecond
-	foldAtLeast = 20 * time.Second
+	// foldSmallChunk is the background fold's chunk: a short transaction
+	// (tens of milliseconds) between the intake's batches.
+	foldSmallChunk = 1000
+	foldTick       = 250 * time.Millisecond
+	foldQuiet      = 500 * time.Millisecond
+	foldAtLeast    = 20 * time.Second
 )

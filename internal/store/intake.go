@@ -36,6 +36,7 @@ type Intake struct {
 	once     sync.Once
 	conn     *stmtConn // SQLite: the writer's own connection
 
+	writeMu            sync.Mutex   // SQLite: the writer holds it per batch, the folder per chunk
 	lastBallot         atomic.Int64 // UnixNano of the last ballot submitted (the folder waits for a quiet moment)
 	foldStop, foldDone chan struct{}
 }
@@ -169,6 +170,10 @@ func (in *Intake) tx(ctx context.Context, fn func(Q) error) error {
 }
 
 func (in *Intake) write(batch []*intakeReq) {
+	if in.conn != nil {
+		in.writeMu.Lock()
+		defer in.writeMu.Unlock()
+	}
 	ctx := context.Background()
 	err := in.tx(ctx, func(q Q) error {
 		for _, r := range batch {
@@ -370,6 +375,7 @@ type unitEntry struct {
 	at      time.Time
 	unit    Unit
 	targets []pingyi.Target
+	index   map[targetKey]int64
 }
 
 const (
@@ -452,7 +458,7 @@ func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) 
 			return nil, err
 		}
 		u.Targets = len(ts)
-		ue = &unitEntry{at: now, unit: u, targets: ts}
+		ue = &unitEntry{at: now, unit: u, targets: ts, index: targetIndex(ts)}
 		c.mu.Lock()
 		for k := range c.units {
 			if len(c.units) < unitCacheMax {
@@ -463,7 +469,7 @@ func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) 
 		c.units[[2]int64{campaignID, ci.Unit.ID}] = ue
 		c.mu.Unlock()
 	}
-	ci.Campaign, ci.Unit, ci.Targets, ci.Criteria = ce.campaign, ue.unit, ue.targets, ce.criteria
+	ci.Campaign, ci.Unit, ci.Targets, ci.Criteria, ci.index = ce.campaign, ue.unit, ue.targets, ce.criteria, ue.index
 	return &ci, nil
 }
 

@@ -167,3 +167,44 @@ func BenchmarkLookup(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkFold folds 12-rating ballots into the tallies (per ballot):
+// the intake's deferred work. Each round marks the same ballots untallied
+// again (not timed) and folds them.
+func BenchmarkFold(b *testing.B) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		b.Run(db, func(b *testing.B) {
+			var s *store.Store
+			if db == "sqlite" {
+				s = storetest.SQLite(b)
+			} else {
+				s = storetest.Postgres(b)
+			}
+			c, targets := benchCampaign(b, s)
+			const n = 2000
+			codes := issue(b, s, c, n)
+			r := rand.New(rand.NewPCG(4, 4))
+			in := s.NewIntake()
+			ctx := context.Background()
+			for _, k := range codes {
+				if _, err := in.Submit(ctx, k.code, ballot12(r, targets[k.unit]), ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+			in.Close()
+			b.ResetTimer()
+			for i := 0; i < b.N; i += n {
+				b.StopTimer()
+				if _, err := s.R().Exec(ctx, `UPDATE ballots SET tallied = 0 WHERE campaign_id = ?`, c.ID); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := s.FoldBallots(ctx, c.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64((b.N+n-1)/n*n)/b.Elapsed().Seconds(), "ballots/s")
+		})
+	}
+}
