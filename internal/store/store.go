@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
@@ -38,7 +39,11 @@ type Store struct {
 	Dialect Dialect
 	DSN     string
 
-	cache *caches // in-process read caches (nil: none)
+	cache *caches   // in-process read caches (nil: none)
+	web   webCaches // the web UI's caches (web_cache.go, sessions.go)
+
+	stmtsOnce sync.Once
+	stmts     *stmtCache // prepared statements of P
 }
 
 // ParseDSN turns a Pingyi DSN (sqlite:PATH or postgres://…) into a driver
@@ -141,7 +146,17 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	if s.stmts != nil {
+		s.stmts.mu.Lock()
+		for _, st := range s.stmts.m {
+			st.Close()
+		}
+		clear(s.stmts.m)
+		s.stmts.mu.Unlock()
+	}
+	return s.DB.Close()
+}
 
 // Rebind turns ? placeholders into $1, $2, … for PostgreSQL. Question
 // marks inside single-quoted literals are left alone.

@@ -82,6 +82,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(r.Context(), sessUserID, u.ID)
+	s.sessions.Put(r.Context(), sessPassword, passwordStamp(u.PasswordHash))
 	if u.Locale != "" {
 		s.sessions.Put(r.Context(), sessLang, u.Locale)
 	}
