@@ -43,7 +43,11 @@ func (s *Store) OrgsByIDs(ctx context.Context, ids []int64) (map[int64]pingyi.Or
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := s.R().Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+webPlaceholders(len(chunk))+`)`, args...)
+		q := s.R()
+		if len(chunk) <= 8 { // a trail (the ancestors of an org): a few texts, kept prepared
+			q = s.P()
+		}
+		rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+webPlaceholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
