@@ -189,3 +189,38 @@ func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
+
+// The cached layout (chrome.go) is per account, language and address: one
+// account's menu never shows on another's page, the language switch points
+// back at the page it is on, the navigation follows the role.
+func TestLayoutCachePerAccount(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t), Options{})
+	admin, orgadmin, orgadmin2, member := f.as("admin"), f.as("orgadmin"), f.as("orgadmin2"), f.as("member")
+	for range 2 { // the second round is served from the cache
+		_, a := admin.get("/orgs")
+		_, o := orgadmin.get("/orgs")
+		// Same role, same page: only the account tells the layouts apart.
+		if _, o2 := orgadmin2.get("/orgs"); !strings.Contains(o2, "测试orgadmin2") {
+			t.Error("orgadmin2's page shows orgadmin's menu")
+		}
+		_, m := member.get("/")
+		if !strings.Contains(a, "测试admin") || strings.Contains(a, "测试orgadmin") {
+			t.Error("admin's page shows another account's menu")
+		}
+		if !strings.Contains(o, "测试orgadmin") || strings.Contains(o, "测试admin<") || strings.Contains(o, `href="/audit"`) {
+			t.Error("orgadmin's page shows the admin's menu or navigation")
+		}
+		if !strings.Contains(m, "测试member") || strings.Contains(m, `href="/orgs"`) {
+			t.Error("member's page shows another menu or staff navigation")
+		}
+		if _, p := admin.get("/orgs/T1"); !strings.Contains(p, "next=%2forgs%2fT1") {
+			t.Error("the language switch does not point back at /orgs/T1")
+		}
+		en := f.as("admin")
+		en.lang = "en"
+		en.get("/locale?lang=en&next=/")
+		if _, p := en.get("/orgs"); !strings.Contains(p, `<html lang="en">`) {
+			t.Error("an English session gets a Chinese layout")
+		}
+	}
+}
