@@ -109,9 +109,18 @@ func page(ctx context.Context, s *store.Store, name string, c *pingyi.Campaign, 
 		res.Skipped = err.Error()
 		return res
 	}
-	// One request alone: it warms the caches and tells how heavy the page is.
+	// A first request warms the caches (the tree summary, results of the
+	// campaign, prepared statements); a second one alone tells how heavy
+	// the page is.
 	t0 := time.Now()
 	st, err := get(first)
+	warm := time.Since(t0)
+	if err != nil || st != http.StatusOK {
+		res.Skipped = fmt.Sprintf("GET %s: status %d, %v", path, st, err)
+		return res
+	}
+	t0 = time.Now()
+	st, err = get(first)
 	alone := time.Since(t0)
 	if err != nil || st != http.StatusOK {
 		res.Skipped = fmt.Sprintf("GET %s: status %d, %v", path, st, err)
@@ -130,9 +139,10 @@ func page(ctx context.Context, s *store.Store, name string, c *pingyi.Campaign, 
 		}
 		cls = append(cls, cl)
 	}
-	logf("%s: GET %s alone %s; %d clients for %s", name, path, alone.Round(time.Millisecond), clients, o.PageDuration)
+	logf("%s: GET %s first %s, then alone %s; %d clients for %s", name, path, warm.Round(time.Millisecond), alone.Round(time.Millisecond), clients, o.PageDuration)
 
 	mw := watchMemory()
+	cpu0 := cpuTime()
 	var errs atomic.Int64
 	var firstErr atomic.Value
 	lats := make([][]time.Duration, clients)
@@ -157,6 +167,7 @@ func page(ctx context.Context, s *store.Store, name string, c *pingyi.Campaign, 
 	}
 	wg.Wait()
 	el := time.Since(start)
+	cpu := cpuTime() - cpu0
 	mw.done(&res)
 	var all []time.Duration
 	for _, l := range lats {
@@ -169,7 +180,12 @@ func page(ctx context.Context, s *store.Store, name string, c *pingyi.Campaign, 
 	if len(all) > 0 {
 		res.MaxMs = float64(all[len(all)-1]) / float64(time.Millisecond)
 	}
-	note := fmt.Sprintf("GET %s, %d clients with their own sessions, %s", path, clients, o.PageDuration)
+	note := fmt.Sprintf("GET %s, %d clients with their own sessions, %s (the first request, cold: %s)", path, clients, o.PageDuration, warm.Round(time.Millisecond))
+	if len(all) > 0 && cpu > 0 {
+		// CPU of the whole process (server and clients) per request: less
+		// sensitive than req/s to other jobs on the machine.
+		note += fmt.Sprintf("; %d µs CPU per request", cpu.Microseconds()/int64(len(all)))
+	}
 	if fe, _ := firstErr.Load().(string); fe != "" {
 		note += "; first error: " + fe
 	}

@@ -121,6 +121,10 @@ type Translator struct {
 	lang string
 	loc  *goi18n.Localizer
 	miss sync.Map
+	// plain caches the messages translated without arguments (most of a
+	// page's): id → string. Bounded by the message files: only messages
+	// that exist are kept.
+	plain sync.Map
 }
 
 // For returns the translator of lang (Default if lang is not supported).
@@ -137,6 +141,11 @@ func (t *Translator) Lang() string { return t.lang }
 // T translates the message id with arguments given as name/value pairs.
 // A missing message returns the id itself (and is logged once).
 func (t *Translator) T(id string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := t.plain.Load(id); ok {
+			return s.(string)
+		}
+	}
 	var data map[string]any
 	if len(args) > 0 {
 		data = make(map[string]any, len(args)/2)
@@ -150,6 +159,9 @@ func (t *Translator) T(id string, args ...any) string {
 			slog.Warn("missing translation", "lang", t.lang, "id", id)
 		}
 		return id
+	}
+	if len(args) == 0 {
+		t.plain.Store(id, s)
 	}
 	return s
 }

@@ -34,12 +34,12 @@ func scanCampaign(sc interface{ Scan(...any) error }, c *pingyi.Campaign) error 
 
 // Campaign returns the campaign with the given code.
 func (s *Store) Campaign(ctx context.Context, code string) (*pingyi.Campaign, error) {
-	return s.campaignWhere(ctx, s.R(), `c.code = ?`, code)
+	return s.campaignWhere(ctx, s.P(), `c.code = ?`, code)
 }
 
 // CampaignByID returns the campaign with the given id.
 func (s *Store) CampaignByID(ctx context.Context, id int64) (*pingyi.Campaign, error) {
-	return s.campaignWhere(ctx, s.R(), `c.id = ?`, id)
+	return s.campaignWhere(ctx, s.P(), `c.id = ?`, id)
 }
 
 func (s *Store) campaignWhere(ctx context.Context, q Q, where string, arg any) (*pingyi.Campaign, error) {
@@ -66,7 +66,7 @@ func (s *Store) Campaigns(ctx context.Context, scope pingyi.Scope) ([]pingyi.Cam
 		args = append(append(args, pargs...), scope.Path)
 	}
 	q += ` ORDER BY c.year DESC, c.created_at DESC, c.code`
-	rows, err := s.R().Query(ctx, q, args...)
+	rows, err := s.P().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

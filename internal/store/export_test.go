@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // MigrateDownTo rolls the schema back to version v (tests of migrations).
 func MigrateDownTo(ctx context.Context, s *Store, v int64) error {
@@ -14,3 +17,11 @@ func MigrateDownTo(ctx context.Context, s *Store, v int64) error {
 
 // MigrateUp applies every migration (tests of migrations).
 func MigrateUp(ctx context.Context, s *Store) error { return s.migrate(ctx) }
+
+// SetWebCacheTimesForTest shortens the web caches' times (tree summary,
+// accounts, session recheck) and returns a function restoring them.
+func SetWebCacheTimesForTest(tree, user, session time.Duration) (restore func()) {
+	t, u, s := treeTTL, userTTL, sessionRecheck
+	treeTTL, userTTL, sessionRecheck = tree, user, session
+	return func() { treeTTL, userTTL, sessionRecheck = t, u, s }
+}

@@ -35,7 +35,7 @@ func (s *Store) MemberByID(ctx context.Context, id int64) (*pingyi.Member, strin
 func (s *Store) memberWhere(ctx context.Context, where string, arg any) (*pingyi.Member, string, error) {
 	var m pingyi.Member
 	var path string
-	err := scanMember(s.R().QueryRow(ctx, `SELECT `+memberCols+`, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE `+where, arg), &m, &path)
+	err := scanMember(s.P().QueryRow(ctx, `SELECT `+memberCols+`, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE `+where, arg), &m, &path)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", pingyi.ErrNotFound
 	}
@@ -69,7 +69,7 @@ func (s *Store) listMembers(ctx context.Context, where string, args []any, order
 		q += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	rows, err := s.R().Query(ctx, q, args...)
+	rows, err := s.P().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

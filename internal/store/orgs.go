@@ -35,7 +35,7 @@ func (s *Store) OrgByID(ctx context.Context, id int64) (*pingyi.Org, error) {
 func (s *Store) orgWhere(ctx context.Context, where string, arg any) (*pingyi.Org, error) {
 	var o pingyi.Org
 	var pcode, scode, sname sql.NullString
-	err := scanOrg(s.R().QueryRow(ctx, `SELECT `+orgCols+`, p.code, sm.code, sm.name,
+	err := scanOrg(s.P().QueryRow(ctx, `SELECT `+orgCols+`, p.code, sm.code, sm.name,
 		(SELECT COUNT(*) FROM members m WHERE m.org_id = o.id),
 		(SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id)
 		FROM orgs o
@@ -97,7 +97,7 @@ func (s *Store) listOrgs(ctx context.Context, scope pingyi.Scope, where string, 
 	if limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := s.R().Query(ctx, q, args...)
+	rows, err := s.P().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,10 @@ type Store struct {
 
 	cache  *caches      // in-process read caches (nil: none)
 	folded atomic.Int64 // ballots folded into the tallies by this Store (fold.go)
+	web    webCaches    // the web UI's caches (web_cache.go, sessions.go)
+
+	stmtsOnce sync.Once
+	stmts     *stmtCache // prepared statements of P
 }
 
 // ParseDSN turns a Pingyi DSN (sqlite:PATH or postgres://…) into a driver
@@ -149,7 +154,17 @@ func (s *Store) migrations() (*goose.Provider, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	if s.stmts != nil {
+		s.stmts.mu.Lock()
+		for _, st := range s.stmts.m {
+			st.Close()
+		}
+		clear(s.stmts.m)
+		s.stmts.mu.Unlock()
+	}
+	return s.DB.Close()
+}
 
 // Rebind turns ? placeholders into $1, $2, … for PostgreSQL. Question
 // marks inside single-quoted literals are left alone.

@@ -31,7 +31,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*pingyi.User, error) {
 
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (*pingyi.User, error) {
 	var u pingyi.User
-	err := scanUser(s.R().QueryRow(ctx, `SELECT `+userCols+` FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE `+where, arg), &u)
+	err := scanUser(s.P().QueryRow(ctx, `SELECT `+userCols+` FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE `+where, arg), &u)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pingyi.ErrNotFound
 	}
@@ -104,6 +104,7 @@ func (s *Store) CreateUser(ctx context.Context, u *pingyi.User, a Actor) error {
 // UpdateUser changes an account's name, role, scope, member, locale,
 // disabled flag and (when non-empty) password hash.
 func (s *Store) UpdateUser(ctx context.Context, u *pingyi.User, a Actor) error {
+	defer s.invalidateUsers()
 	return s.Tx(ctx, func(q Q) error {
 		var old pingyi.User
 		if err := scanUser(q.QueryRow(ctx, `SELECT `+userCols+` FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?`, u.ID), &old); err != nil {

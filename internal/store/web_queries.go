@@ -5,89 +5,34 @@ package store
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
 // SubtreeMemberCounts returns, for each org path given, the number of
-// members in that org's whole subtree, with one query over the common
-// subtree under prefix (a path that every given path starts with; "" for
-// the whole tree).
+// members in that org's whole subtree. The counts come from the cached
+// tree summary (see treeSummary: dropped at once by imports in this
+// process, reloaded in the background after treeTTL for changes made by
+// another one), so a request costs a map lookup per path. prefix, a path
+// that every given path starts with, is no longer needed and kept for the
+// callers.
 func (s *Store) SubtreeMemberCounts(ctx context.Context, prefix string, paths []string) (map[string]int, error) {
 	out := make(map[string]int, len(paths))
 	if len(paths) == 0 {
 		return out, nil
 	}
-	for _, p := range paths {
-		out[p] = 0
-	}
-	direct, err := s.pathMemberCounts(ctx, prefix)
+	sum, err := s.treeSummary(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for path, n := range direct {
-		// Credit the org and each of its ancestors that was asked for.
-		for i := 1; i < len(path); i++ {
-			if path[i] == '/' {
-				if _, ok := out[path[:i+1]]; ok {
-					out[path[:i+1]] += n
-				}
-			}
+	for _, p := range paths {
+		n := 0
+		if id, ok := pathID(p); ok {
+			n = int(sum.members[id])
 		}
+		out[p] = n
 	}
 	return out, nil
-}
-
-// pathMemberCounts returns the number of members directly in each org of
-// the subtree under prefix, cached for countsTTL (and dropped at once
-// when this process imports members or orgs). The map is shared: do not
-// modify it.
-func (s *Store) pathMemberCounts(ctx context.Context, prefix string) (map[string]int, error) {
-	var gen int64
-	if c := s.cache; c != nil {
-		c.cmu.Lock()
-		e, ok := c.counts[prefix]
-		gen = c.countsG
-		c.cmu.Unlock()
-		if ok && e.gen == gen && time.Since(e.at) < countsTTL {
-			return e.counts, nil
-		}
-	}
-	pred, args := s.pathPrefix("o.path", prefix)
-	rows, err := s.R().Query(ctx, `SELECT o.path, COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id
-		WHERE `+pred+` GROUP BY o.path`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var path string
-		var n int
-		if err := rows.Scan(&path, &n); err != nil {
-			return nil, err
-		}
-		counts[path] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if c := s.cache; c != nil {
-		c.cmu.Lock()
-		if c.countsG == gen {
-			if len(c.counts) >= countsCacheSize {
-				for k, e := range c.counts {
-					if time.Since(e.at) >= countsTTL || len(c.counts) >= countsCacheSize {
-						delete(c.counts, k)
-					}
-				}
-			}
-			c.counts[prefix] = countsEntry{gen: gen, at: time.Now(), counts: counts}
-		}
-		c.cmu.Unlock()
-	}
-	return counts, nil
 }
 
 // OrgsByIDs returns the orgs with the given ids (missing ones are left out).
@@ -98,7 +43,11 @@ func (s *Store) OrgsByIDs(ctx context.Context, ids []int64) (map[int64]pingyi.Or
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := s.R().Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+webPlaceholders(len(chunk))+`)`, args...)
+		q := s.R()
+		if len(chunk) <= 8 { // a trail (the ancestors of an org): a few texts, kept prepared
+			q = s.P()
+		}
+		rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+webPlaceholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

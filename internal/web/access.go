@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"slices"
@@ -184,16 +186,19 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// loadUser puts the session's account, if any and not disabled, in the
-// request context.
+// loadUser puts the session's account, if any, not disabled and with the
+// password it logged in with, in the request context. The account comes
+// from the store's short-lived cache (store.SessionUser), dropped at once
+// when this process changes an account or the org tree.
 func (s *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(markSession(r.Context()))
 		id := s.sessions.GetInt64(r.Context(), sessUserID)
 		if id != 0 {
-			u, err := s.st.UserByID(r.Context(), id)
-			if err != nil || u.Disabled {
+			u, err := s.st.SessionUser(r.Context(), id)
+			if err != nil || u.Disabled || s.sessions.GetString(r.Context(), sessPassword) != passwordStamp(u.PasswordHash) {
 				s.sessions.Remove(r.Context(), sessUserID)
+				s.sessions.Remove(r.Context(), sessPassword)
 				u = nil
 			}
 			if u != nil {
@@ -213,4 +218,12 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// passwordStamp identifies a password hash in a session without holding
+// it: a session whose stamp is not the account's current one (the
+// password changed since it logged in) is logged out.
+func passwordStamp(hash string) string {
+	sum := sha256.Sum256([]byte(hash))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
 }

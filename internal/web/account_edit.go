@@ -68,6 +68,10 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if u.ID == viewer.ID && u.PasswordHash != "" {
+		// A new password ends the account's other sessions, not this one.
+		s.sessions.Put(r.Context(), sessPassword, passwordStamp(u.PasswordHash))
+	}
 	s.flash(r, "account.saved")
 	redirect(w, r, "/accounts/"+strconv.FormatInt(u.ID, 10))
 }

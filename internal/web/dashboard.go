@@ -26,7 +26,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if u.Role != pingyi.RoleMember {
 		var err error
-		if v.Orgs, v.Members, err = s.st.Counts(r.Context(), ScopeOf(u)); err != nil {
+		if v.Orgs, v.Members, err = s.st.SubtreeCounts(r.Context(), ScopeOf(u).Path); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

@@ -180,7 +180,7 @@ func TestGzipMiddleware(t *testing.T) {
 		}
 	})
 	t.Run("CSV download", func(t *testing.T) {
-		body := strings.Repeat("org,V1,10,2,3\n", 500)
+		body := strings.Repeat("org,V1,10,2,3\n", 1000)
 		rec := serveGzip(func(w http.ResponseWriter, r *http.Request) {
 			download(w, "text/csv; charset=utf-8", "r.csv", []byte(body))
 		}, "GET", true)
@@ -190,7 +190,7 @@ func TestGzipMiddleware(t *testing.T) {
 		}
 	})
 	t.Run("JSON without WriteHeader", func(t *testing.T) {
-		body := `{"a":"` + strings.Repeat("满意", 1000) + `"}`
+		body := `{"a":"` + strings.Repeat("满意", 2000) + `"}`
 		rec := serveGzip(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			for i := 0; i < len(body); i += 100 { // many small writes

@@ -70,9 +70,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.limiter.Reset(userKey)
 	if auth.NeedsRehash(u.PasswordHash) {
 		if h, err := auth.Hash(password); err == nil {
+			old := u.PasswordHash
 			u.PasswordHash = h
 			if err := s.st.UpdateUser(r.Context(), u, store.Actor{UserID: u.ID, Username: u.Username}); err != nil {
 				s.log.Warn("rehash password", "user", u.ID, "err", err)
+				u.PasswordHash = old // the session's stamp must match what is stored
 			}
 		}
 	}
@@ -82,6 +84,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(r.Context(), sessUserID, u.ID)
+	s.sessions.Put(r.Context(), sessPassword, passwordStamp(u.PasswordHash))
 	if u.Locale != "" {
 		s.sessions.Put(r.Context(), sessLang, u.Locale)
 	}

@@ -102,7 +102,8 @@ type view struct {
 	Flash   string
 	Langs   []string
 	Version string
-	OOB     bool // fragments: layout parts are sent out of band (hx-swap-oob)
+	OOB     bool    // fragments: layout parts are sent out of band (hx-swap-oob)
+	Chrome  *chrome // pages: the layout around the content (chrome.go)
 }
 
 func (v *view) base() *view { return v }
@@ -162,6 +163,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		s.serverError(w, r, fmt.Errorf("no template %q", page))
 		return
 	}
+	ch, err := s.chromeFor(v)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("layout: %w", err))
+		return
+	}
+	v.Chrome = ch
 	var buf bytes.Buffer
 	if err := set.ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.serverError(w, r, fmt.Errorf("template %s: %w", page, err))

@@ -59,6 +59,8 @@ type Server struct {
 	// limits are the in-memory rate limits of public campaign forms
 	// (window ratings, objections).
 	limits *campaignLimits
+	// chromes caches the rendered layout around pages (chrome.go).
+	chromes chromeCache
 }
 
 // Session keys.
@@ -66,6 +68,9 @@ const (
 	sessUserID = "uid"
 	sessLang   = "lang"
 	sessFlash  = "flash"
+	// sessPassword is the account's password stamp at login
+	// (passwordStamp): a session ends when the password changes.
+	sessPassword = "pw"
 )
 
 // New builds the server over a store.
@@ -87,6 +92,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	sm.IdleTimeout = 2 * time.Hour
 	sm.Lifetime = 12 * time.Hour
 	sm.HashTokenInStore = true
+	sm.Codec = sessionCodec{}
 	sm.Cookie.Name = "pingyi_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
