@@ -182,15 +182,17 @@ func (s *Store) FoldAll(ctx context.Context) error {
 	return nil
 }
 
-// folder folds in the background while the intake runs: when the intake
-// has been quiet for a moment, and at least every foldAtLeast while it is
-// busy (a fold competes with the intake's writes; during a peak, fewer
-// and larger folds update each target row once for many ballots).
+// folder folds in the background while the intake runs. While ballots
+// arrive (a peak) it folds a little each tick — one small chunk per
+// campaign, a few percent of the writer's time — and leaves the rest for
+// a quiet moment (no ballot for foldQuiet), when it folds everything
+// pending: during an evening's peak the intake keeps the write lock for
+// ballots, and every target row is then updated once for many ballots.
+// Reads of the tallies fold whatever is pending themselves.
 func (in *Intake) folder() {
 	defer close(in.foldDone)
 	t := time.NewTicker(foldTick)
 	defer t.Stop()
-	last := time.Now()
 	for {
 		select {
 		case <-in.foldStop:
@@ -198,21 +200,17 @@ func (in *Intake) folder() {
 		case <-t.C:
 		}
 		busy := time.Since(time.Unix(0, in.lastBallot.Load())) < foldQuiet
-		if busy && time.Since(last) < foldAtLeast {
-			continue
-		}
-		if err := in.fold(context.Background()); err != nil {
+		if err := in.fold(context.Background(), busy); err != nil {
 			slog.Warn("fold", "err", err)
 		}
-		last = time.Now()
 	}
 }
 
-// fold folds every pending campaign in small chunks. On SQLite each chunk
-// takes the intake's write turn (writeMu), so the writer and the fold
-// alternate instead of the writer sleeping in SQLite's busy handler while
-// a fold holds the database's write lock.
-func (in *Intake) fold(ctx context.Context) error {
+// fold folds the pending campaigns in small chunks: one chunk each when
+// busy, else all. On SQLite each chunk takes the intake's write turn
+// (writeMu), so the writer and the fold alternate instead of the writer
+// sleeping in SQLite's busy handler while a fold holds the write lock.
+func (in *Intake) fold(ctx context.Context, busy bool) error {
 	ids, err := in.s.pendingCampaigns(ctx)
 	if err != nil {
 		return err
@@ -229,7 +227,7 @@ func (in *Intake) fold(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if n < foldSmallChunk {
+			if busy || n < foldSmallChunk {
 				break
 			}
 		}
@@ -239,9 +237,8 @@ func (in *Intake) fold(ctx context.Context) error {
 
 const (
 	// foldSmallChunk is the background fold's chunk: a short transaction
-	// (tens of milliseconds) between the intake's batches.
-	foldSmallChunk = 1000
+	// (about 10 ms) between the intake's batches.
+	foldSmallChunk = 250
 	foldTick       = 250 * time.Millisecond
 	foldQuiet      = 500 * time.Millisecond
-	foldAtLeast    = 20 * time.Second
 )
