@@ -2,22 +2,26 @@ package store
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 )
 
-// caches holds the in-process read caches of a Store: evaluated campaign
-// results and subtree member counts. Writers in this process call
-// invalidate*; writers in other processes are caught by the results
+// caches holds the in-process read caches of a Store: campaign summaries
+// (evaluated results in compact form) and subtree member counts. Writers
+// in this process call invalidate* (or, for tallies folded from ballots,
+// applyTallyDeltas); writers in other processes are caught by the results
 // fingerprint (ballot counts) or the member counts' short TTL.
 type caches struct {
 	gen atomic.Int64 // bumped by every in-process write that affects results
 
-	mu      sync.Mutex
-	results map[int64]resultsEntry
+	mu        sync.Mutex
+	summaries map[int64]*summaryEntry
+	deltas    map[int64]int64 // per campaign: applyTallyDeltas calls so far
 
 	cmu     sync.Mutex
 	counts  map[string]countsEntry
@@ -25,10 +29,19 @@ type caches struct {
 }
 
 const (
-	resultsCacheSize = 2
+	// resultsCacheSize: summaries kept (a city's is ≈ 30 MB).
+	resultsCacheSize = 4
 	countsCacheSize  = 64
 	countsTTL        = 30 * time.Second
 )
+
+// resultsRecheck: a closed campaign's cached summary is checked against
+// the database's fingerprint at most this often (its tallies change only
+// by a paper ballot import or a repair, and those in this process show at
+// once through the generation; reading the fingerprint costs ≈ 10 ms at
+// city scale, more than the rest of a results page). An open campaign's
+// is checked on every read.
+var resultsRecheck = time.Second
 
 type resultsFingerprint struct {
 	gen      int64
@@ -39,10 +52,12 @@ type resultsFingerprint struct {
 	testMode bool
 }
 
-type resultsEntry struct {
-	fp  resultsFingerprint
-	res *Results
-	at  time.Time
+type summaryEntry struct {
+	fp       resultsFingerprint
+	sm       *Summary
+	used     time.Time // last read (eviction)
+	checked  time.Time // fingerprint last compared with the database
+	checking bool      // a read is comparing it now
 }
 
 type countsEntry struct {
@@ -52,10 +67,10 @@ type countsEntry struct {
 }
 
 func newCaches() *caches {
-	return &caches{results: map[int64]resultsEntry{}, counts: map[string]countsEntry{}}
+	return &caches{summaries: map[int64]*summaryEntry{}, deltas: map[int64]int64{}, counts: map[string]countsEntry{}}
 }
 
-// invalidateResults drops every cached campaign result (tallies, targets
+// invalidateResults drops every cached campaign summary (tallies, targets
 // or org names changed in this process).
 func (s *Store) invalidateResults() {
 	if s.cache == nil {
@@ -63,7 +78,7 @@ func (s *Store) invalidateResults() {
 	}
 	s.cache.gen.Add(1)
 	s.cache.mu.Lock()
-	clear(s.cache.results)
+	clear(s.cache.summaries)
 	s.cache.mu.Unlock()
 }
 
@@ -87,48 +102,165 @@ func (s *Store) resultsFingerprint(ctx context.Context, c *pingyi.Campaign) (res
 	return fp, err
 }
 
-// Results evaluates campaign c (see results). Results of campaigns other
-// than regular ones are cached per Store and reused while the campaign's
-// ballot counts and settings are unchanged. The returned value is shared:
-// callers must not modify it or its slices and maps.
-func (s *Store) Results(ctx context.Context, c *pingyi.Campaign) (*Results, error) {
+// Summary evaluates campaign c in compact form (see Summary). Summaries of
+// campaigns other than regular ones (R3 reads earlier campaigns there) are
+// cached per Store and reused while the campaign's ballot counts and
+// settings are unchanged. The returned value is shared: callers must not
+// modify it.
+func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, error) {
 	if err := s.FoldBallots(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	if s.cache == nil || c.Kind == pingyi.KindRegular {
-		return s.results(ctx, c)
+		return s.buildSummary(ctx, c)
 	}
+	now := time.Now()
+	gen := s.cache.gen.Load()
+	s.cache.mu.Lock()
+	if e := s.cache.summaries[c.ID]; e != nil && e.fp.gen == gen && e.fp.kind == c.Kind && e.fp.minShare == c.MinMassShare &&
+		e.fp.testMode == c.TestMode && State(c, now) == StateClosed {
+		// Fresh enough; or another read is checking it now: one check at
+		// a time, the others serve what is cached meanwhile.
+		if now.Sub(e.checked) < resultsRecheck || e.checking {
+			e.used = now
+			sm := e.sm
+			s.cache.mu.Unlock()
+			return sm, nil
+		}
+		e.checking = true
+		defer func() {
+			s.cache.mu.Lock()
+			e.checking = false
+			s.cache.mu.Unlock()
+		}()
+	}
+	seq := s.cache.deltas[c.ID]
+	s.cache.mu.Unlock()
+
 	fp, err := s.resultsFingerprint(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	s.cache.mu.Lock()
-	e, ok := s.cache.results[c.ID]
-	s.cache.mu.Unlock()
-	if ok && e.fp == fp {
-		out := *e.res
-		out.Campaign = c
-		return &out, nil
+	if e := s.cache.summaries[c.ID]; e != nil && e.fp == fp {
+		e.used, e.checked = now, now
+		sm := e.sm
+		s.cache.mu.Unlock()
+		return sm, nil
 	}
-	res, err := s.results(ctx, c)
+	s.cache.mu.Unlock()
+	sm, err := s.buildSummary(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	s.cache.mu.Lock()
-	if s.cache.gen.Load() == fp.gen { // not invalidated while evaluating
-		if _, ok := s.cache.results[c.ID]; !ok && len(s.cache.results) >= resultsCacheSize {
+	// Not kept if invalidated, or changed by a fold, while building.
+	if s.cache.gen.Load() == fp.gen && s.cache.deltas[c.ID] == seq {
+		if _, ok := s.cache.summaries[c.ID]; !ok && len(s.cache.summaries) >= resultsCacheSize {
 			var oldest int64
 			var at time.Time
-			for id, e := range s.cache.results {
-				if at.IsZero() || e.at.Before(at) {
-					oldest, at = id, e.at
+			for id, e := range s.cache.summaries {
+				if at.IsZero() || e.used.Before(at) {
+					oldest, at = id, e.used
 				}
 			}
-			delete(s.cache.results, oldest)
+			delete(s.cache.summaries, oldest)
 		}
-		s.cache.results[c.ID] = resultsEntry{fp: fp, res: res, at: time.Now()}
+		s.cache.summaries[c.ID] = &summaryEntry{fp: fp, sm: sm, used: now, checked: now}
 	}
 	s.cache.mu.Unlock()
-	out := *res
-	return &out, nil
+	return sm, nil
+}
+
+// Results evaluates campaign c with every target's code and name (see
+// results): for a whole campaign at once. Pages and exports read a
+// Summary and the rows they show instead (ResultRows, EachResult).
+func (s *Store) Results(ctx context.Context, c *pingyi.Campaign) (*Results, error) {
+	sm, err := s.Summary(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return s.results(ctx, c, sm)
+}
+
+// applyTallyDeltas brings a campaign's cached summary up to date with
+// tally changes just committed (by the fold of ballots into tallies):
+// targets maps a target ID to the deltas of its satisfied,
+// fairly_satisfied, basically_satisfied, dissatisfied and abstain counts;
+// units maps a unit_tallies row to the ballots added to it. The summary is
+// replaced by an updated copy (readers keep the one they hold); its
+// fingerprint moves with it, so the next read does not rebuild it. A
+// summary being built while this runs is not kept. When a change cannot be
+// applied (a target or unit the summary does not know), the campaign's
+// summary is dropped and rebuilt on the next read.
+func (s *Store) applyTallyDeltas(campaignID int64, targets map[int64]*[5]int64, units map[unitTallyKey]int64) {
+	if s.cache == nil {
+		return
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	s.cache.deltas[campaignID]++
+	e := s.cache.summaries[campaignID]
+	if e == nil {
+		return
+	}
+	sm, ballots, rows, ok := e.sm.withDeltas(campaignID, targets, units)
+	if !ok {
+		delete(s.cache.summaries, campaignID)
+		return
+	}
+	e.sm = sm
+	e.fp.ballots += ballots
+	e.fp.rows += rows
+}
+
+// withDeltas returns a copy of sm with tally deltas applied and its flags
+// evaluated again, with the ballots and unit_tallies rows added.
+func (sm *Summary) withDeltas(campaignID int64, targets map[int64]*[5]int64, units map[unitTallyKey]int64) (*Summary, int64, int64, bool) {
+	n := &Summary{CampaignID: sm.CampaignID, Kind: sm.Kind, MinMassShare: sm.MinMassShare, TypeStart: sm.TypeStart,
+		OrgAverage: sm.OrgAverage, Ballots: sm.Ballots, unitsByPath: sm.unitsByPath, unitByOrg: sm.unitByOrg, byID: sm.byID,
+		prior: sm.prior, catIndex: sm.catIndex}
+	n.Targets = slices.Clone(sm.Targets)
+	n.Units = slices.Clone(sm.Units)
+	n.orgRates = make(rules.OrgRates, len(sm.orgRates))
+	for k, v := range sm.orgRates {
+		n.orgRates[k] = v
+	}
+	var ballots, rows int64
+	for k, d := range units {
+		if k.campaign != campaignID {
+			continue
+		}
+		ui, ok := n.unitByOrg[k.unit]
+		if !ok {
+			return nil, 0, 0, false
+		}
+		ci, ok := n.catIndex[k.category]
+		if !ok {
+			return nil, 0, 0, false
+		}
+		if n.Units[ui].ByCategory[ci] == 0 && d != 0 {
+			rows++ // a new unit_tallies row
+		}
+		n.addUnitBallots(ui, k.category, d)
+		ballots += d
+	}
+	for id, d := range targets {
+		i, ok := n.TargetByID(id)
+		if !ok || d == nil {
+			continue // a target of another campaign (the fold may pass all of them)
+		}
+		t := &n.Targets[i]
+		if t.Type == TypeOrg {
+			n.orgRates.Add(t.RulesTally(), -1)
+		}
+		for k := range 5 {
+			t.Tally[k] += int32(d[k])
+		}
+		if t.Type == TypeOrg {
+			n.orgRates.Add(t.RulesTally(), 1)
+		}
+	}
+	n.evaluate()
+	return n, ballots, rows, true
 }
