@@ -22,6 +22,7 @@ type caches struct {
 	mu        sync.Mutex
 	summaries map[int64]*summaryEntry
 	deltas    map[int64]int64 // per campaign: applyTallyDeltas calls so far
+	builds    atomic.Int64    // summaries built (tests tell a rebuild from a hit)
 
 	cmu     sync.Mutex
 	counts  map[string]countsEntry
@@ -149,6 +150,7 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 		return sm, nil
 	}
 	s.cache.mu.Unlock()
+	s.cache.builds.Add(1)
 	sm, err := s.buildSummary(ctx, c)
 	if err != nil {
 		return nil, err
