@@ -50,6 +50,26 @@ type pageRow struct {
 
 type flagLabel struct{ Flag, Label string }
 
+// write writes the unit's row as HTML (see pageRow.write).
+func (uc *unitComposition) write(b *strings.Builder, lowLabel string) {
+	b.WriteString("<tr")
+	if uc.Low {
+		b.WriteString(` class="row-flag"`)
+	}
+	b.WriteString("><td>" + html.EscapeString(uc.Name) + " <code>" + html.EscapeString(uc.Code) + `</code></td><td class="num">` + strconv.FormatInt(uc.Ballots, 10) + "</td>")
+	for _, c := range uc.Cats {
+		b.WriteString(`<td class="num">` + strconv.FormatInt(c.N, 10) + "</td>")
+	}
+	b.WriteString("\n<td class=\"num\">")
+	if uc.Share != "" {
+		b.WriteString(uc.Share + "%")
+	}
+	if uc.Low {
+		b.WriteString(` <span class="flag flag-low_mass_share">` + html.EscapeString(lowLabel) + "</span>")
+	}
+	b.WriteString("</td></tr>")
+}
+
 // write writes the row as HTML (what a template would, ≈ 10 times faster:
 // a results page has a hundred of them).
 func (row *pageRow) write(b *strings.Builder, notOrg bool, hiddenSpan int, hiddenNote string) {
@@ -132,16 +152,17 @@ type resultsView struct {
 	Chart        resultsChart
 	HasChart     bool
 	Anonymity    int
-	HiddenSpan   int          // columns of a withheld row
-	Units4Filter []store.Unit // the units of the viewer's subtree
-	Unit         *store.Unit  // ?unit=: one unit's results
-	MembersTotal int          // members in scope when the list was cut
-	MembersShown int          // members listed (on all pages) when cut
-	HiddenNote   string       // what a withheld row says
-	UnitsInScope int          // units with targets in the viewer's subtree
-	UnitField    bool         // too many units for a list: a code field
-	UnitCode     string       // ?unit= as chosen
-	UnitsPager   pager        // the composition table's pages
+	HiddenSpan   int           // columns of a withheld row
+	Units4Filter []store.Unit  // the units of the viewer's subtree
+	Unit         *store.Unit   // ?unit=: one unit's results
+	MembersTotal int           // members in scope when the list was cut
+	MembersShown int           // members listed (on all pages) when cut
+	HiddenNote   string        // what a withheld row says
+	UnitsInScope int           // units with targets in the viewer's subtree
+	UnitField    bool          // too many units for a list: a code field
+	UnitCode     string        // ?unit= as chosen
+	UnitsPager   pager         // the composition table's pages
+	UnitsBody    template.HTML // Units as table rows (unitComposition.write)
 	// AverageWithheld: an org target with ratings is under the threshold,
 	// and the average with the other rates shown would give its rate away.
 	AverageWithheld bool
@@ -369,6 +390,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	off, pg := pageOf(r, "page_units", len(tallied))
+	lowLabel := tr.T("result_flag." + rules.FlagLowMassShare)
 	v.UnitsPager = pg
 	for _, ui := range tallied[off:min(off+resultsPageSize, len(tallied))] {
 		u := &sm.Units[ui]
@@ -380,7 +402,9 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 			uc.Cats = append(uc.Cats, categoryCount{Category: cat, N: u.ByCategory[k], Label: tr.T("evaluator." + string(cat))})
 		}
 		v.Units = append(v.Units, uc)
+		uc.write(&body, lowLabel)
 	}
+	v.UnitsBody = template.HTML(body.String())
 	s.render(w, r, http.StatusOK, "results", v)
 }
 
