@@ -23,6 +23,7 @@ type caches struct {
 	summaries map[int64]*summaryEntry
 	deltas    map[int64]int64 // per campaign: applyTallyDeltas calls so far
 	builds    atomic.Int64    // summaries built (tests tell a rebuild from a hit)
+	building  map[int64]*buildCall
 
 	cmu     sync.Mutex
 	counts  map[string]countsEntry
@@ -53,6 +54,14 @@ type resultsFingerprint struct {
 	testMode bool
 }
 
+// buildCall is a summary being built.
+type buildCall struct {
+	fp   resultsFingerprint
+	done chan struct{} // closed when sm or err is set
+	sm   *Summary
+	err  error
+}
+
 type summaryEntry struct {
 	fp       resultsFingerprint
 	sm       *Summary
@@ -68,7 +77,7 @@ type countsEntry struct {
 }
 
 func newCaches() *caches {
-	return &caches{summaries: map[int64]*summaryEntry{}, deltas: map[int64]int64{}, counts: map[string]countsEntry{}}
+	return &caches{summaries: map[int64]*summaryEntry{}, deltas: map[int64]int64{}, building: map[int64]*buildCall{}, counts: map[string]countsEntry{}}
 }
 
 // invalidateResults drops every cached campaign summary (tallies, targets
@@ -149,13 +158,33 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 		s.cache.mu.Unlock()
 		return sm, nil
 	}
+	// One build per campaign and fingerprint at a time: concurrent reads
+	// wait for it rather than each holding a summary of their own.
+	if b := s.cache.building[c.ID]; b != nil && b.fp == fp {
+		s.cache.mu.Unlock()
+		select {
+		case <-b.done:
+			return b.sm, b.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	b := &buildCall{fp: fp, done: make(chan struct{})}
+	s.cache.building[c.ID] = b
 	s.cache.mu.Unlock()
 	s.cache.builds.Add(1)
-	sm, err := s.buildSummary(ctx, c)
+	// Not cancelled with the first reader: others may be waiting for it.
+	sm, err := s.buildSummary(context.WithoutCancel(ctx), c)
+	b.sm, b.err = sm, err
+	s.cache.mu.Lock()
+	if s.cache.building[c.ID] == b {
+		delete(s.cache.building, c.ID)
+	}
+	close(b.done)
 	if err != nil {
+		s.cache.mu.Unlock()
 		return nil, err
 	}
-	s.cache.mu.Lock()
 	// Not kept if invalidated, or changed by a fold, while building.
 	if s.cache.gen.Load() == fp.gen && s.cache.deltas[c.ID] == seq {
 		if _, ok := s.cache.summaries[c.ID]; !ok && len(s.cache.summaries) >= resultsCacheSize {
@@ -220,7 +249,7 @@ func (s *Store) applyTallyDeltas(campaignID int64, targets map[int64]*[5]int64, 
 // evaluated again, with the ballots and unit_tallies rows added.
 func (sm *Summary) withDeltas(campaignID int64, targets map[int64]*[5]int64, units map[unitTallyKey]int64) (*Summary, int64, int64, bool) {
 	n := &Summary{CampaignID: sm.CampaignID, Kind: sm.Kind, MinMassShare: sm.MinMassShare, TypeStart: sm.TypeStart,
-		OrgAverage: sm.OrgAverage, Ballots: sm.Ballots, unitsByPath: sm.unitsByPath, unitByOrg: sm.unitByOrg, byID: sm.byID,
+		OrgAverage: sm.OrgAverage, Ballots: sm.Ballots, FlagCounts: sm.FlagCounts, unitsByPath: sm.unitsByPath, unitByOrg: sm.unitByOrg, byID: sm.byID,
 		prior: sm.prior, catIndex: sm.catIndex}
 	n.Targets = slices.Clone(sm.Targets)
 	n.Units = slices.Clone(sm.Units)
@@ -229,6 +258,7 @@ func (sm *Summary) withDeltas(campaignID int64, targets map[int64]*[5]int64, uni
 		n.orgRates[k] = v
 	}
 	var ballots, rows int64
+	lowChanged := false
 	for k, d := range units {
 		if k.campaign != campaignID {
 			continue
@@ -246,13 +276,24 @@ func (sm *Summary) withDeltas(campaignID int64, targets map[int64]*[5]int64, uni
 		}
 		n.addUnitBallots(ui, k.category, d)
 		ballots += d
+		u := &n.Units[ui]
+		if low := rules.MassShareBelow(u.Ballots, u.MassBallots, n.MinMassShare); low != u.Low {
+			u.Low, lowChanged = low, true
+		}
 	}
+	type before struct {
+		i     int32
+		flags rules.Flags
+		valid bool
+	}
+	var touched []before
 	for id, d := range targets {
 		i, ok := n.TargetByID(id)
 		if !ok || d == nil {
 			continue // a target of another campaign (the fold may pass all of them)
 		}
 		t := &n.Targets[i]
+		touched = append(touched, before{i, t.Flags, t.Valid() > 0})
 		if t.Type == TypeOrg {
 			n.orgRates.Add(t.RulesTally(), -1)
 		}
@@ -263,6 +304,31 @@ func (sm *Summary) withDeltas(campaignID int64, targets map[int64]*[5]int64, uni
 			n.orgRates.Add(t.RulesTally(), 1)
 		}
 	}
-	n.evaluate()
+	avg, _ := n.orgRates.Average()
+	if lowChanged || (avg == nil) != (sm.OrgAverage == nil) || avg != nil && avg.Cmp(sm.OrgAverage) != 0 {
+		n.evaluate() // R3's average or a unit's R4 moved: every flag again
+		return n, ballots, rows, true
+	}
+	// Only the targets changed: their flags and counts.
+	below := map[[2]int64]bool{}
+	for _, b := range touched {
+		t := &n.Targets[b.i]
+		n.flag(t, below)
+		for bit := range rules.NumFlagBits {
+			if b.flags&(1<<bit) != 0 {
+				n.FlagCounts[bit]--
+			}
+			if t.Flags&(1<<bit) != 0 {
+				n.FlagCounts[bit]++
+			}
+		}
+		if valid := t.Valid() > 0; valid != b.valid {
+			if valid {
+				n.Units[t.Unit].Rated[t.Type]++
+			} else {
+				n.Units[t.Unit].Rated[t.Type]--
+			}
+		}
+	}
 	return n, ballots, rows, true
 }

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -209,16 +210,27 @@ func TestApplyTallyDeltas(t *testing.T) {
 		c := summarySeed(t, s)
 		rng := rand.New(rand.NewPCG(3, 4))
 		randomTallies(t, s, c, rng)
+		// Members without ratings, rated for the first time in round 5.
+		if _, err := s.DB.ExecContext(ctx, s.Rebind(`UPDATE targets SET satisfied = 0, fairly_satisfied = 0, basically_satisfied = 0, dissatisfied = 0
+			WHERE campaign_id = ? AND type = 'member' AND code LIKE 'M_1'`), c.ID); err != nil {
+			t.Fatal(err)
+		}
 		old, err := s.Summary(ctx, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		units, _ := s.Units(ctx, c.ID, pingyi.Scope{})
-		for round := range 5 {
+		// Rounds 0–4 move R3's average and R4's shares (every flag again);
+		// rounds 5–8 change members and secretaries only (their flags
+		// alone).
+		for round := range 9 {
+			people := round >= 5
 			builds := s.SummaryBuilds()
 			targets := map[int64]*[5]int64{}
 			for i := range old.Targets {
-				if rng.IntN(3) > 0 {
+				unrated := old.Targets[i].Valid() == 0
+				first := round == 5 && unrated
+				if !first && (rng.IntN(3) > 0 || people && old.Targets[i].Type == store.TypeOrg || !people && unrated) {
 					continue
 				}
 				d := &[5]int64{}
@@ -226,6 +238,9 @@ func TestApplyTallyDeltas(t *testing.T) {
 					d[k] = int64(rng.IntN(3))
 				}
 				d[1] = 0 // a 3-level scale
+				if first {
+					d[0]++
+				}
 				targets[old.Targets[i].ID] = d
 				if _, err := s.DB.ExecContext(ctx, s.Rebind(`UPDATE targets SET satisfied = satisfied + ?, basically_satisfied = basically_satisfied + ?,
 					dissatisfied = dissatisfied + ?, abstain = abstain + ? WHERE id = ?`), d[0], d[2], d[3], d[4], old.Targets[i].ID); err != nil {
@@ -235,6 +250,9 @@ func TestApplyTallyDeltas(t *testing.T) {
 			targets[-1] = &[5]int64{1} // another campaign's target: ignored
 			var ud []store.UnitDelta
 			for _, u := range units {
+				if people {
+					break
+				}
 				cat := []pingyi.EvaluatorCategory{pingyi.EvalPartyMember, pingyi.EvalMassRep, pingyi.EvalTwoReps}[rng.IntN(3)]
 				n := int64(rng.IntN(4))
 				if n == 0 {
@@ -339,6 +357,34 @@ func TestSummaryPages(t *testing.T) {
 		rows, err := s.ResultRows(ctx, sm, sm.Page(store.Filter{Type: store.TypeOrg}, 0, 2))
 		if err != nil || len(rows) != 2 || rows[0].Code != "B0" || rows[0].Name != "支部B0" || rows[1].Code != "B1" {
 			t.Fatalf("org rows %+v, %v", rows, err)
+		}
+	})
+}
+
+// Concurrent reads of a campaign whose summary is not cached share one
+// build.
+func TestSummaryBuiltOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := summarySeed(t, s)
+		builds := s.SummaryBuilds()
+		got := make([]*store.Summary, 8)
+		errs := make([]error, 8)
+		var wg sync.WaitGroup
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], errs[i] = s.Summary(context.Background(), c)
+			}()
+		}
+		wg.Wait()
+		for i := range got {
+			if errs[i] != nil || got[i] != got[0] {
+				t.Fatalf("read %d: %p %v; read 0: %p", i, got[i], errs[i], got[0])
+			}
+		}
+		if n := s.SummaryBuilds() - builds; n != 1 {
+			t.Errorf("%d builds for 8 concurrent reads, want 1", n)
 		}
 	})
 }
