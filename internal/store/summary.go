@@ -321,20 +321,13 @@ func (sm *Summary) Page(f Filter, offset, limit int) []int32 {
 	return out
 }
 
-// resultsSQL reads what a summary needs of each target: integers only,
-// in the order of the results file (type, then code byte by byte).
-func (s *Store) summaryTargetsSQL() string {
-	order := `code`
-	if s.Dialect == Postgres {
-		order = `code COLLATE "C"`
-	}
-	return `SELECT id, CASE type WHEN 'member' THEN 0 WHEN 'org' THEN 1 ELSE 2 END, unit_org_id,
-		satisfied, fairly_satisfied, basically_satisfied, dissatisfied, abstain
-		FROM targets WHERE campaign_id = ? ORDER BY type, ` + order
-}
-
 // buildSummary reads a campaign's tallies and evaluates R1–R5 on
 // integers.
+//
+// Targets come in the results file's order (type, then code byte by
+// byte): on SQLite from the (campaign_id, type, code) index, integers
+// only; on PostgreSQL, whose sort of a city's targets by code takes
+// seconds, unordered with their codes, sorted here and the codes dropped.
 func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary, error) {
 	share, err := rules.ParseShare(c.MinMassShare)
 	if err != nil {
@@ -344,23 +337,131 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 	for i, cat := range pingyi.EvaluatorCategories {
 		sm.catIndex[string(cat)] = i
 	}
-	// Units: every org that is the unit of a target or has ballot counts.
-	rows, err := s.R().Query(ctx, `SELECT o.id, o.code, o.name, o.path FROM orgs o WHERE o.id IN
-		(SELECT unit_org_id FROM targets WHERE campaign_id = ? UNION SELECT unit_org_id FROM unit_tallies WHERE campaign_id = ?)`, c.ID, c.ID)
+	withCodes := s.Dialect != SQLite
+	q := `SELECT id, CASE type WHEN 'member' THEN 0 WHEN 'org' THEN 1 ELSE 2 END, unit_org_id,
+		satisfied, fairly_satisfied, basically_satisfied, dissatisfied, abstain`
+	if withCodes {
+		q += `, code FROM targets WHERE campaign_id = ?`
+	} else {
+		var n int
+		if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM targets WHERE campaign_id = ?`, c.ID).Scan(&n); err != nil {
+			return nil, err
+		}
+		sm.Targets = make([]SumTarget, 0, n)
+		q += ` FROM targets WHERE campaign_id = ? ORDER BY type, code`
+	}
+	rows, err := s.R().Query(ctx, q, c.ID)
 	if err != nil {
 		return nil, err
 	}
+	var orgOf []int64 // each target's unit org, until units are known
+	var codes []string
 	for rows.Next() {
-		var u SumUnit
-		if err := rows.Scan(&u.OrgID, &u.Code, &u.Name, &u.Path); err != nil {
+		var t SumTarget
+		var org int64
+		var tl [5]int64
+		var code string
+		dest := []any{&t.ID, &t.Type, &org, &tl[0], &tl[1], &tl[2], &tl[3], &tl[4]}
+		if withCodes {
+			dest = append(dest, &code)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		sm.Units = append(sm.Units, u)
+		for k, n := range tl {
+			t.Tally[k] = int32(n)
+		}
+		sm.Targets = append(sm.Targets, t)
+		orgOf = append(orgOf, org)
+		if withCodes {
+			codes = append(codes, code)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if withCodes {
+		perm := make([]int32, len(sm.Targets))
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortFunc(perm, func(a, b int32) int {
+			if x, y := sm.Targets[a].Type, sm.Targets[b].Type; x != y {
+				return int(x) - int(y)
+			}
+			return strings.Compare(codes[a], codes[b])
+		})
+		codes = nil
+		targets, orgs := make([]SumTarget, len(perm)), make([]int64, len(perm))
+		for k, i := range perm {
+			targets[k], orgs[k] = sm.Targets[i], orgOf[i]
+		}
+		sm.Targets, orgOf = targets, orgs
+	}
+	sm.Targets = slices.Clip(sm.Targets)
+
+	// Ballot counts by unit and category.
+	type unitTally struct {
+		org int64
+		cat string
+		n   int64
+	}
+	var uts []unitTally
+	rows, err = s.R().Query(ctx, `SELECT unit_org_id, category, ballots FROM unit_tallies WHERE campaign_id = ?`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var u unitTally
+		if err := rows.Scan(&u.org, &u.cat, &u.n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		uts = append(uts, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	// Units: every org that is the unit of a target or has ballot counts.
+	ids := map[int64]bool{}
+	for _, o := range orgOf {
+		ids[o] = true
+	}
+	for _, u := range uts {
+		ids[u.org] = true
+	}
+	idList := make([]int64, 0, len(ids))
+	for id := range ids {
+		idList = append(idList, id)
+	}
+	slices.Sort(idList)
+	for len(idList) > 0 {
+		n := min(len(idList), 500)
+		args := make([]any, n)
+		for i, id := range idList[:n] {
+			args[i] = id
+		}
+		rows, err := s.R().Query(ctx, `SELECT id, code, name, path FROM orgs WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", n), ",")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var u SumUnit
+			if err := rows.Scan(&u.OrgID, &u.Code, &u.Name, &u.Path); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			sm.Units = append(sm.Units, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		idList = idList[n:]
 	}
 	slices.SortFunc(sm.Units, func(a, b SumUnit) int { return strings.Compare(a.Code, b.Code) })
 	for i := range sm.Units {
@@ -371,55 +472,16 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		sm.unitsByPath[i] = int32(i)
 	}
 	slices.SortFunc(sm.unitsByPath, func(a, b int32) int { return strings.Compare(sm.Units[a].Path, sm.Units[b].Path) })
+	for _, u := range uts {
+		if ui, ok := sm.unitByOrg[u.org]; ok {
+			sm.addUnitBallots(ui, u.cat, u.n)
+		}
+	}
+	for i := range sm.Targets {
+		sm.Targets[i].Unit = sm.unitByOrg[orgOf[i]]
+	}
+	orgOf = nil
 
-	rows, err = s.R().Query(ctx, `SELECT unit_org_id, category, ballots FROM unit_tallies WHERE campaign_id = ?`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var org, n int64
-		var cat string
-		if err := rows.Scan(&org, &cat, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if ui, ok := sm.unitByOrg[org]; ok {
-			sm.addUnitBallots(ui, cat, n)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-
-	var n int
-	if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM targets WHERE campaign_id = ?`, c.ID).Scan(&n); err != nil {
-		return nil, err
-	}
-	sm.Targets = make([]SumTarget, 0, n)
-	rows, err = s.R().Query(ctx, s.summaryTargetsSQL(), c.ID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var t SumTarget
-		var org int64
-		var tl [5]int64
-		if err := rows.Scan(&t.ID, &t.Type, &org, &tl[0], &tl[1], &tl[2], &tl[3], &tl[4]); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		for k, n := range tl {
-			t.Tally[k] = int32(n)
-		}
-		t.Unit = sm.unitByOrg[org]
-		sm.Targets = append(sm.Targets, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	sm.Targets = slices.Clip(sm.Targets)
 	for i := range sm.Targets {
 		sm.TypeStart[sm.Targets[i].Type+1] = int32(i + 1)
 	}
