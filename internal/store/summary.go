@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"math/big"
 	"slices"
 	"sort"
@@ -355,12 +357,15 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		return nil, err
 	}
 	var orgOf []int64 // each target's unit org, until units are known
-	var codes []string
+	// The codes, end to end in one arena (a string each would cost a
+	// city ≈ 40 MB while building).
+	var arena []byte
+	var ends []int32
 	for rows.Next() {
 		var t SumTarget
 		var org int64
 		var tl [5]int64
-		var code string
+		var code sql.RawBytes
 		dest := []any{&t.ID, &t.Type, &org, &tl[0], &tl[1], &tl[2], &tl[3], &tl[4]}
 		if withCodes {
 			dest = append(dest, &code)
@@ -375,7 +380,8 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		sm.Targets = append(sm.Targets, t)
 		orgOf = append(orgOf, org)
 		if withCodes {
-			codes = append(codes, code)
+			arena = append(arena, code...)
+			ends = append(ends, int32(len(arena)))
 		}
 	}
 	rows.Close()
@@ -387,18 +393,36 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		for i := range perm {
 			perm[i] = int32(i)
 		}
+		code := func(i int32) []byte {
+			start := int32(0)
+			if i > 0 {
+				start = ends[i-1]
+			}
+			return arena[start:ends[i]]
+		}
 		slices.SortFunc(perm, func(a, b int32) int {
 			if x, y := sm.Targets[a].Type, sm.Targets[b].Type; x != y {
 				return int(x) - int(y)
 			}
-			return strings.Compare(codes[a], codes[b])
+			return bytes.Compare(code(a), code(b))
 		})
-		codes = nil
-		targets, orgs := make([]SumTarget, len(perm)), make([]int64, len(perm))
-		for k, i := range perm {
-			targets[k], orgs[k] = sm.Targets[i], orgOf[i]
+		arena, ends = nil, nil
+		// Targets[k] = old Targets[perm[k]], in place, cycle by cycle.
+		for k := range perm {
+			if perm[k] < 0 {
+				continue
+			}
+			t, o := sm.Targets[k], orgOf[k]
+			j := int32(k)
+			for perm[j] != int32(k) {
+				next := perm[j]
+				sm.Targets[j], orgOf[j] = sm.Targets[next], orgOf[next]
+				perm[j] = -1
+				j = next
+			}
+			sm.Targets[j], orgOf[j] = t, o
+			perm[j] = -1
 		}
-		sm.Targets, orgOf = targets, orgs
 	}
 	sm.Targets = slices.Clip(sm.Targets)
 
