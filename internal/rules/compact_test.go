@@ -150,3 +150,15 @@ func TestFlagsNames(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTargetFlags: R1–R5 on integers for one target (compare
+// BenchmarkEvaluate's ≈ 1.7 µs per target on big.Rat).
+func BenchmarkTargetFlags(b *testing.B) {
+	avg := big.NewRat(83, 100)
+	tallies := []Tally{{Satisfied: 7, BasicallySatisfied: 2, Dissatisfied: 1}, {Satisfied: 3, Dissatisfied: 4, Abstain: 1}, {}}
+	for i := 0; b.Loop(); i++ {
+		t := tallies[i%len(tallies)]
+		TargetFlags(pingyi.TargetOrg, t, pingyi.KindYearEnd, avg, 0, false)
+		TargetFlags(pingyi.TargetMember, t, pingyi.KindYearEnd, nil, 0, true)
+	}
+}
