@@ -68,6 +68,10 @@ type summaryEntry struct {
 	used     time.Time // last read (eviction)
 	checked  time.Time // fingerprint last compared with the database
 	checking bool      // a read is comparing it now
+	// closed: the campaign was closed when the fingerprint was last
+	// compared (a summary checked while it was open may miss its last
+	// ballots: it is checked again once the campaign has closed).
+	closed bool
 }
 
 type countsEntry struct {
@@ -128,7 +132,7 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 	gen := s.cache.gen.Load()
 	s.cache.mu.Lock()
 	if e := s.cache.summaries[c.ID]; e != nil && e.fp.gen == gen && e.fp.kind == c.Kind && e.fp.minShare == c.MinMassShare &&
-		e.fp.testMode == c.TestMode && State(c, now) == StateClosed {
+		e.fp.testMode == c.TestMode && e.closed && State(c, now) == StateClosed {
 		// Fresh enough; or another read is checking it now: one check at
 		// a time, the others serve what is cached meanwhile.
 		if now.Sub(e.checked) < resultsRecheck || e.checking {
@@ -152,8 +156,9 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 		return nil, err
 	}
 	s.cache.mu.Lock()
+	closed := State(c, now) == StateClosed
 	if e := s.cache.summaries[c.ID]; e != nil && e.fp == fp {
-		e.used, e.checked = now, now
+		e.used, e.checked, e.closed = now, now, closed
 		sm := e.sm
 		s.cache.mu.Unlock()
 		return sm, nil
@@ -197,7 +202,7 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 			}
 			delete(s.cache.summaries, oldest)
 		}
-		s.cache.summaries[c.ID] = &summaryEntry{fp: fp, sm: sm, used: now, checked: now}
+		s.cache.summaries[c.ID] = &summaryEntry{fp: fp, sm: sm, used: now, checked: now, closed: closed}
 	}
 	s.cache.mu.Unlock()
 	return sm, nil

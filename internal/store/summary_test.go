@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
@@ -385,6 +386,45 @@ func TestSummaryBuiltOnce(t *testing.T) {
 		}
 		if n := s.SummaryBuilds() - builds; n != 1 {
 			t.Errorf("%d builds for 8 concurrent reads, want 1", n)
+		}
+	})
+}
+
+// A closed campaign's summary is compared with the database at most once
+// a second, but one last checked while the campaign was open is compared
+// again as soon as it has closed: ballots of its last moments show.
+func TestSummaryCheckedAgainOnClose(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := summarySeed(t, s)
+		randomTallies(t, s, c, rand.New(rand.NewPCG(5, 6)))
+		open, err := s.Summary(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units, _ := s.Units(ctx, c.ID, pingyi.Scope{})
+		add := func() { // a ballot counted by another process
+			t.Helper()
+			if _, err := s.DB.ExecContext(ctx, s.Rebind(`INSERT INTO unit_tallies (campaign_id, unit_org_id, category, ballots) VALUES (?, ?, ?, 1)
+				ON CONFLICT (campaign_id, unit_org_id, category) DO UPDATE SET ballots = unit_tallies.ballots + 1`),
+				c.ID, units[0].ID, string(pingyi.EvalMassRep)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add()
+		closed := *c
+		closed.Closes = time.Now().Add(-time.Second).UTC().Format(time.RFC3339)
+		got, err := s.Summary(ctx, &closed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Ballots != open.Ballots+1 {
+			t.Fatalf("after close: %d ballots, want %d", got.Ballots, open.Ballots+1)
+		}
+		// Checked after closing: served without a check within the second.
+		add()
+		if again, _ := s.Summary(ctx, &closed); again != got {
+			t.Error("a closed campaign's summary was checked again at once")
 		}
 	})
 }
