@@ -202,7 +202,10 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 			}
 			delete(s.cache.summaries, oldest)
 		}
-		s.cache.summaries[c.ID] = &summaryEntry{fp: fp, sm: sm, used: now, checked: now, closed: closed}
+		// Checked as of now: what the build read is no older than the
+		// fingerprint (a build of a city takes a second or more).
+		done := time.Now()
+		s.cache.summaries[c.ID] = &summaryEntry{fp: fp, sm: sm, used: done, checked: done, closed: closed}
 	}
 	s.cache.mu.Unlock()
 	return sm, nil
