@@ -408,26 +408,6 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "results", v)
 }
 
-// inScope keeps the targets and units of a subtree.
-func inScope(res *store.Results, scope pingyi.Scope) *store.Results {
-	if scope.All() {
-		return res
-	}
-	out := *res
-	out.Targets, out.Units = nil, nil
-	for _, t := range res.Targets {
-		if scope.Contains(t.UnitPath) {
-			out.Targets = append(out.Targets, t)
-		}
-	}
-	for _, u := range res.Units {
-		if scope.Contains(u.Path) {
-			out.Units = append(out.Units, u)
-		}
-	}
-	return &out
-}
-
 // levelCount is a tally's count of one level of the scale.
 func levelCount(t rules.Tally, l pingyi.Rating) int64 {
 	switch l {
