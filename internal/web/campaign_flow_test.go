@@ -201,6 +201,18 @@ func TestPublicityAndObjections(t *testing.T) {
 		if len(log) < 2 {
 			t.Errorf("audit log of objections: %d entries", len(log))
 		}
+		// Paged like the results page; the form lists the page's targets.
+		defer func(n int) { resultsPageSize = n }(resultsPageSize)
+		resultsPageSize = 1
+		run(t, f, []scenario{
+			{name: "public page 1", path: "/p/P1", status: 200,
+				has:    []string{"东湖村党支部", `id="pager-page_org"`, "第 1–1 条，共 2 条", `href="/p/P1?page_org=2#page_org"`, `<option value="` + strconv.FormatInt(v1.ID, 10) + `"`},
+				hasNot: []string{"西湖村党支部</td>"}},
+			{name: "public page 2", path: "/p/P1?page_org=2", status: 200,
+				has: []string{"西湖村党支部</td>", "第 2–2 条，共 2 条"}, hasNot: []string{`<option value="` + strconv.FormatInt(v1.ID, 10) + `"`}},
+			{name: "an objection about no target of the campaign", method: "POST", path: "/p/P1/objections",
+				form: url.Values{"target": {"12345"}, "text": {"异议"}}, status: 422},
+		})
 	})
 }
 
