@@ -112,20 +112,28 @@ func (s *Store) invalidateOrgs() {
 // resultsFingerprint reads what a campaign's results depend on cheaply.
 func (s *Store) resultsFingerprint(ctx context.Context, c *pingyi.Campaign) (resultsFingerprint, error) {
 	fp := resultsFingerprint{gen: s.cache.gen.Load(), kind: c.Kind, minShare: c.MinMassShare, testMode: c.TestMode}
+	if c.Kind == pingyi.KindRegular {
+		// R3 reads the earlier formal regular campaigns of the year
+		// (priorBelowAverage): their ballots count too.
+		err := s.R().QueryRow(ctx, `SELECT COALESCE(SUM(ballots), 0), COUNT(*) FROM unit_tallies WHERE campaign_id = ? OR campaign_id IN
+			(SELECT id FROM campaigns WHERE kind = ? AND year = ? AND test_mode = 0 AND id <> ? AND (created_at < ? OR (created_at = ? AND id < ?)))`,
+			c.ID, string(pingyi.KindRegular), c.Year, c.ID, c.CreatedAt, c.CreatedAt, c.ID).Scan(&fp.ballots, &fp.rows)
+		return fp, err
+	}
 	err := s.R().QueryRow(ctx, `SELECT COALESCE(SUM(ballots), 0), COUNT(*) FROM unit_tallies WHERE campaign_id = ?`, c.ID).Scan(&fp.ballots, &fp.rows)
 	return fp, err
 }
 
-// Summary evaluates campaign c in compact form (see Summary). Summaries of
-// campaigns other than regular ones (R3 reads earlier campaigns there) are
-// cached per Store and reused while the campaign's ballot counts and
-// settings are unchanged. The returned value is shared: callers must not
+// Summary evaluates campaign c in compact form (see Summary), cached per
+// Store and reused while the campaign's ballot counts (for a regular
+// campaign, with those of the earlier regular campaigns of its year, which
+// R3 reads) and settings are unchanged. The returned value is shared: callers must not
 // modify it.
 func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, error) {
 	if err := s.FoldBallots(ctx, c.ID); err != nil {
 		return nil, err
 	}
-	if s.cache == nil || c.Kind == pingyi.KindRegular {
+	if s.cache == nil {
 		return s.buildSummary(ctx, c)
 	}
 	now := time.Now()

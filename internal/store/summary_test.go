@@ -428,3 +428,67 @@ func TestSummaryCheckedAgainOnClose(t *testing.T) {
 		}
 	})
 }
+
+// A regular campaign's summary is cached too, and follows the earlier
+// regular campaigns of the year that R3 reads.
+func TestRegularSummaryFollowsEarlierCampaigns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		summarySeed(t, s)
+		mk := func(code string) *pingyi.Campaign {
+			c := &pingyi.Campaign{Code: code, Name: code, ScopeCode: "D", Kind: pingyi.KindRegular, Year: 2026,
+				TargetTypes: []pingyi.TargetType{pingyi.TargetOrg}}
+			if err := s.CreateCampaign(ctx, c, store.CLI); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		first, second := mk("R1"), mk("R2")
+		// rate of B0 in a campaign: good (1) or bad (0); the others 1.
+		set := func(c *pingyi.Campaign, b0Good bool) {
+			t.Helper()
+			if _, err := s.DB.ExecContext(ctx, s.Rebind(`UPDATE targets SET satisfied = 4, dissatisfied = 0 WHERE campaign_id = ?`), c.ID); err != nil {
+				t.Fatal(err)
+			}
+			if !b0Good {
+				if _, err := s.DB.ExecContext(ctx, s.Rebind(`UPDATE targets SET satisfied = 1, dissatisfied = 3 WHERE campaign_id = ? AND code = 'B0'`), c.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			units, _ := s.Units(ctx, c.ID, pingyi.Scope{})
+			if _, err := s.DB.ExecContext(ctx, s.Rebind(`INSERT INTO unit_tallies (campaign_id, unit_org_id, category, ballots) VALUES (?, ?, ?, 1)
+				ON CONFLICT (campaign_id, unit_org_id, category) DO UPDATE SET ballots = unit_tallies.ballots + 1`),
+				c.ID, units[0].ID, string(pingyi.EvalMassRep)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		flagsOfB0 := func() []string {
+			t.Helper()
+			res, err := s.Results(ctx, second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range res.Targets {
+				if r.Code == "B0" {
+					return r.Flags
+				}
+			}
+			t.Fatal("no B0")
+			return nil
+		}
+		set(first, true)
+		set(second, false)
+		if f := flagsOfB0(); !slices.Contains(f, rules.FlagBelowAverage) || slices.Contains(f, rules.FlagNoAdvancedCollective) {
+			t.Fatalf("B0 below average for the first time: %v", f)
+		}
+		builds := s.SummaryBuilds()
+		flagsOfB0()
+		if s.SummaryBuilds() != builds {
+			t.Error("a regular campaign's summary was not cached")
+		}
+		set(first, false) // B0 was below average in the earlier campaign too
+		if f := flagsOfB0(); !slices.Contains(f, rules.FlagNoAdvancedCollective) {
+			t.Fatalf("B0 below average twice: %v", f)
+		}
+	})
+}
