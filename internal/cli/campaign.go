@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -280,7 +281,7 @@ func runResults(e *env, args []string) (status int) {
 		return st
 	}
 	defer s.Close()
-	res, err := s.Results(e.ctx, c)
+	sm, err := s.Summary(e.ctx, c)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -293,32 +294,58 @@ func runResults(e *env, args []string) (status int) {
 			status = fail(e, err)
 		}
 	}()
+	// Every target, chunk by chunk (store.EachResult): a city's results
+	// are never held at once.
+	each := func(fn func(store.TargetResult) error) error { return s.EachResult(e.ctx, sm, nil, fn) }
 	if *format == "xlsx" {
-		if err := export.ResultsXLSX(bw, res, nil); err != nil {
+		counts := map[pingyi.TargetType]int{}
+		for k := range store.NumTypes {
+			counts[store.TypeNames[k]] = len(sm.TypeRange(k))
+		}
+		if err := export.ResultsXLSXStream(bw, c.Name, counts, each, nil); err != nil {
 			return fail(e, err)
 		}
 		return ExitOK
 	}
 	if *format == "json" {
-		out := make([]jsonResult, 0, len(res.Targets))
-		for _, t := range res.Targets {
-			r := ResultRecord(t)
-			out = append(out, jsonResult{TargetType: r[0], TargetCode: r[1], Name: t.Name, Unit: t.UnitCode, Valid: t.Tally.Valid(),
-				Satisfied: t.Tally.Satisfied, FairlySatisfied: t.Tally.FairlySatisfied, BasicallySatisfied: t.Tally.BasicallySatisfied,
-				Dissatisfied: t.Tally.Dissatisfied, Abstain: t.Tally.Abstain, Score: num(r[8]), SatisfactionRate: num(r[9]), Flags: t.Flags})
-		}
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
+		// The array of json.Encoder with a two-space indent, one element
+		// at a time.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("  ", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
+		n := 0
+		err := each(func(t store.TargetResult) error {
+			r := ResultRecord(t)
+			buf.Reset()
+			if err := enc.Encode(jsonResult{TargetType: r[0], TargetCode: r[1], Name: t.Name, Unit: t.UnitCode, Valid: t.Tally.Valid(),
+				Satisfied: t.Tally.Satisfied, FairlySatisfied: t.Tally.FairlySatisfied, BasicallySatisfied: t.Tally.BasicallySatisfied,
+				Dissatisfied: t.Tally.Dissatisfied, Abstain: t.Tally.Abstain, Score: num(r[8]), SatisfactionRate: num(r[9]), Flags: t.Flags}); err != nil {
+				return err
+			}
+			sep := ",\n  "
+			if n == 0 {
+				sep = "[\n  "
+			}
+			n++
+			bw.WriteString(sep)
+			_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			return err
+		})
+		if err != nil {
 			return fail(e, err)
+		}
+		if n == 0 {
+			bw.WriteString("[]\n")
+		} else {
+			bw.WriteString("\n]\n")
 		}
 		return ExitOK
 	}
 	cw := csv.NewWriter(bw)
 	cw.Write(ResultsHeader)
-	for _, t := range res.Targets {
-		cw.Write(ResultRecord(t))
+	if err := each(func(t store.TargetResult) error { return cw.Write(ResultRecord(t)) }); err != nil {
+		return fail(e, err)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -51,6 +51,27 @@ var ResultsHeaderZH = []string{"序号", "所属单位", "代码", "名称", "�
 // header row repeated on every page. hide reports whether a target's counts
 // must be withheld (the anonymity threshold on pages); nil shows all.
 func ResultsXLSX(w io.Writer, res *store.Results, hide func(store.TargetResult) bool) error {
+	counts := map[pingyi.TargetType]int{}
+	for _, t := range res.Targets {
+		counts[t.Type]++
+	}
+	return ResultsXLSXStream(w, res.Campaign.Name, counts, func(fn func(store.TargetResult) error) error {
+		for _, t := range res.Targets {
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, hide)
+}
+
+// ResultsXLSXStream writes the workbook of ResultsXLSX row by row (each
+// sheet through excelize's stream writer, so that a city's results are
+// never held at once): counts gives the number of targets of each type
+// (a sheet for each type with any), and each calls its function with
+// every target, in any order of types.
+func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.TargetType]int, each func(func(store.TargetResult) error) error,
+	hide func(store.TargetResult) bool) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Family: "SimSun"},
@@ -62,15 +83,16 @@ func ResultsXLSX(w io.Writer, res *store.Results, hide func(store.TargetResult) 
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	cell, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun"}, Border: border,
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	type sheetW struct {
+		sw  *excelize.StreamWriter
+		row int
+	}
+	sheets := map[pingyi.TargetType]*sheetW{}
+	var order []*sheetW
 	first := true
+	last, _ := excelize.ColumnNumberToName(len(ResultsHeaderZH))
 	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
-		var rows []store.TargetResult
-		for _, t := range res.Targets {
-			if t.Type == tt {
-				rows = append(rows, t)
-			}
-		}
-		if len(rows) == 0 {
+		if counts[tt] == 0 {
 			continue
 		}
 		sheet := TargetTypeZH[tt]
@@ -80,37 +102,8 @@ func ResultsXLSX(w io.Writer, res *store.Results, hide func(store.TargetResult) 
 		} else if _, err := f.NewSheet(sheet); err != nil {
 			return err
 		}
-		last, _ := excelize.ColumnNumberToName(len(ResultsHeaderZH))
-		f.MergeCell(sheet, "A1", last+"1")
-		f.SetCellValue(sheet, "A1", fmt.Sprintf("%s（%s）测评结果", res.Campaign.Name, TargetTypeZH[tt]))
-		f.SetCellStyle(sheet, "A1", last+"1", title)
-		f.SetRowHeight(sheet, 1, 28)
-		for i, h := range ResultsHeaderZH {
-			c, _ := excelize.CoordinatesToCellName(i+1, 2)
-			f.SetCellValue(sheet, c, h)
-		}
-		f.SetCellStyle(sheet, "A2", last+"2", head)
-		for i, t := range rows {
-			r := i + 3
-			vals := []any{i + 1, t.UnitName, t.Code, t.Name}
-			if hide != nil && hide(t) {
-				vals = append(vals, "—", "", "", "", "", "", "", "", "不足公开人数")
-			} else {
-				vals = append(vals, t.Tally.Valid(), t.Tally.Satisfied, t.Tally.FairlySatisfied, t.Tally.BasicallySatisfied,
-					t.Tally.Dissatisfied, t.Tally.Abstain, rules.FormatScore(t.Score), rules.FormatRate(t.Rate), FlagsZH(t.Flags))
-			}
-			for j, v := range vals {
-				c, _ := excelize.CoordinatesToCellName(j+1, r)
-				f.SetCellValue(sheet, c, v)
-			}
-		}
-		end, _ := excelize.CoordinatesToCellName(len(ResultsHeaderZH), len(rows)+2)
-		f.SetCellStyle(sheet, "A3", end, cell)
-		widths := []float64{6, 24, 12, 18, 8, 7, 9, 9, 8, 7, 9, 10, 30}
-		for i, wd := range widths {
-			col, _ := excelize.ColumnNumberToName(i + 1)
-			f.SetColWidth(sheet, col, col, wd)
-		}
+		// Page setup first: the stream writer writes the sheet's settings
+		// as they are when it starts.
 		orient := "landscape"
 		size := 9 // A4
 		f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &size})
@@ -119,7 +112,69 @@ func ResultsXLSX(w io.Writer, res *store.Results, hide func(store.TargetResult) 
 		one, zero := 1, 0
 		f.SetPageLayout(sheet, &excelize.PageLayoutOptions{FitToWidth: &one, FitToHeight: &zero})
 		f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$2:$2", Scope: sheet})
-		f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+		widths := []float64{6, 24, 12, 18, 8, 7, 9, 9, 8, 7, 9, 10, 30}
+		for i, wd := range widths {
+			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+				return err
+			}
+		}
+		titleRow := make([]any, len(ResultsHeaderZH))
+		titleRow[0] = excelize.Cell{StyleID: title, Value: fmt.Sprintf("%s（%s）测评结果", campaignName, TargetTypeZH[tt])}
+		for i := 1; i < len(titleRow); i++ {
+			titleRow[i] = excelize.Cell{StyleID: title}
+		}
+		if err := sw.SetRow("A1", titleRow, excelize.RowOpts{Height: 28}); err != nil {
+			return err
+		}
+		if err := sw.MergeCell("A1", last+"1"); err != nil {
+			return err
+		}
+		headRow := make([]any, len(ResultsHeaderZH))
+		for i, h := range ResultsHeaderZH {
+			headRow[i] = excelize.Cell{StyleID: head, Value: h}
+		}
+		if err := sw.SetRow("A2", headRow); err != nil {
+			return err
+		}
+		s := &sheetW{sw: sw, row: 2}
+		sheets[tt] = s
+		order = append(order, s)
+	}
+	vals := make([]any, 0, len(ResultsHeaderZH))
+	err := each(func(t store.TargetResult) error {
+		s := sheets[t.Type]
+		if s == nil {
+			return nil
+		}
+		s.row++
+		vals = append(vals[:0], s.row-2, t.UnitName, t.Code, t.Name)
+		if hide != nil && hide(t) {
+			vals = append(vals, "—", "", "", "", "", "", "", "", "不足公开人数")
+		} else {
+			vals = append(vals, t.Tally.Valid(), t.Tally.Satisfied, t.Tally.FairlySatisfied, t.Tally.BasicallySatisfied,
+				t.Tally.Dissatisfied, t.Tally.Abstain, rules.FormatScore(t.Score), rules.FormatRate(t.Rate), FlagsZH(t.Flags))
+		}
+		row := make([]any, len(vals))
+		for j, v := range vals {
+			row[j] = excelize.Cell{StyleID: cell, Value: v}
+		}
+		c, _ := excelize.CoordinatesToCellName(1, s.row)
+		return s.sw.SetRow(c, row)
+	})
+	if err != nil {
+		return err
+	}
+	for _, s := range order {
+		if err := s.sw.Flush(); err != nil {
+			return err
+		}
 	}
 	if first {
 		f.SetCellValue("Sheet1", "A1", "（无数据）")

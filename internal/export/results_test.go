@@ -47,4 +47,30 @@ func TestResultsXLSXOneSheetPerTargetType(t *testing.T) {
 	if rows[3][4] != "—" || len(rows[3]) > 5 && rows[3][10] != "" {
 		t.Errorf("M2 row should be withheld: %q", rows[3])
 	}
+	// Written through the stream writer, the sheet keeps its print setup.
+	for _, sh := range sheets {
+		pl, err := f.GetPageLayout(sh)
+		if err != nil || *pl.Orientation != "landscape" || *pl.Size != 9 || *pl.FitToWidth != 1 || *pl.FitToHeight != 0 {
+			t.Errorf("%s: page layout %+v %v", sh, pl, err)
+		}
+		if p, _ := f.GetSheetProps(sh); p.FitToPage == nil || !*p.FitToPage {
+			t.Errorf("%s: not fit to page", sh)
+		}
+		if p, _ := f.GetPanes(sh); !p.Freeze || p.YSplit != 2 || p.TopLeftCell != "A3" {
+			t.Errorf("%s: panes %+v", sh, p)
+		}
+		if m, _ := f.GetMergeCells(sh); len(m) != 1 || m[0].GetStartAxis() != "A1" || m[0].GetEndAxis() != "M1" {
+			t.Errorf("%s: merged %v", sh, m)
+		}
+		if h, _ := f.GetRowHeight(sh, 1); h != 28 {
+			t.Errorf("%s: title row height %v", sh, h)
+		}
+		if w, _ := f.GetColWidth(sh, "M"); w != 30 {
+			t.Errorf("%s: column M width %v", sh, w)
+		}
+	}
+	names := f.GetDefinedName()
+	if len(names) != 2 || names[0].RefersTo != "'基层党组织'!$2:$2" {
+		t.Errorf("print titles %+v", names)
+	}
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
 // MigrateDownTo rolls the schema back to version v (tests of migrations).
@@ -25,3 +27,27 @@ func SetWebCacheTimesForTest(tree, user, session time.Duration) (restore func())
 	treeTTL, userTTL, sessionRecheck = tree, user, session
 	return func() { treeTTL, userTTL, sessionRecheck = t, u, s }
 }
+
+// UnitDelta is one unit_tallies change for ApplyTallyDeltas.
+type UnitDelta struct {
+	Campaign, Unit int64
+	Category       string
+	N              int64
+}
+
+// ApplyTallyDeltas exposes applyTallyDeltas to the tests.
+func (s *Store) ApplyTallyDeltas(campaignID int64, targets map[int64]*[5]int64, units []UnitDelta) {
+	m := map[unitTallyKey]int64{}
+	for _, u := range units {
+		m[unitTallyKey{u.Campaign, u.Unit, u.Category}] += u.N
+	}
+	s.applyTallyDeltas(campaignID, targets, m)
+}
+
+// BuildSummary exposes buildSummary (no cache) to the tests.
+func (s *Store) BuildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary, error) {
+	return s.buildSummary(ctx, c)
+}
+
+// SummaryBuilds is how many summaries the cache has built.
+func (s *Store) SummaryBuilds() int64 { return s.cache.builds.Load() }

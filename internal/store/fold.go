@@ -113,7 +113,13 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 		return addUnitTallies(ctx, q, units)
 	})
 	if err != nil {
+		if n > 0 {
+			s.invalidateResults() // the commit's outcome is unknown
+		}
 		return 0, err
+	}
+	if n > 0 {
+		s.applyTallyDeltas(campaignID, tallies, units) // the cached summary follows
 	}
 	s.folded.Add(int64(n))
 	return n, nil

@@ -35,98 +35,34 @@ type Results struct {
 	Ballots    int64
 }
 
-// Results counts a campaign from its tallies (kept up to date as ballots
-// arrive, so this never rescans ballots) and applies R1–R5.
-func (s *Store) results(ctx context.Context, c *pingyi.Campaign) (*Results, error) {
-	type meta struct {
-		id                   int64
-		name, unit, uname, p string
-	}
-	metas := map[targetKey]meta{}
-	var in rules.CampaignInput
-	in.Kind = c.Kind
-	share, err := rules.ParseShare(c.MinMassShare)
-	if err != nil {
+// results is a campaign's summary with every target's code and name read
+// from the database.
+func (s *Store) results(ctx context.Context, c *pingyi.Campaign, sm *Summary) (*Results, error) {
+	res := &Results{Campaign: c, OrgAverage: sm.OrgAverage, Ballots: sm.Ballots, Targets: make([]TargetResult, 0, len(sm.Targets))}
+	if err := s.EachResult(ctx, sm, nil, func(r TargetResult) error {
+		res.Targets = append(res.Targets, r)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	in.MinMassShare = share
-	rows, err := s.R().Query(ctx, `SELECT t.id, t.type, t.code, t.name, o.code, o.name, o.path,
-		t.satisfied, t.fairly_satisfied, t.basically_satisfied, t.dissatisfied, t.abstain
-		FROM targets t JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ?`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var ti rules.TargetInput
-		var m meta
-		if err := rows.Scan(&m.id, &ti.Type, &ti.Code, &m.name, &m.unit, &m.uname, &m.p,
-			&ti.Tally.Satisfied, &ti.Tally.FairlySatisfied, &ti.Tally.BasicallySatisfied, &ti.Tally.Dissatisfied, &ti.Tally.Abstain); err != nil {
-			rows.Close()
-			return nil, err
+	for i := range sm.Units {
+		if u := &sm.Units[i]; u.Tallied {
+			res.Units = append(res.Units, sm.UnitResult(int32(i)))
 		}
-		ti.Unit = m.unit
-		metas[targetKey{string(ti.Type), ti.Code}] = m
-		in.Targets = append(in.Targets, ti)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Window units' daily aggregates count in the unit's org target.
-	// (They are added to the tallies as they arrive; nothing to do here.)
-
-	units := map[string]*UnitResult{}
-	var unitOrder []string
-	rows, err = s.R().Query(ctx, `SELECT o.code, o.name, o.path, u.category, u.ballots FROM unit_tallies u JOIN orgs o ON o.id = u.unit_org_id
-		WHERE u.campaign_id = ? ORDER BY o.code`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	res := &Results{Campaign: c}
-	for rows.Next() {
-		var code, name, path, cat string
-		var n int64
-		if err := rows.Scan(&code, &name, &path, &cat, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		u := units[code]
-		if u == nil {
-			u = &UnitResult{Code: code, Name: name, Path: path, ByCategory: map[pingyi.EvaluatorCategory]int64{}}
-			u.Unit = code
-			units[code] = u
-			unitOrder = append(unitOrder, code)
-		}
-		u.ByCategory[pingyi.EvaluatorCategory(cat)] += n
-		u.Ballots += n
-		res.Ballots += n
-		if pingyi.EvaluatorCategory(cat).IsMasses() {
-			u.MassBallots += n
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, code := range unitOrder {
-		u := units[code]
-		u.Low = rules.LowMassShare(u.UnitInput, share)
-		in.Units = append(in.Units, u.UnitInput)
-		res.Units = append(res.Units, *u)
-	}
-	if c.Kind == pingyi.KindRegular {
-		if in.PriorBelowAverage, err = s.priorBelowAverage(ctx, c); err != nil {
-			return nil, err
-		}
-	}
-	if avg, ok := rules.OrgAverage(in.Targets); ok {
-		res.OrgAverage = avg
-	}
-	for _, r := range rules.Evaluate(in) {
-		m := metas[targetKey{string(r.Type), r.Code}]
-		res.Targets = append(res.Targets, TargetResult{TargetResult: r, ID: m.id, Name: m.name, UnitCode: m.unit, UnitName: m.uname, UnitPath: m.p})
 	}
 	return res, nil
+}
+
+// UnitResult is unit i of the summary with its ballots by category.
+func (sm *Summary) UnitResult(i int32) UnitResult {
+	u := &sm.Units[i]
+	out := UnitResult{Code: u.Code, Name: u.Name, Path: u.Path, ByCategory: map[pingyi.EvaluatorCategory]int64{}, UnitInput: u.Input(), Low: u.Low}
+	for k, cat := range pingyi.EvaluatorCategories {
+		if u.ByCategory[k] != 0 {
+			out.ByCategory[cat] = u.ByCategory[k]
+		}
+	}
+	return out
 }
 
 // priorBelowAverage counts, per org code, the earlier formal regular

@@ -84,13 +84,24 @@ func (s *Store) LookupWindow(ctx context.Context, code string) (*WindowInfo, err
 // org target's tally and to its unit tally as a service object's ballot
 // (so the daily aggregates count in the unit's results). No ballot row is
 // kept: the daily aggregate is the record.
+//
+// The campaign's cached summary, if any, takes the rating in place
+// (applyTallyDeltas); other campaigns' summaries are not touched.
 func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) error {
-	defer s.invalidateResults()
 	if !w.Campaign.Scale.Allows(r) {
 		return &RatingError{"rating not on the campaign's scale"}
 	}
-	col := []string{"satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain"}[tallyIndex(r)]
-	return s.Tx(ctx, func(q Q) error {
+	ti := tallyIndex(r)
+	col := []string{"satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain"}[ti]
+	var d [5]int64
+	d[ti] = 1
+	applied := false
+	defer func() {
+		if !applied {
+			s.invalidateResults() // the transaction's outcome is unknown
+		}
+	}()
+	err := s.Tx(ctx, func(q Q) error {
 		if _, err := q.Exec(ctx, `INSERT INTO window_daily (campaign_id, org_id, day, `+col+`) VALUES (?, ?, ?, 1)
 			ON CONFLICT (campaign_id, org_id, day) DO UPDATE SET `+col+` = window_daily.`+col+` + 1`, w.Campaign.ID, w.Org.ID, Today()); err != nil {
 			return err
@@ -103,6 +114,12 @@ func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) 
 			w.Campaign.ID, w.Org.ID, string(pingyi.EvalServiceObject))
 		return err
 	})
+	if err == nil {
+		s.applyTallyDeltas(w.Campaign.ID, map[int64]*[5]int64{w.TargetID: &d},
+			map[unitTallyKey]int64{{w.Campaign.ID, w.Org.ID, string(pingyi.EvalServiceObject)}: 1})
+		applied = true
+	}
+	return err
 }
 
 // WindowDay is one day's aggregate of a window unit.

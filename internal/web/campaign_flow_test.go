@@ -64,6 +64,55 @@ func TestResultsSealedThenShown(t *testing.T) {
 				has: []string{"张建国", "李秀英"}, hasNot: []string{`id="members-cut"`}},
 		})
 
+		// Paged: one row a page, a code field instead of the unit list.
+		defer func(n, u int) { resultsPageSize, maxUnitOptions = n, u }(resultsPageSize, maxUnitOptions)
+		resultsPageSize, maxUnitOptions = 1, 1
+		section := func(path, id string) string {
+			t.Helper()
+			st, body, _ := f.as("orgadmin").do("GET", path, nil, "")
+			if st != 200 {
+				t.Fatalf("GET %s: %d", path, st)
+			}
+			i := strings.Index(body, `id="`+id+`"`)
+			if i < 0 {
+				t.Fatalf("GET %s: no %s in\n%s", path, id, body)
+			}
+			return body[i : i+strings.Index(body[i:], "</section>")]
+		}
+		org1 := section("/campaigns/R1/results", "results-org")
+		if !strings.Contains(org1, "<code>V1</code>") || strings.Contains(org1, "<code>V2</code>") ||
+			!strings.Contains(org1, "第 1–1 条，共 2 条") || !strings.Contains(org1, `href="/campaigns/R1/results?page_org=2#page_org"`) || strings.Contains(org1, `rel="prev"`) {
+			t.Errorf("org table, page 1:\n%s", org1)
+		}
+		for _, p := range []string{"/campaigns/R1/results?page_org=2", "/campaigns/R1/results?page_org=99"} {
+			org2 := section(p, "results-org")
+			if strings.Contains(org2, "<code>V1</code>") || !strings.Contains(org2, "<code>V2</code>") || !strings.Contains(org2, "不足3人，不予公开") ||
+				!strings.Contains(org2, "第 2–2 条，共 2 条") || !strings.Contains(org2, `rel="prev" href="/campaigns/R1/results#page_org"`) || strings.Contains(org2, `rel="next"`) {
+				t.Errorf("org table, %s:\n%s", p, org2)
+			}
+		}
+		// Another table's page does not move this one's.
+		if org := section("/campaigns/R1/results?page_member=2", "results-org"); !strings.Contains(org, "<code>V1</code>") {
+			t.Errorf("org table with page_member=2:\n%s", org)
+		}
+		mem := section("/campaigns/R1/results?page_org=2&unit=V1&page_member=2", "results-member")
+		if !strings.Contains(mem, "第 2–2 条") || !strings.Contains(mem, "page_org=2") || !strings.Contains(mem, "unit=V1") {
+			t.Errorf("member table of V1, page 2, keeps the other parameters:\n%s", mem)
+		}
+		run(t, f, []scenario{
+			{name: "a code field for many units", as: "orgadmin", path: "/campaigns/R1/results", status: 200,
+				has: []string{`<input id="unit-filter" name="unit" value=""`}, hasNot: []string{`<select id="unit-filter"`}},
+			{name: "a unit by code", as: "orgadmin", path: "/campaigns/R1/results?unit=V1", status: 200,
+				has: []string{`<input id="unit-filter" name="unit" value="V1"`, "张建国"}},
+			{name: "members cut and paged", as: "orgadmin", path: "/campaigns/R1/results", status: 200,
+				has: []string{"党员共 3 名，此处只列出得分低于60分或满意率低于80%的 1 名", "张建国"}, hasNot: []string{`id="pager-page_member"`}},
+			{name: "composition paged", as: "orgadmin", path: "/campaigns/R1/results?page_units=2", status: 200,
+				has: []string{`id="pager-page_units"`, "第 2–2 条，共 2 条"}},
+			{name: "english pager", as: "orgadmin", path: "/campaigns/R1/results", headers: []header{{"Cookie", "lang=en"}}, status: 200,
+				has: []string{"Rows 1–1 of 2", "Next"}},
+		})
+		resultsPageSize, maxUnitOptions = 50, 300
+
 		// The CSV export: SPEC §6 header, withheld rows empty.
 		st, body, h := f.as("orgadmin").do("GET", "/campaigns/R1/results.csv", nil, "")
 		if st != 200 || !strings.Contains(h.Get("Content-Disposition"), "results-R1.csv") {
@@ -152,6 +201,18 @@ func TestPublicityAndObjections(t *testing.T) {
 		if len(log) < 2 {
 			t.Errorf("audit log of objections: %d entries", len(log))
 		}
+		// Paged like the results page; the form lists the page's targets.
+		defer func(n int) { resultsPageSize = n }(resultsPageSize)
+		resultsPageSize = 1
+		run(t, f, []scenario{
+			{name: "public page 1", path: "/p/P1", status: 200,
+				has:    []string{"东湖村党支部", `id="pager-page_org"`, "第 1–1 条，共 2 条", `href="/p/P1?page_org=2#page_org"`, `<option value="` + strconv.FormatInt(v1.ID, 10) + `"`},
+				hasNot: []string{"西湖村党支部</td>"}},
+			{name: "public page 2", path: "/p/P1?page_org=2", status: 200,
+				has: []string{"西湖村党支部</td>", "第 2–2 条，共 2 条"}, hasNot: []string{`<option value="` + strconv.FormatInt(v1.ID, 10) + `"`}},
+			{name: "an objection about no target of the campaign", method: "POST", path: "/p/P1/objections",
+				form: url.Values{"target": {"12345"}, "text": {"异议"}}, status: 422},
+		})
 	})
 }
 

@@ -96,17 +96,13 @@ func (s *Server) visibleObjections(r *http.Request, c *pingyi.Campaign) ([]store
 	if scope.Manages(c.ScopePath) {
 		return all, nil
 	}
-	res, err := s.st.Results(r.Context(), c)
+	sm, err := s.st.Summary(r.Context(), c)
 	if err != nil {
 		return nil, err
 	}
-	paths := make(map[int64]string, len(res.Targets))
-	for _, t := range res.Targets {
-		paths[t.ID] = t.UnitPath
-	}
 	var out []store.Objection
 	for _, o := range all {
-		if p, ok := paths[o.TargetID]; ok && scope.Contains(p) {
+		if i, ok := sm.TargetByID(o.TargetID); ok && scope.Contains(sm.Units[sm.Targets[i].Unit].Path) {
 			o.Contact = ""
 			out = append(out, o)
 		}

@@ -30,7 +30,8 @@ type publicityView struct {
 	Ended      bool
 	Levels     []pingyi.Rating
 	Groups     []resultGroup
-	Targets    []store.TargetResult // the objection form's choices
+	Targets    []store.TargetResult // the objection form's choices: the targets on this page
+	summary    *store.Summary       // the campaign's, once started
 	Notices    []store.Notice
 	Answered   []store.Objection
 	Form       objectionForm
@@ -82,18 +83,26 @@ func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityV
 	if !v.Started {
 		return v, nil
 	}
-	res, err := s.st.Results(ctx, c)
+	// The campaign's summary; one page of each table, whose names alone
+	// are read (?page_org=, page_secretary=, page_member=, as on the
+	// results page).
+	sm, err := s.st.Summary(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	v.Targets = res.Targets
+	v.summary = sm
 	hide := hiddenResult(c)
 	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
-		g := resultGroup{Type: tt}
-		for _, t := range res.Targets {
-			if t.Type != tt {
-				continue
-			}
+		k, _ := store.TypeCode(tt)
+		g := resultGroup{Type: tt, Param: "page_" + string(tt)}
+		off, pg := pageOf(r, g.Param, len(sm.TypeRange(k)))
+		g.Pager = pg
+		rows, err := s.st.ResultRows(ctx, sm, sm.Page(store.Filter{Type: k}, off, resultsPageSize))
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range rows {
+			v.Targets = append(v.Targets, t)
 			row := resultRow{TargetResult: t, Hidden: hide(t)}
 			if !row.Hidden {
 				row.Score, row.Rate = rules.FormatScore(t.Score), rules.FormatRate(t.Rate)
@@ -147,9 +156,11 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 	var targetID int64
 	if v.Form.Target != "" {
 		targetID, _ = strconv.ParseInt(v.Form.Target, 10, 64)
+		// Any target of the campaign (the form lists those of the page
+		// it was on).
 		found := false
-		for _, t := range v.Targets {
-			found = found || t.ID == targetID
+		if v.summary != nil {
+			_, found = v.summary.TargetByID(targetID)
 		}
 		if !found {
 			v.Errors["target"] = tr.T("publicity.err_target")

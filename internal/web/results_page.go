@@ -1,12 +1,15 @@
 package web
 
 import (
-	"bytes"
+	"bufio"
+	"cmp"
 	"encoding/csv"
-	"math/big"
+	"html"
+	"html/template"
 	"net/http"
-	"slices"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pingyi/pingyi/internal/export"
@@ -33,10 +36,87 @@ type resultRow struct {
 	Score, Rate string
 }
 
+// pageRow is a row of the results page, flat (what the template reads is
+// worked out here: fields of embedded structs cost the template a search
+// by reflection each).
+type pageRow struct {
+	UnitName, Name, Code string
+	Hidden, Flagged      bool
+	Valid, Abstain       int64
+	Counts               []int64 // of each level of the scale
+	Score, Rate          string
+	FlagLabels           []flagLabel
+}
+
+type flagLabel struct{ Flag, Label string }
+
+// write writes the unit's row as HTML (see pageRow.write).
+func (uc *unitComposition) write(b *strings.Builder, lowLabel string) {
+	b.WriteString("<tr")
+	if uc.Low {
+		b.WriteString(` class="row-flag"`)
+	}
+	b.WriteString("><td>" + html.EscapeString(uc.Name) + " <code>" + html.EscapeString(uc.Code) + `</code></td><td class="num">` + strconv.FormatInt(uc.Ballots, 10) + "</td>")
+	for _, c := range uc.Cats {
+		b.WriteString(`<td class="num">` + strconv.FormatInt(c.N, 10) + "</td>")
+	}
+	b.WriteString("\n<td class=\"num\">")
+	if uc.Share != "" {
+		b.WriteString(uc.Share + "%")
+	}
+	if uc.Low {
+		b.WriteString(` <span class="flag flag-low_mass_share">` + html.EscapeString(lowLabel) + "</span>")
+	}
+	b.WriteString("</td></tr>")
+}
+
+// write writes the row as HTML (what a template would, ≈ 10 times faster:
+// a results page has a hundred of them).
+func (row *pageRow) write(b *strings.Builder, notOrg bool, hiddenSpan int, hiddenNote string) {
+	esc := html.EscapeString
+	b.WriteString("<tr")
+	if row.Hidden {
+		b.WriteString(` class="row-hidden"`)
+	} else if row.Flagged {
+		b.WriteString(` class="row-flag"`)
+	}
+	b.WriteString(">\n")
+	if notOrg {
+		b.WriteString("<td>" + esc(row.UnitName) + "</td>")
+	}
+	b.WriteString("<td>" + esc(row.Name) + " <code>" + esc(row.Code) + "</code></td>\n")
+	if row.Hidden {
+		b.WriteString(`<td colspan="` + strconv.Itoa(hiddenSpan) + `" class="hidden-note">` + esc(hiddenNote) + "</td>\n</tr>")
+		return
+	}
+	num := func(n int64) { b.WriteString(`<td class="num">` + strconv.FormatInt(n, 10) + "</td>") }
+	num(row.Valid)
+	for _, n := range row.Counts {
+		num(n)
+	}
+	num(row.Abstain)
+	b.WriteString("\n<td class=\"num\">" + cmp.Or(row.Score, "—") + `</td><td class="num">`)
+	if row.Rate != "" {
+		b.WriteString(row.Rate + "%")
+	} else {
+		b.WriteString("—")
+	}
+	b.WriteString("</td>\n<td>")
+	for _, f := range row.FlagLabels {
+		b.WriteString(`<span class="flag flag-` + esc(f.Flag) + `">` + esc(f.Label) + "</span> ")
+	}
+	b.WriteString("</td>\n</tr>")
+}
+
 type resultGroup struct {
-	Type pingyi.TargetType
-	Rows []resultRow
-	Cut  bool // only the rows flagged for attention (see maxMemberRows)
+	NotOrg bool // rows show their unit
+	Type   pingyi.TargetType
+	Rows   []resultRow   // the publicity page's
+	Lines  []pageRow     // the results page's
+	Body   template.HTML // Lines as table rows (pageRow.write)
+	Cut    bool          // only the rows flagged for attention (see maxMemberRows)
+	Param  string        // the query parameter of its page
+	Pager  pager
 }
 
 // maxMemberRows: beyond this many members the page lists only those
@@ -46,12 +126,15 @@ var maxMemberRows = 200
 type categoryCount struct {
 	Category pingyi.EvaluatorCategory
 	N        int64
+	Label    string
 }
 
 type unitComposition struct {
-	store.UnitResult
-	Share string // the masses' share of its ballots, percent
-	Cats  []categoryCount
+	Code, Name string
+	Ballots    int64
+	Low        bool
+	Share      string // the masses' share of its ballots, percent
+	Cats       []categoryCount
 }
 
 type resultsView struct {
@@ -69,10 +152,17 @@ type resultsView struct {
 	Chart        resultsChart
 	HasChart     bool
 	Anonymity    int
-	HiddenSpan   int          // columns of a withheld row
-	Units4Filter []store.Unit // the units of the viewer's subtree
-	Unit         *store.Unit  // ?unit=: one unit's results
-	MembersTotal int          // members in scope when the list was cut
+	HiddenSpan   int           // columns of a withheld row
+	Units4Filter []store.Unit  // the units of the viewer's subtree
+	Unit         *store.Unit   // ?unit=: one unit's results
+	MembersTotal int           // members in scope when the list was cut
+	MembersShown int           // members listed (on all pages) when cut
+	HiddenNote   string        // what a withheld row says
+	UnitsInScope int           // units with targets in the viewer's subtree
+	UnitField    bool          // too many units for a list: a code field
+	UnitCode     string        // ?unit= as chosen
+	UnitsPager   pager         // the composition table's pages
+	UnitsBody    template.HTML // Units as table rows (unitComposition.write)
 	// AverageWithheld: an org target with ratings is under the threshold,
 	// and the average with the other rates shown would give its rate away.
 	AverageWithheld bool
@@ -102,45 +192,55 @@ var levelColors = map[pingyi.Rating]string{
 	pingyi.Dissatisfied: "#7f7f7f", pingyi.Abstain: "#c8c8c8",
 }
 
-// scopedResults counts campaign c and keeps the targets and units of the
-// viewer's subtree.
-func (s *Server) scopedResults(r *http.Request, c *pingyi.Campaign) (*store.Results, error) {
-	res, err := s.st.Results(r.Context(), c)
-	if err != nil {
-		return nil, err
-	}
-	return inScope(res, CurrentScope(r)), nil
+// resultsPageSize is how many rows a results table shows at once (a
+// variable for tests); further rows are on later pages of that table.
+var resultsPageSize = 25
+
+// maxUnitOptions: with more units than this in the viewer's subtree, the
+// unit filter is a code field instead of a list.
+var maxUnitOptions = 300
+
+// pager is one table's position among its pages.
+type pager struct {
+	Total, From, To int    // rows in all; the first and last shown (1-based)
+	Prev, Next      string // links to the neighbouring pages ("" at an end)
 }
 
-// inScope keeps the targets and units of a subtree.
-func inScope(res *store.Results, scope pingyi.Scope) *store.Results {
-	if scope.All() {
-		return res
-	}
-	out := *res
-	out.Targets, out.Units = nil, nil
-	for _, t := range res.Targets {
-		if scope.Contains(t.UnitPath) {
-			out.Targets = append(out.Targets, t)
+// pageOf reads a table's page number (its query parameter, 1-based) and
+// returns the offset of its first row with the pager, clamping it to the
+// last page.
+func pageOf(r *http.Request, param string, total int) (int, pager) {
+	p, _ := strconv.Atoi(r.URL.Query().Get(param))
+	pages := max(1, (total+resultsPageSize-1)/resultsPageSize)
+	p = min(max(p, 1), pages)
+	off := (p - 1) * resultsPageSize
+	pg := pager{Total: total, From: min(off+1, total), To: min(off+resultsPageSize, total)}
+	link := func(n int) string {
+		q := r.URL.Query()
+		if n == 1 {
+			q.Del(param)
+		} else {
+			q.Set(param, strconv.Itoa(n))
 		}
+		u := *r.URL
+		u.RawQuery = q.Encode()
+		return u.RequestURI() + "#" + param
 	}
-	for _, u := range res.Units {
-		if scope.Contains(u.Path) {
-			out.Units = append(out.Units, u)
-		}
+	if p > 1 {
+		pg.Prev = link(p - 1)
 	}
-	return &out
-}
-
-func ratFloat(s string) float64 {
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
+	if p < pages {
+		pg.Next = link(p + 1)
+	}
+	return off, pg
 }
 
 // resultsPage is GET /campaigns/{code}/results: per target its
 // distribution, score, satisfaction rate and rule flags; per unit its
 // ballots by evaluator category against the minimum mass share; coverage;
-// two charts.
+// two charts. The campaign's summary (store.Summary, cached) gives the
+// counts; each table shows one page of rows (?page_org=, page_secretary=,
+// page_member=, page_units=), whose names alone are read.
 func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
@@ -153,38 +253,55 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "results", v)
 		return
 	}
-	full, err := s.st.Results(r.Context(), c)
+	sm, err := s.st.Summary(r.Context(), c)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	view := sm.View(c.Anonymity)
 	scope := CurrentScope(r)
-	if v.Units4Filter, err = s.st.Units(r.Context(), c.ID, scope); err != nil {
-		s.serverError(w, r, err)
-		return
+	inScope := sm.UnitsIn(scope)
+	for _, ui := range inScope {
+		u := &sm.Units[ui]
+		if n := u.Targets[0] + u.Targets[1] + u.Targets[2]; n > 0 {
+			v.UnitsInScope++
+			if v.UnitsInScope <= maxUnitOptions {
+				v.Units4Filter = append(v.Units4Filter, store.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(n)})
+			}
+		}
 	}
+	if v.UnitsInScope > maxUnitOptions {
+		v.Units4Filter, v.UnitField = nil, true
+	}
+	shown := inScope // the units whose targets and composition are listed
 	if code := r.URL.Query().Get("unit"); code != "" {
-		i := slices.IndexFunc(v.Units4Filter, func(u store.Unit) bool { return u.Code == code })
-		if i < 0 {
+		ui, ok := sm.UnitByCode(code)
+		if !ok || !scope.Contains(sm.Units[ui].Path) || sm.Units[ui].Targets == [store.NumTypes]int32{} {
 			s.fail(w, r, http.StatusNotFound)
 			return
 		}
-		v.Unit = &v.Units4Filter[i]
-		scope = pingyi.Scope{Path: v.Unit.Path}
+		u := &sm.Units[ui]
+		v.Unit = &store.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(u.Targets[0] + u.Targets[1] + u.Targets[2])}
+		v.UnitCode = u.Code
+		inScope = sm.UnitsIn(pingyi.Scope{Path: u.Path}) // coverage: the unit's subtree
+		shown = []int32{ui}                              // listed: the unit itself
 	}
-	res := inScope(full, scope)
-	if v.Unit != nil { // the unit itself, not the units below it
-		res = onlyUnit(res, v.Unit.Code)
+	cov := view.Sum(inScope)
+	v.Coverage = &store.Coverage{ByType: map[pingyi.TargetType][2]int{}}
+	for k := range store.NumTypes {
+		v.Coverage.Targets += int(cov.Targets[k])
+		v.Coverage.Rated += int(cov.Rated[k])
+		v.Coverage.ByType[store.TypeNames[k]] = [2]int{int(cov.Targets[k]), int(cov.Rated[k])}
 	}
-	if v.Coverage, err = s.st.CampaignCoverage(r.Context(), c, scope); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	agg := view.Sum(shown)
+	mask := sm.Mask(shown)
 	tr := s.tr(r)
-	hide := hiddenResult(c)
-	if avg, ok := publishableAverage(full); ok {
-		v.Average = rules.FormatRate(avg)
-	} else if full.OrgAverage != nil {
+	v.HiddenNote = tr.T("results.hidden", "N", c.Anonymity)
+	flagLabels := map[string]string{}
+	var body strings.Builder
+	if sm.OrgAverage != nil && !view.AverageWithheld {
+		v.Average = rules.FormatRate(sm.OrgAverage)
+	} else if sm.OrgAverage != nil {
 		v.AverageWithheld = true
 	}
 	v.Chart = resultsChart{Title: tr.T("results.chart_rates"), AvgLabel: tr.T("results.average"), DistTitle: tr.T("results.chart_dist")}
@@ -192,111 +309,123 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		a := ratFloat(v.Average)
 		v.Chart.Average = &a
 	}
-	levels := append(c.Scale.Levels(), pingyi.Abstain)
-	dist := map[pingyi.TargetType]map[pingyi.Rating]int64{}
 	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
-		g := resultGroup{Type: tt}
-		for _, t := range res.Targets {
-			if t.Type != tt {
-				continue
-			}
-			row := resultRow{TargetResult: t, Hidden: hide(t)}
-			if row.Hidden {
-				v.Hidden++
-			} else {
-				v.Shown++
+		k, _ := store.TypeCode(tt)
+		v.Hidden += int(agg.Hidden[k])
+		v.Shown += int(agg.Shown[k])
+		g := resultGroup{Type: tt, Param: "page_" + string(tt), NotOrg: tt != pingyi.TargetOrg}
+		f := store.Filter{Type: k, Units: mask}
+		total := int(agg.Targets[k])
+		// A whole district's members do not fit on a page: without a unit
+		// chosen, only those the rules flag for attention are listed (the
+		// exports have everyone).
+		if tt == pingyi.TargetMember && v.Unit == nil && total > maxMemberRows {
+			v.MembersTotal = total
+			g.Cut = true
+			f.Attention = view
+			total = int(agg.Attention)
+			v.MembersShown = total
+		}
+		off, pg := pageOf(r, g.Param, total)
+		g.Pager = pg
+		rows, err := s.st.ResultRows(r.Context(), sm, sm.Page(f, off, resultsPageSize))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		hide := hiddenResult(c)
+		for _, t := range rows {
+			row := pageRow{UnitName: t.UnitName, Name: t.Name, Code: t.Code, Hidden: hide(t)}
+			if !row.Hidden {
+				row.Flagged = len(t.Flags) > 0
 				row.Score, row.Rate = rules.FormatScore(t.Score), rules.FormatRate(t.Rate)
-				if dist[tt] == nil {
-					dist[tt] = map[pingyi.Rating]int64{}
+				row.Valid, row.Abstain = t.Tally.Valid(), t.Tally.Abstain
+				for _, l := range v.Levels {
+					row.Counts = append(row.Counts, levelCount(t.Tally, l))
 				}
-				d := dist[tt]
-				d[pingyi.Satisfied] += t.Tally.Satisfied
-				d[pingyi.FairlySatisfied] += t.Tally.FairlySatisfied
-				d[pingyi.BasicallySatisfied] += t.Tally.BasicallySatisfied
-				d[pingyi.Dissatisfied] += t.Tally.Dissatisfied
-				d[pingyi.Abstain] += t.Tally.Abstain
+				for _, f := range t.Flags {
+					l, ok := flagLabels[f]
+					if !ok {
+						l = tr.T("result_flag." + f)
+						flagLabels[f] = l
+					}
+					row.FlagLabels = append(row.FlagLabels, flagLabel{f, l})
+				}
+				// the rates chart: the organizations of this page
 				if tt == pingyi.TargetOrg && t.HasValid {
 					v.Chart.Orgs = append(v.Chart.Orgs, t.Name)
 					v.Chart.Rates = append(v.Chart.Rates, ratFloat(row.Rate))
 				}
 			}
-			g.Rows = append(g.Rows, row)
+			g.Lines = append(g.Lines, row)
+			row.write(&body, g.NotOrg, v.HiddenSpan, v.HiddenNote)
 		}
-		// A whole district's members do not fit on a page: without a unit
-		// chosen, only those the rules flag for attention are listed (the
-		// exports have everyone).
-		if tt == pingyi.TargetMember && v.Unit == nil && len(g.Rows) > maxMemberRows {
-			v.MembersTotal = len(g.Rows)
-			kept := g.Rows[:0:0]
-			for _, row := range g.Rows {
-				if !row.Hidden && (row.HasFlag(rules.FlagAdmonish) || row.HasFlag(rules.FlagNotTypical)) {
-					kept = append(kept, row)
-				}
-			}
-			g.Rows = kept
-			g.Cut = true
-		}
-		if len(g.Rows) > 0 || g.Cut {
+		g.Body = template.HTML(body.String())
+		body.Reset()
+		if total > 0 || g.Cut {
 			v.Groups = append(v.Groups, g)
 		}
-		if dist[tt] != nil {
+		if agg.Shown[k] > 0 {
 			v.Chart.Types = append(v.Chart.Types, tr.T("target_type."+string(tt)))
 		}
 	}
+	levels := append(c.Scale.Levels(), pingyi.Abstain)
+	levelIndex := map[pingyi.Rating]int{pingyi.Satisfied: 0, pingyi.FairlySatisfied: 1, pingyi.BasicallySatisfied: 2, pingyi.Dissatisfied: 3, pingyi.Abstain: 4}
 	for _, l := range levels {
 		sr := chartSeries{Name: tr.T("ballot_rating." + string(l)), Color: levelColors[l]}
 		for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
-			if dist[tt] != nil {
-				sr.Data = append(sr.Data, dist[tt][l])
+			if k, _ := store.TypeCode(tt); agg.Shown[k] > 0 {
+				sr.Data = append(sr.Data, agg.Dist[k][levelIndex[l]])
 			}
 		}
 		v.Chart.Series = append(v.Chart.Series, sr)
 	}
 	v.HasChart = len(v.Chart.Orgs) > 0 || len(v.Chart.Types) > 0
-	for _, u := range res.Units {
-		uc := unitComposition{UnitResult: u}
-		if share, ok := rules.MassShare(u.UnitInput); ok {
+	// Composition: the units with ballot counts, a page of them.
+	var tallied []int32
+	for _, ui := range shown {
+		if u := &sm.Units[ui]; u.Tallied {
+			tallied = append(tallied, ui)
+			v.Ballots += u.Ballots
+		}
+	}
+	off, pg := pageOf(r, "page_units", len(tallied))
+	lowLabel := tr.T("result_flag." + rules.FlagLowMassShare)
+	v.UnitsPager = pg
+	for _, ui := range tallied[off:min(off+resultsPageSize, len(tallied))] {
+		u := &sm.Units[ui]
+		uc := unitComposition{Code: u.Code, Name: u.Name, Ballots: u.Ballots, Low: u.Low}
+		if share, ok := rules.MassShare(u.Input()); ok {
 			uc.Share = rules.FormatRate(share)
 		}
-		for _, cat := range pingyi.EvaluatorCategories {
-			uc.Cats = append(uc.Cats, categoryCount{Category: cat, N: u.ByCategory[cat]})
+		for k, cat := range pingyi.EvaluatorCategories {
+			uc.Cats = append(uc.Cats, categoryCount{Category: cat, N: u.ByCategory[k], Label: tr.T("evaluator." + string(cat))})
 		}
 		v.Units = append(v.Units, uc)
-		v.Ballots += u.Ballots
+		uc.write(&body, lowLabel)
 	}
+	v.UnitsBody = template.HTML(body.String())
 	s.render(w, r, http.StatusOK, "results", v)
 }
 
-// publishableAverage is the campaign's org average (R3) if it gives
-// nothing away: withheld when an org target with valid ratings is under
-// the anonymity threshold (its rate could be worked out from the average
-// and the rates shown). It is counted on the whole campaign, whatever the
-// viewer's subtree.
-func publishableAverage(res *store.Results) (*big.Rat, bool) {
-	hide := hiddenResult(res.Campaign)
-	for _, t := range res.Targets {
-		if t.Type == pingyi.TargetOrg && t.HasValid && hide(t) {
-			return nil, false
-		}
+// levelCount is a tally's count of one level of the scale.
+func levelCount(t rules.Tally, l pingyi.Rating) int64 {
+	switch l {
+	case pingyi.Satisfied:
+		return t.Satisfied
+	case pingyi.FairlySatisfied:
+		return t.FairlySatisfied
+	case pingyi.BasicallySatisfied:
+		return t.BasicallySatisfied
+	case pingyi.Abstain:
+		return t.Abstain
 	}
-	return res.OrgAverage, res.OrgAverage != nil
+	return t.Dissatisfied
 }
 
-// onlyUnit keeps the targets and the composition of one unit.
-func onlyUnit(res *store.Results, code string) *store.Results {
-	out := *res
-	out.Targets, out.Units = nil, nil
-	for _, t := range res.Targets {
-		if t.UnitCode == code {
-			out.Targets = append(out.Targets, t)
-		}
-	}
-	for _, u := range res.Units {
-		if u.Code == code {
-			out.Units = append(out.Units, u)
-		}
-	}
-	return &out
+func ratFloat(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
 }
 
 // sealedExport answers 403 with the sealed message for an export of an
@@ -309,25 +438,62 @@ func (s *Server) sealedExport(w http.ResponseWriter, r *http.Request, c *pingyi.
 	return true
 }
 
+// scopedSummary is campaign c's summary with the mask of the viewer's
+// units (nil: all) and the number of targets of each type in it.
+func (s *Server) scopedSummary(r *http.Request, c *pingyi.Campaign) (*store.Summary, []bool, map[pingyi.TargetType]int, error) {
+	sm, err := s.st.Summary(r.Context(), c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	units := sm.UnitsIn(CurrentScope(r))
+	agg := sm.View(c.Anonymity).Sum(units)
+	counts := map[pingyi.TargetType]int{}
+	for k := range store.NumTypes {
+		counts[store.TypeNames[k]] = int(agg.Targets[k])
+	}
+	return sm, sm.Mask(units), counts, nil
+}
+
+// lazyDownload sends a download's headers with its first byte, so that an
+// error before it can still be answered with an error page.
+type lazyDownload struct {
+	w               http.ResponseWriter
+	ctype, filename string
+	started         bool
+}
+
+func (d *lazyDownload) Write(b []byte) (int, error) {
+	if !d.started {
+		d.started = true
+		h := d.w.Header()
+		h.Set("Content-Type", d.ctype)
+		h.Set("Content-Disposition", `attachment; filename="`+asciiName(d.filename)+`"; filename*=UTF-8''`+url.PathEscape(d.filename))
+		h.Set("Cache-Control", "no-store")
+		d.w.WriteHeader(http.StatusOK)
+	}
+	return d.w.Write(b)
+}
+
 // resultsXLSX is GET /campaigns/{code}/results.xlsx: the printable
 // workbook (export.ResultsXLSX) of the viewer's subtree, with the page's
-// hiding.
+// hiding, written as it is read.
 func (s *Server) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil || s.sealedExport(w, r, c) {
 		return
 	}
-	res, err := s.scopedResults(r, c)
+	sm, mask, counts, err := s.scopedSummary(r, c)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := export.ResultsXLSX(&buf, res, hiddenResult(c)); err != nil {
+	out := &lazyDownload{w: w, ctype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename: "results-" + c.Code + ".xlsx"}
+	err = export.ResultsXLSXStream(out, c.Name, counts, func(fn func(store.TargetResult) error) error {
+		return s.st.EachResult(r.Context(), sm, mask, fn)
+	}, hiddenResult(c))
+	if err != nil && !out.started {
 		s.serverError(w, r, err)
-		return
 	}
-	download(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "results-"+c.Code+".xlsx", buf.Bytes())
 }
 
 // resultsHeader is the results file's header (SPEC §6, cli.ResultsHeader).
@@ -347,24 +513,29 @@ func resultRecord(t store.TargetResult, hidden bool) []string {
 
 // resultsCSV is GET /campaigns/{code}/results.csv: the results file of
 // SPEC §6 for the viewer's subtree; a target under the anonymity
-// threshold has its cells left empty.
+// threshold has its cells left empty. Rows are written as they are read.
 func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil || s.sealedExport(w, r, c) {
 		return
 	}
-	res, err := s.scopedResults(r, c)
+	sm, mask, _, err := s.scopedSummary(r, c)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	hide := hiddenResult(c)
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
+	out := &lazyDownload{w: w, ctype: "text/csv; charset=utf-8", filename: "results-" + c.Code + ".csv"}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	cw := csv.NewWriter(bw)
 	cw.Write(resultsHeader)
-	for _, t := range res.Targets {
-		cw.Write(resultRecord(t, hide(t)))
+	err = s.st.EachResult(r.Context(), sm, mask, func(t store.TargetResult) error {
+		return cw.Write(resultRecord(t, hide(t)))
+	})
+	if err != nil && !out.started {
+		s.serverError(w, r, err)
+		return
 	}
 	cw.Flush()
-	download(w, "text/csv; charset=utf-8", "results-"+c.Code+".csv", buf.Bytes())
+	bw.Flush()
 }
