@@ -92,7 +92,18 @@ func runImportMembers(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
-	stats, err := s.ImportMembersFrom(e.ctx, filepath.Base(path), MemberFile(path), store.CLI)
+	src := MemberFile(path)
+	if f, _ := tabular.FormatOf(path); f == tabular.XLSX {
+		// Read the sheet once (excelize's XML decoding is slow), the
+		// import's two passes from a spool file.
+		spool, remove, err := store.SpoolMembers(src)
+		if err != nil {
+			return fail(e, err)
+		}
+		defer remove()
+		src = spool
+	}
+	stats, err := s.ImportMembersFrom(e.ctx, filepath.Base(path), src, store.CLI)
 	if err != nil {
 		return fail(e, err)
 	}

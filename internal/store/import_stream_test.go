@@ -272,3 +272,34 @@ func TestCreateCampaignSnapshot(t *testing.T) {
 		}
 	})
 }
+
+// A spooled source gives back the rows it read, as often as asked, and
+// an import from it is the import of the rows.
+func TestSpoolMembers(t *testing.T) {
+	rows := []store.MemberRow{
+		{Line: 2, Code: "S1", Name: "甲", OrgCode: "B1", Category: "cadre", IsSecretary: "false", Phone: "13800138000", Has: map[string]bool{"phone": true}},
+		{Line: 7, Code: "S2", Name: "", OrgCode: "B2", Category: "farming", IsSecretary: "否", HomeUnit: "某厂\n二车间", IDNumber: "x",
+			Has: map[string]bool{"home_unit": true, "id_number": true, "community_code": true}},
+		{Line: 1 << 20, Code: strings.Repeat("长", 300), Has: map[string]bool{}},
+	}
+	src, remove, err := store.SpoolMembers(store.MemberSlice(rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remove()
+	for range 2 {
+		var got []store.MemberRow
+		if err := src(func(r store.MemberRow) error { got = append(got, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(rows) {
+			t.Fatalf("spool gave\n%v\nwant\n%v", got, rows)
+		}
+	}
+	// The source's refusal comes back as it is.
+	refused := &pingyi.InputError{}
+	refused.Add(3, "", "too many columns")
+	if _, _, err := store.SpoolMembers(func(fn func(store.MemberRow) error) error { return refused }); err != refused {
+		t.Errorf("refusal: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // importMembers is POST /import/members (admin, org admin): the member
@@ -19,6 +20,17 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	src := store.MemberFile(each)
+	if format, _ := tabular.FormatOf(name); format == tabular.XLSX {
+		// Read the sheet once (excelize's XML decoding is slow), the scope
+		// check and the import's two passes from a spool file.
+		spool, remove, err := store.SpoolMembers(src)
+		if err != nil {
+			s.importResult(w, r, "members", name, store.ImportStats{}, err)
+			return
+		}
+		defer remove()
+		src = spool
+	}
 	if scope := CurrentScope(r); !scope.All() {
 		if err := s.checkMembersInScope(r, scope, src); err != nil {
 			s.importResult(w, r, "members", name, store.ImportStats{}, err)
