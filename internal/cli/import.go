@@ -81,7 +81,8 @@ func runImportMembers(e *env, args []string) int {
 	if st >= 0 {
 		return st
 	}
-	if _, err := tabular.FormatOf(path); err != nil {
+	format, err := tabular.FormatOf(path)
+	if err != nil {
 		return fail(e, err)
 	}
 	if _, err := os.Stat(path); err != nil {
@@ -93,7 +94,7 @@ func runImportMembers(e *env, args []string) int {
 	}
 	defer s.Close()
 	src := MemberFile(path)
-	if f, _ := tabular.FormatOf(path); f == tabular.XLSX {
+	if format == tabular.XLSX {
 		// Read the sheet once (excelize's XML decoding is slow), the
 		// import's two passes from a spool file.
 		spool, remove, err := store.SpoolMembers(src)
