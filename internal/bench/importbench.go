@@ -82,21 +82,17 @@ func importMembers(ctx context.Context, s *store.Store, o Options, logf func(str
 	}
 	res.Ops = int64(stats.Created + stats.Updated + stats.Unchanged)
 	res.Rate = float64(res.Ops) / el.Seconds()
-	res.Note = fmt.Sprintf("%d members (%s) from a %s CSV file into a fresh %s database: read, checked, stored with one audit entry per member",
+	res.Note = fmt.Sprintf("%d members (%s) from a %s CSV file into a fresh %s database: read, checked, stored with one audit entry for the import",
 		n, stats, humanBytes(fileSize(csvPath)), dst.Dialect)
 	return res
 }
 
 // importMembersPath is what `pingyi import members FILE` does.
 func importMembersPath(ctx context.Context, s *store.Store, path string) (store.ImportStats, error) {
-	t, err := tabular.ReadFile(path)
-	if err != nil {
-		return store.ImportStats{}, err
-	}
-	if err := t.Require(store.MemberColumns, store.MemberOptional, true); err != nil {
-		return store.ImportStats{}, err
-	}
-	return s.ImportMembers(ctx, store.MemberRows(t), store.CLI)
+	src := store.MemberFile(func(head func([]string, int) error, fn func(tabular.Row) error) error {
+		return tabular.EachFile(path, head, fn)
+	})
+	return s.ImportMembersFrom(ctx, filepath.Base(path), src, store.CLI)
 }
 
 // writeMembersCSV writes the members of a generated scale as a member file.

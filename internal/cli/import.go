@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -44,17 +46,18 @@ func runImportOrgs(e *env, args []string) int {
 	if st >= 0 {
 		return st
 	}
-	t, err := readTable(path, store.OrgColumns[:5], store.OrgColumns[5:], false)
+	rows, err := store.ReadOrgFile(func(head func([]string, int) error, fn func(tabular.Row) error) error {
+		return tabular.EachFile(path, head, fn)
+	})
 	if err != nil {
 		return fail(e, err)
 	}
-	rows := store.OrgRows(t)
 	s, err := e.open()
 	if err != nil {
 		return fail(e, err)
 	}
 	defer s.Close()
-	stats, err := s.ImportOrgs(e.ctx, rows, store.CLI)
+	stats, err := s.ImportOrgsFrom(e.ctx, filepath.Base(path), rows, store.CLI)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -65,13 +68,24 @@ func runImportOrgs(e *env, args []string) int {
 // MemberRows turns a member table into rows for the store.
 func MemberRows(t *tabular.Table) []store.MemberRow { return store.MemberRows(t) }
 
+// MemberFile is the member file at path as the store's import reads it:
+// streamed, twice (see store.ImportMembersFrom).
+func MemberFile(path string) store.MemberSource {
+	return store.MemberFile(func(head func([]string, int) error, fn func(tabular.Row) error) error {
+		return tabular.EachFile(path, head, fn)
+	})
+}
+
 func runImportMembers(e *env, args []string) int {
 	path, st := oneFile(e, "import members", args)
 	if st >= 0 {
 		return st
 	}
-	t, err := readTable(path, store.MemberColumns, store.MemberOptional, true)
+	format, err := tabular.FormatOf(path)
 	if err != nil {
+		return fail(e, err)
+	}
+	if _, err := os.Stat(path); err != nil {
 		return fail(e, err)
 	}
 	s, err := e.open()
@@ -79,7 +93,18 @@ func runImportMembers(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
-	stats, err := s.ImportMembers(e.ctx, MemberRows(t), store.CLI)
+	src := MemberFile(path)
+	if format == tabular.XLSX {
+		// Read the sheet once (excelize's XML decoding is slow), the
+		// import's two passes from a spool file.
+		spool, remove, err := store.SpoolMembers(src)
+		if err != nil {
+			return fail(e, err)
+		}
+		defer remove()
+		src = spool
+	}
+	stats, err := s.ImportMembersFrom(e.ctx, filepath.Base(path), src, store.CLI)
 	if err != nil {
 		return fail(e, err)
 	}

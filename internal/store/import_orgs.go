@@ -31,6 +31,34 @@ func OrgRows(t *tabular.Table) []OrgRow {
 	return rows
 }
 
+// ReadOrgFile reads an org file with each (e.g. func(h, fn) error {
+// return tabular.EachFile(path, h, fn) }) row by row into rows for
+// ImportOrgs, checking its header (OrgColumns, window_unit optional,
+// nothing else). The file's problems (tabular's refusals, then the
+// header's) are returned as they are, as reading the whole table and then
+// checking its header does.
+func ReadOrgFile(each func(head func(header []string, line int) error, fn func(tabular.Row) error) error) ([]OrgRow, error) {
+	var headErr error
+	var rows []OrgRow
+	err := each(func(header []string, line int) error {
+		headErr = tabular.CheckHeader(header, line, OrgColumns[:5], OrgColumns[5:], false)
+		return nil
+	}, func(r tabular.Row) error {
+		if headErr == nil {
+			rows = append(rows, OrgRow{Line: r.Line, Code: r.Get("code"), Name: r.Get("name"), Type: r.Get("type"),
+				Domain: r.Get("domain"), ParentCode: r.Get("parent_code"), WindowUnit: r.Get("window_unit")})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if headErr != nil {
+		return nil, headErr
+	}
+	return rows, nil
+}
+
 // MaxOrgDepth is how many levels the org tree may have. The materialized
 // path of the deepest org must fit in a PostgreSQL B-tree index entry (at
 // most 2704 bytes): 128 IDs of up to 19 digits with their slashes do,
@@ -58,7 +86,14 @@ type orgState struct {
 	depth      int
 	line       int  // 0: not in the file
 	isNew      bool // not yet in the database
-	changed    bool
+	old        orgOld
+}
+
+// orgOld is what is stored of an org before the import.
+type orgOld struct {
+	name, typ, domain, parentCode, path string
+	window                              bool
+	depth                               int
 }
 
 // ImportOrgs creates or updates orgs by code, all or nothing. A parent may
@@ -68,10 +103,22 @@ type orgState struct {
 // a parent that exists nowhere, a cycle (also one closed through orgs
 // already stored), control characters in a cell, and a tree deeper than
 // MaxOrgDepth levels.
+//
+// The rows are written parents before children with multi-row statements
+// (new orgs first, then the changed ones and the descendants of moved orgs,
+// whose paths change). The audit log gets one entry for the whole import
+// (entity "org", action "import"): the counts and the first codes created
+// and updated; none when nothing changed.
 func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportStats, error) {
+	return s.ImportOrgsFrom(ctx, "", rows, a)
+}
+
+// ImportOrgsFrom is ImportOrgs naming the file in the audit log.
+func (s *Store) ImportOrgsFrom(ctx context.Context, file string, rows []OrgRow, a Actor) (ImportStats, error) {
 	defer s.invalidateOrgs()
 	var stats ImportStats
 	err := s.Tx(ctx, func(q Q) error {
+		stats = ImportStats{}
 		// The whole tree as it is.
 		state := map[string]*orgState{}
 		byID := map[int64]string{}
@@ -98,12 +145,11 @@ func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportS
 			return err
 		}
 		for code, pid := range parentOf {
-			state[code].parentCode = byID[pid]
+			st := state[code]
+			st.parentCode = byID[pid]
+			st.old = orgOld{name: st.name, typ: st.typ, domain: st.domain, parentCode: st.parentCode, path: st.path, window: st.window, depth: st.depth}
 		}
-		before := map[string]orgState{}
-		for c, st := range state {
-			before[c] = *st
-		}
+		byID, parentOf = nil, nil
 
 		// Cell checks, and the file laid over the tree.
 		bad := &pingyi.InputError{}
@@ -227,45 +273,78 @@ func (s *Store) ImportOrgs(ctx context.Context, rows []OrgRow, a Actor) (ImportS
 			return err
 		}
 
-		// Write parents before children.
+		// Write parents before children: the new orgs first (in tree
+		// order, so that each one's parent is there before it), then the
+		// changed ones, their new parents all there.
 		now := Now()
-		for _, st := range order {
-			parentID := any(nil)
+		sum := importSummary{File: file, Rows: len(seen)}
+		parentID := func(st *orgState) any {
 			if st.parentCode != "" {
-				parentID = state[st.parentCode].id
+				return state[st.parentCode].id
 			}
-			if st.isNew {
-				if _, err := q.Exec(ctx, `INSERT INTO orgs (id, code, name, type, domain, parent_id, window_unit, path, depth, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					st.id, st.code, st.name, st.typ, st.domain, parentID, b2i(st.window), st.path, st.depth, now); err != nil {
-					return err
-				}
-				stats.Created++
-				if err := Audit(ctx, q, a, "create", "org", st.code, nil, orgAudit(st)); err != nil {
-					return err
-				}
+			return nil
+		}
+		cols := []string{"id", "code", "name", "type", "domain", "parent_id", "window_unit", "path", "depth", "updated_at"}
+		var batch [][]any
+		flush := func() error {
+			err := insertRows(ctx, q, "orgs", cols, batch)
+			batch = batch[:0]
+			return err
+		}
+		for _, st := range order {
+			if !st.isNew {
 				continue
 			}
-			old := before[st.code]
+			batch = append(batch, []any{st.id, st.code, st.name, st.typ, st.domain, parentID(st), b2i(st.window), st.path, st.depth, now})
+			sum.created(st.code)
+			if len(batch) == importChunk {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		ucols := []string{"name", "type", "domain", "parent_id", "window_unit", "path", "depth", "updated_at"}
+		utypes := []string{"TEXT", "TEXT", "TEXT", "BIGINT", "INTEGER", "TEXT", "INTEGER", "TEXT"}
+		uflush := func() error {
+			err := updateRows(ctx, q, "orgs", ucols, utypes, batch)
+			batch = batch[:0]
+			return err
+		}
+		for _, st := range order {
+			if st.isNew {
+				continue
+			}
+			old := st.old
 			if old.name == st.name && old.typ == st.typ && old.domain == st.domain && old.parentCode == st.parentCode &&
 				old.window == st.window && old.path == st.path && old.depth == st.depth {
 				if st.line != 0 {
-					stats.Unchanged++
+					sum.UnchangedN++
 				}
 				continue
 			}
-			if _, err := q.Exec(ctx, `UPDATE orgs SET name = ?, type = ?, domain = ?, parent_id = ?, window_unit = ?, path = ?, depth = ?, updated_at = ? WHERE id = ?`,
-				st.name, st.typ, st.domain, parentID, b2i(st.window), st.path, st.depth, now, st.id); err != nil {
-				return err
-			}
+			batch = append(batch, []any{st.name, st.typ, st.domain, parentID(st), b2i(st.window), st.path, st.depth, now, st.id})
 			if st.line != 0 {
-				stats.Updated++
+				sum.updated(st.code)
+			} else {
+				sum.Moved++
 			}
-			if err := Audit(ctx, q, a, "update", "org", st.code, orgAudit(&old), orgAudit(st)); err != nil {
-				return err
+			if len(batch) == importChunk {
+				if err := uflush(); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+		if err := uflush(); err != nil {
+			return err
+		}
+		stats = ImportStats{Created: sum.CreatedN, Updated: sum.UpdatedN, Unchanged: sum.UnchangedN}
+		if sum.CreatedN+sum.UpdatedN+sum.Moved == 0 {
+			return nil // an import that changes nothing leaves no trace
+		}
+		return Audit(ctx, q, a, "import", "org", file, nil, sum)
 	})
 	return stats, err
 }
@@ -312,9 +391,4 @@ func checkCellText(bad *pingyi.InputError, line int, column, v string) {
 			return
 		}
 	}
-}
-
-func orgAudit(st *orgState) map[string]any {
-	return map[string]any{"code": st.code, "name": st.name, "type": st.typ, "domain": st.domain,
-		"parent_code": st.parentCode, "window_unit": st.window}
 }

@@ -720,11 +720,19 @@ func TestImportOrgsReimport(t *testing.T) {
 			t.Errorf("depths after hanging C2 under C1: B1 %d, C2 %d", got["B1"].depth, got["C2"].depth)
 		}
 		checkTree(t, s)
-		// The audit log has an entry per change, descendants included.
+		// The audit log has one entry per import, with its counts: the
+		// second import updated C2 and moved G1 and B1 below it.
 		var audits int
-		s.DB.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE entity = 'org' AND action = 'update'`).Scan(&audits)
-		if audits < 5 {
-			t.Errorf("%d org updates audited", audits)
+		s.DB.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE entity = 'org' AND action = 'import'`).Scan(&audits)
+		if audits != 3 { // the base, the two re-imports
+			t.Errorf("%d org imports audited, want 3", audits)
+		}
+		var last string
+		s.DB.QueryRow(`SELECT after_json FROM audit_log WHERE entity = 'org' AND action = 'import' ORDER BY id DESC LIMIT 1`).Scan(&last)
+		for _, want := range []string{`"created":0`, `"updated":1`, `"unchanged":0`, `"descendants_moved":2`, `"updated_codes":["C2"]`} {
+			if !strings.Contains(last, want) {
+				t.Errorf("audit of the last import %s lacks %s", last, want)
+			}
 		}
 	})
 }

@@ -121,7 +121,7 @@ func ReadFile(path string) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{}
-	header, line, err := streamPath(path, format, t.add)
+	header, line, err := streamPath(path, format, nil, t.add)
 	return t.finish(header, line, err)
 }
 
@@ -138,7 +138,7 @@ func Read(r io.Reader, name string) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{}
-	header, line, err := streamReader(r, format, t.add)
+	header, line, err := streamReader(r, format, nil, t.add)
 	return t.finish(header, line, err)
 }
 
@@ -171,7 +171,7 @@ func Stream(path string, fn func(Row) error) (header []string, err error) {
 	if err != nil {
 		return nil, err
 	}
-	header, _, err = streamPath(path, format, fn)
+	header, _, err = streamPath(path, format, nil, fn)
 	return header, err
 }
 
@@ -181,8 +181,34 @@ func StreamReader(r io.Reader, name string, fn func(Row) error) (header []string
 	if err != nil {
 		return nil, err
 	}
-	header, _, err = streamReader(r, format, fn)
+	header, _, err = streamReader(r, format, nil, fn)
 	return header, err
+}
+
+// Each reads the .csv or .xlsx data in r (name gives the format) row by
+// row like StreamReader, but first hands the header and its line to head,
+// before any row. An error from head or fn stops the reading and is
+// returned as is; rows with problems are collected and returned at the end
+// as a *pingyi.InputError, as by Stream. A head that wants every problem
+// of the file reported (as Read and then Require do) returns nil and
+// remembers its verdict.
+func Each(r io.Reader, name string, head func(header []string, line int) error, fn func(Row) error) error {
+	format, err := FormatOf(name)
+	if err != nil {
+		return err
+	}
+	_, _, err = streamReader(r, format, head, fn)
+	return err
+}
+
+// EachFile is Each on the file at path (an XLSX file is opened by path).
+func EachFile(path string, head func(header []string, line int) error, fn func(Row) error) error {
+	format, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	_, _, err = streamPath(path, format, head, fn)
+	return err
 }
 
 // Require checks the header: every required column present, no column
@@ -269,25 +295,25 @@ type source interface {
 	close() error
 }
 
-func streamPath(path string, format Format, fn func(Row) error) ([]string, int, error) {
+func streamPath(path string, format Format, head func([]string, int) error, fn func(Row) error) ([]string, int, error) {
 	switch format {
 	case XLSX:
 		src, err := openXLSXFile(path)
 		if err != nil {
 			return nil, 0, err
 		}
-		return run(src, fn)
+		return run(src, head, fn)
 	default:
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, 0, err
 		}
 		defer f.Close()
-		return streamReader(f, format, fn)
+		return streamReader(f, format, head, fn)
 	}
 }
 
-func streamReader(r io.Reader, format Format, fn func(Row) error) ([]string, int, error) {
+func streamReader(r io.Reader, format Format, head func([]string, int) error, fn func(Row) error) ([]string, int, error) {
 	var src source
 	var err error
 	switch format {
@@ -299,11 +325,12 @@ func streamReader(r io.Reader, format Format, fn func(Row) error) ([]string, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return run(src, fn)
+	return run(src, head, fn)
 }
 
-// run reads the header and the rows of src, calling fn for each good row.
-func run(src source, fn func(Row) error) (header []string, headerLine int, err error) {
+// run reads the header and the rows of src, calling head (if not nil) with
+// the header and fn for each good row.
+func run(src source, head func([]string, int) error, fn func(Row) error) (header []string, headerLine int, err error) {
 	defer func() {
 		if cerr := src.close(); err == nil && cerr != nil {
 			err = cerr
@@ -354,6 +381,11 @@ func run(src source, fn func(Row) error) (header []string, headerLine int, err e
 			}
 			if bad {
 				return header, headerLine, ie
+			}
+			if head != nil {
+				if err := head(header, headerLine); err != nil {
+					return header, headerLine, err
+				}
 			}
 			continue
 		}

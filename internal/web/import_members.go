@@ -5,6 +5,7 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // importMembers is POST /import/members (admin, org admin): the member
@@ -12,45 +13,82 @@ import (
 // subtree: a row naming an org outside it, or a member code already used
 // outside it, is refused with its line and column.
 func (s *Server) importMembers(w http.ResponseWriter, r *http.Request) {
-	t, name, err := readUpload(w, r, store.MemberColumns, store.MemberOptional, true)
+	f, name, each, err := openUpload(w, r)
 	if err != nil {
 		s.importResult(w, r, "members", name, store.ImportStats{}, err)
 		return
 	}
-	rows := store.MemberRows(t)
+	defer f.Close()
+	src := store.MemberFile(each)
+	if format, _ := tabular.FormatOf(name); format == tabular.XLSX {
+		// Read the sheet once (excelize's XML decoding is slow), the scope
+		// check and the import's two passes from a spool file.
+		spool, remove, err := store.SpoolMembers(src)
+		if err != nil {
+			s.importResult(w, r, "members", name, store.ImportStats{}, err)
+			return
+		}
+		defer remove()
+		src = spool
+	}
 	if scope := CurrentScope(r); !scope.All() {
-		if err := s.checkMemberRowsInScope(r, scope, rows); err != nil {
+		if err := s.checkMembersInScope(r, scope, src); err != nil {
 			s.importResult(w, r, "members", name, store.ImportStats{}, err)
 			return
 		}
 	}
-	stats, err := s.st.ImportMembers(r.Context(), rows, actor(r))
+	stats, err := s.st.ImportMembersFrom(r.Context(), name, src, actor(r))
 	s.importResult(w, r, "members", name, stats, err)
 }
 
-func (s *Server) checkMemberRowsInScope(r *http.Request, scope pingyi.Scope, rows []store.MemberRow) error {
-	var orgCodes, memberCodes []string
-	for _, row := range rows {
-		orgCodes = append(orgCodes, row.OrgCode)
-		memberCodes = append(memberCodes, row.Code)
-	}
-	orgPaths, err := s.st.OrgPathsByCode(r.Context(), orgCodes)
-	if err != nil {
-		return err
-	}
-	memberPaths, err := s.st.MemberOrgPathsByCode(r.Context(), memberCodes)
-	if err != nil {
-		return err
-	}
+// checkMembersInScope reads the file once, a chunk of rows at a time,
+// refusing the rows that name an org outside the scope or a member stored
+// outside it. The file's own problems (unreadable rows, a bad header) are
+// returned as they are.
+func (s *Server) checkMembersInScope(r *http.Request, scope pingyi.Scope, src store.MemberSource) error {
 	tr := s.tr(r)
 	bad := &pingyi.InputError{}
-	for _, row := range rows {
-		if p, ok := orgPaths[row.OrgCode]; row.OrgCode != "" && (!ok || !scope.Contains(p)) {
-			bad.Add(row.Line, "org_code", "%s", tr.T("import.err_org_outside", "Code", row.OrgCode))
+	var chunk []store.MemberRow
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
 		}
-		if p, ok := memberPaths[row.Code]; ok && !scope.Contains(p) {
-			bad.Add(row.Line, "code", "%s", tr.T("import.err_member_outside", "Code", row.Code))
+		var orgCodes, memberCodes []string
+		for _, row := range chunk {
+			orgCodes = append(orgCodes, row.OrgCode)
+			memberCodes = append(memberCodes, row.Code)
 		}
+		orgPaths, err := s.st.OrgPathsByCode(r.Context(), orgCodes)
+		if err != nil {
+			return err
+		}
+		memberPaths, err := s.st.MemberOrgPathsByCode(r.Context(), memberCodes)
+		if err != nil {
+			return err
+		}
+		for _, row := range chunk {
+			if p, ok := orgPaths[row.OrgCode]; row.OrgCode != "" && (!ok || !scope.Contains(p)) {
+				bad.Add(row.Line, "org_code", "%s", tr.T("import.err_org_outside", "Code", row.OrgCode))
+			}
+			if p, ok := memberPaths[row.Code]; ok && !scope.Contains(p) {
+				bad.Add(row.Line, "code", "%s", tr.T("import.err_member_outside", "Code", row.Code))
+			}
+		}
+		chunk = chunk[:0]
+		return nil
+	}
+	err := src(func(row store.MemberRow) error {
+		chunk = append(chunk, row)
+		if len(chunk) == 1000 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return err
 	}
 	return bad.Err()
 }

@@ -9,12 +9,17 @@ import (
 // importOrgs is POST /import/orgs (admin): the org file of SPEC §6, all or
 // nothing.
 func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request) {
-	t, name, err := readUpload(w, r, store.OrgColumns[:5], store.OrgColumns[5:], false)
+	f, name, each, err := openUpload(w, r)
 	if err != nil {
 		s.importResult(w, r, "orgs", name, store.ImportStats{}, err)
 		return
 	}
-	rows := store.OrgRows(t)
-	stats, err := s.st.ImportOrgs(r.Context(), rows, actor(r))
+	defer f.Close()
+	rows, err := store.ReadOrgFile(each)
+	if err != nil {
+		s.importResult(w, r, "orgs", name, store.ImportStats{}, err)
+		return
+	}
+	stats, err := s.st.ImportOrgsFrom(r.Context(), name, rows, actor(r))
 	s.importResult(w, r, "orgs", name, stats, err)
 }

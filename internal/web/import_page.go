@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -49,6 +51,29 @@ func readUpload(w http.ResponseWriter, r *http.Request, required, optional []str
 }
 
 var errNoFile = errors.New("no file")
+
+// openUpload opens the uploaded file of field "file" (held by the
+// multipart reader in memory or in a temporary file) and returns with it
+// a reader that streams its rows afresh at every call (for the imports
+// that read their file twice, store.MemberFile and store.ReadOrgFile).
+func openUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string, func(head func([]string, int) error, fn func(tabular.Row) error) error, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, "", nil, err
+		}
+		return nil, "", nil, errNoFile
+	}
+	each := func(head func([]string, int) error, fn func(tabular.Row) error) error {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		return tabular.Each(f, h.Filename, head, fn)
+	}
+	return f, h.Filename, each, nil
+}
 
 // importResult renders the outcome of an import: 200 with the counts, 422
 // with every refused line and column (nothing was changed), 400 for an
