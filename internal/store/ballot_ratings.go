@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"math"
@@ -69,4 +71,42 @@ func DecodeRatings(enc []byte) (map[int64]pingyi.Rating, error) {
 	out := map[int64]pingyi.Rating{}
 	err := eachRating(enc, func(t int64, i int) { out[t] = ratingOf[i] })
 	return out, err
+}
+
+// eachBallot reads rows of (unit_org_id, category, ratings) — stored
+// ballots — calling ballot for each and rating for each of its ratings
+// (target ID, tally index). It closes rows.
+func eachBallot(rows *sql.Rows, ballot func(unit int64, category string), rating func(targetID int64, idx int)) error {
+	defer rows.Close()
+	var unit int64
+	var cat string
+	var enc []byte
+	for rows.Next() {
+		if err := rows.Scan(&unit, &cat, &enc); err != nil {
+			return err
+		}
+		ballot(unit, cat)
+		if err := eachRating(enc, rating); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// int64s runs a query of one integer column and returns its values.
+func int64s(ctx context.Context, q Q, query string, args ...any) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

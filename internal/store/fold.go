@@ -80,30 +80,17 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 			if err != nil {
 				return err
 			}
-			var unit int64
-			var cat string
-			var enc []byte
-			for rows.Next() {
-				if err := rows.Scan(&unit, &cat, &enc); err != nil {
-					rows.Close()
-					return err
-				}
+			if err := eachBallot(rows, func(unit int64, cat string) {
 				n++
 				units[unitTallyKey{campaignID, unit, cat}]++
-				if err := eachRating(enc, func(t int64, i int) {
-					c := tallies[t]
-					if c == nil {
-						c = new([5]int64)
-						tallies[t] = c
-					}
-					c[i]++
-				}); err != nil {
-					rows.Close()
-					return err
+			}, func(t int64, i int) {
+				c := tallies[t]
+				if c == nil {
+					c = new([5]int64)
+					tallies[t] = c
 				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+				c[i]++
+			}); err != nil {
 				return err
 			}
 		}
@@ -137,20 +124,7 @@ var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied = 0 AND id IN (` +
 
 // untalliedIDs lists up to max untallied ballots of a campaign.
 func untalliedIDs(ctx context.Context, q Q, campaignID int64, max int) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(ctx, q, `SELECT id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
 }
 
 // FoldedBallots is how many ballots this Store has folded so far.
@@ -158,20 +132,7 @@ func (s *Store) FoldedBallots() int64 { return s.folded.Load() }
 
 // pendingCampaigns lists the campaigns with untallied ballots.
 func (s *Store) pendingCampaigns(ctx context.Context) ([]int64, error) {
-	rows, err := s.R().Query(ctx, `SELECT DISTINCT campaign_id FROM ballots WHERE tallied = 0`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(ctx, s.R(), `SELECT DISTINCT campaign_id FROM ballots WHERE tallied = 0`)
 }
 
 // FoldAll folds every campaign with untallied ballots.

@@ -108,12 +108,7 @@ func issue(b *testing.B, s *store.Store, c *pingyi.Campaign, n int) []benchCode 
 func BenchmarkIntake(b *testing.B) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		b.Run(db, func(b *testing.B) {
-			var s *store.Store
-			if db == "sqlite" {
-				s = storetest.SQLite(b)
-			} else {
-				s = storetest.Postgres(b)
-			}
+			s := benchStore(b, db)
 			c, targets := benchCampaign(b, s)
 			codes := issue(b, s, c, max(b.N, 1))
 			r := rand.New(rand.NewPCG(2, 2))
@@ -174,12 +169,7 @@ func BenchmarkLookup(b *testing.B) {
 func BenchmarkFold(b *testing.B) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		b.Run(db, func(b *testing.B) {
-			var s *store.Store
-			if db == "sqlite" {
-				s = storetest.SQLite(b)
-			} else {
-				s = storetest.Postgres(b)
-			}
+			s := benchStore(b, db)
 			c, targets := benchCampaign(b, s)
 			const n = 2000
 			codes := issue(b, s, c, n)
@@ -207,4 +197,13 @@ func BenchmarkFold(b *testing.B) {
 			b.ReportMetric(float64((b.N+n-1)/n*n)/b.Elapsed().Seconds(), "ballots/s")
 		})
 	}
+}
+
+// benchStore opens a fresh database of the kind named ("sqlite" or
+// "postgres").
+func benchStore(b *testing.B, db string) *store.Store {
+	if db == "sqlite" {
+		return storetest.SQLite(b)
+	}
+	return storetest.Postgres(b)
 }

@@ -102,27 +102,14 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 		if err != nil {
 			return err
 		}
-		var unit int64
-		var cat string
-		var enc []byte
-		for rows.Next() {
-			if err := rows.Scan(&unit, &cat, &enc); err != nil {
-				rows.Close()
-				return err
-			}
+		if err := eachBallot(rows, func(unit int64, cat string) {
 			units[unitTallyKey{c.ID, unit, cat}]++
-			if err := eachRating(enc, func(t int64, r int) {
-				st.Ratings++
-				if i := index(t); i >= 0 {
-					counted[i][r]++
-				}
-			}); err != nil {
-				rows.Close()
-				return err
+		}, func(t int64, r int) {
+			st.Ratings++
+			if i := index(t); i >= 0 {
+				counted[i][r]++
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		}); err != nil {
 			return err
 		}
 
