@@ -205,7 +205,10 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 		accepted += int64(len(lat))
 		out = append(out, res)
 	}
-	// The fold: what the runs left untallied, added to the tallies now.
+	// The fold: what the runs left untallied, added to the tallies now
+	// (the server and the intake stopped first, its background fold with it).
+	srv.Close()
+	in.Close()
 	var pending int64
 	s.R().QueryRow(ctx, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ? AND tallied = 0`, c.ID).Scan(&pending)
 	bg := s.FoldedBallots() - folded0

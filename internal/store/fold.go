@@ -32,6 +32,12 @@ const foldChunk = 5000
 
 // FoldBallots adds a campaign's untallied ballots to its tallies.
 func (s *Store) FoldBallots(ctx context.Context, campaignID int64) error {
+	locked := false
+	defer func() {
+		if locked {
+			s.foldMu.Unlock()
+		}
+	}()
 	for {
 		var one int
 		err := s.R().QueryRow(ctx, `SELECT 1 FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT 1`, campaignID).Scan(&one)
@@ -40,6 +46,14 @@ func (s *Store) FoldBallots(ctx context.Context, campaignID int64) error {
 		}
 		if err != nil {
 			return err
+		}
+		if !locked {
+			// One fold at a time in this process: two would pick the same
+			// ballots, and one would wait for the other's row locks (or
+			// SQLite's write lock) to find them gone.
+			s.foldMu.Lock()
+			locked = true
+			continue // look again: the fold we waited for may have done it all
 		}
 		n, err := s.foldChunk(ctx, campaignID, foldChunk)
 		if err != nil {
@@ -118,8 +132,13 @@ const claimPer = 250
 // claimSQL marks claimPer ballots (by ID) tallied if they were not, and
 // returns what the tallies need of those it marked. A ballot another fold
 // marked meanwhile is not returned: on PostgreSQL the UPDATE waits for
-// that fold to commit and then re-checks tallied = 0.
-var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied = 0 AND id IN (` +
+// that fold to commit and then re-checks tallied.
+//
+// It says tallied <> 1, not tallied = 0: the same for a column holding 0
+// or 1, but it does not match the partial index of untallied ballots, which
+// PostgreSQL's generic plan otherwise chose, scanning every untallied
+// ballot for each statement (measured: 100–200 ms per 250 ballots).
+var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied <> 1 AND id IN (` +
 	strings.TrimSuffix(strings.Repeat("?, ", claimPer), ", ") + `) RETURNING unit_org_id, category, ratings`
 
 // untalliedIDs lists up to max untallied ballots of a campaign.
@@ -184,6 +203,7 @@ func (in *Intake) fold(ctx context.Context, busy bool) error {
 	}
 	for _, id := range ids {
 		for {
+			in.s.foldMu.Lock()
 			if in.conn != nil {
 				in.writeMu.Lock()
 			}
@@ -191,6 +211,7 @@ func (in *Intake) fold(ctx context.Context, busy bool) error {
 			if in.conn != nil {
 				in.writeMu.Unlock()
 			}
+			in.s.foldMu.Unlock()
 			if err != nil {
 				return err
 			}

@@ -83,7 +83,8 @@ func (in *Intake) queue(unitID int64) chan *intakeReq {
 	return in.queues[(h>>32)%uint64(len(in.queues))]
 }
 
-// Close stops the intake after the ballots already queued are written.
+// Close stops the intake after the ballots already queued are written
+// (and its background fold). Calling it again does nothing.
 func (in *Intake) Close() {
 	in.once.Do(func() {
 		in.mu.Lock()
@@ -93,13 +94,13 @@ func (in *Intake) Close() {
 		}
 		in.mu.Unlock()
 		close(in.foldStop)
+		in.wg.Wait()
+		<-in.foldDone
+		if in.conn != nil {
+			in.conn.close()
+		}
+		in.cache.close()
 	})
-	in.wg.Wait()
-	<-in.foldDone
-	if in.conn != nil {
-		in.conn.close()
-	}
-	in.cache.close()
 }
 
 // Lookup returns what a code may rate (cached per campaign unit).

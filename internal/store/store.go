@@ -42,6 +42,7 @@ type Store struct {
 
 	cache  *caches      // in-process read caches (nil: none)
 	folded atomic.Int64 // ballots folded into the tallies by this Store (fold.go)
+	foldMu sync.Mutex   // one fold at a time in this process
 	web    webCaches    // the web UI's caches (web_cache.go, sessions.go)
 
 	stmtsOnce sync.Once
