@@ -27,8 +27,11 @@ import (
 // UPDATE … WHERE tallied = 0, which the second one re-checks after the
 // first commits.
 
-// foldChunk is how many ballots one fold transaction takes at most.
-const foldChunk = 5000
+// foldChunk is how many ballots one fold transaction takes at most: large,
+// since a target rated on several ballots of a chunk is updated once (a
+// district's 46,000 ballots: 16,000 ballots/s in chunks of 5,000). Memory
+// is bounded by the targets a chunk touches.
+const foldChunk = 20000
 
 // FoldBallots adds a campaign's untallied ballots to its tallies.
 func (s *Store) FoldBallots(ctx context.Context, campaignID int64) error {
