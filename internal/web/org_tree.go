@@ -52,7 +52,7 @@ func (s *Server) orgTree(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	} else {
-		roots, err := s.st.Children(ctx, scope, 0)
+		roots, err := s.st.TreeChildren(ctx, scope, 0)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

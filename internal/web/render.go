@@ -26,7 +26,7 @@ var templateFS embed.FS
 //
 // A page is templates/pages/NAME.html defining "title" and "content";
 // templates/layout.html wraps it; templates/partials/*.html define
-// fragments shared by pages ("tree_nodes", …). Every visible string goes
+// fragments shared by pages ("org_results", …). Every visible string goes
 // through T: {{T "orgs.title"}}, {{T "orgs.members_n" "N" .Members}}; enumerated
 // values through label: {{label "domain" .Domain}} (message "domain.rural").
 type templates struct {
@@ -87,6 +87,8 @@ func (s *Server) funcs(tr *i18n.Translator) template.FuncMap {
 		// Refused input (inputerr.go).
 		"fieldMessage": func(e pingyi.FieldError) string { return fieldMessage(tr, e) },
 		"columnLabel":  tr.Column,
+		// The tree's rows (tree_nodes.go).
+		"treeNodes": func(nodes []orgNode) template.HTML { return treeNodes(tr, nodes) },
 	}
 }
 
