@@ -179,6 +179,49 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	writeHTML(w, status, buf.Bytes())
 }
 
+// renderGo writes a full page that write (a Go function) writes whole,
+// layout included (writeLayoutHead, writeLayoutFoot), instead of
+// executing the page's templates.
+func renderGo[V pageData](s *Server, w http.ResponseWriter, r *http.Request, status int, data V, write func(*strings.Builder, *i18n.Translator, V)) {
+	v := data.base()
+	s.fill(r, v)
+	ch, err := s.chromeFor(v)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("layout: %w", err))
+		return
+	}
+	v.Chrome = ch
+	var b strings.Builder
+	b.Grow(len(ch.Head) + len(ch.Top) + len(ch.Foot) + 4096)
+	write(&b, i18n.For(v.Lang), data)
+	writeHTML(w, status, []byte(b.String()))
+}
+
+// writeLayoutHead writes what the template "layout" writes before the
+// page's content (the cached chrome, the title, the flash message);
+// writeLayoutFoot what it writes after.
+func writeLayoutHead(b *strings.Builder, tr *i18n.Translator, v *view, title string) {
+	b.WriteString(string(v.Chrome.Head))
+	b.WriteString("<title>")
+	htmlEscape(b, title)
+	b.WriteString(" · ")
+	htmlEscape(b, tr.T("app.name"))
+	b.WriteString("</title>\n")
+	b.WriteString(string(v.Chrome.Top))
+	b.WriteString("\n")
+	if v.Flash != "" {
+		b.WriteString(`<div class="flash" role="status">`)
+		htmlEscape(b, v.Flash)
+		b.WriteString(`</div>`)
+	}
+	b.WriteString("\n")
+}
+
+func writeLayoutFoot(b *strings.Builder, v *view) {
+	b.WriteString("\n")
+	b.WriteString(string(v.Chrome.Foot))
+}
+
 // fragment writes one partial template (an htmx swap). Page data get the
 // layout fields too, marked OOB, for parts of the layout sent out of band.
 func (s *Server) fragment(w http.ResponseWriter, r *http.Request, status int, name string, data any) {

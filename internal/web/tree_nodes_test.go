@@ -3,11 +3,13 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store/storetest"
 )
 
 // treeNodesTemplate is the template treeNodes replaced, as it was in
@@ -64,6 +66,59 @@ func TestTreeNodesAsTemplate(t *testing.T) {
 			}
 			if got := string(treeNodes(tr, nodes)); got != want.String() {
 				t.Errorf("%s, %d nodes:\n got %q\nwant %q", lang, len(nodes), got, want.String())
+			}
+		}
+	}
+}
+
+// TestOrgTreePageAsTemplate: the tree page written in Go is the page the
+// templates wrote, byte for byte: through the handler for accounts of
+// several scopes and both languages, and directly with a flash message,
+// hostile values and no roots.
+func TestOrgTreePageAsTemplate(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t), Options{})
+	defer func() { orgTreeInGo = true }()
+	for _, who := range []string{"admin", "orgadmin", "inspector", "orgadmin2", "secretary"} {
+		for _, lang := range []string{"zh-CN", "en"} {
+			c := f.as(who)
+			c.lang = lang
+			for _, path := range []string{"/orgs", "/orgs?q=", "/orgs?q=%20%20"} {
+				orgTreeInGo = false
+				st1, want := c.get(path)
+				orgTreeInGo = true
+				st2, got := c.get(path)
+				if st1 != st2 || got != want {
+					t.Errorf("%s %s %s: Go %d\n%s\ntemplates %d\n%s", who, lang, path, st2, got, st1, want)
+				}
+				if st1 == http.StatusOK && !strings.Contains(got, `<ul class="tree">`) {
+					t.Errorf("%s %s %s: no tree in\n%s", who, lang, path, got)
+				}
+			}
+		}
+	}
+	hostile := []orgNode{
+		{Org: pingyi.Org{Code: "a&b", Name: "<i>x</i> \"'+", Type: "committee", ChildCount: 2}, Members: 3},
+		{Org: pingyi.Org{Code: "L", Name: "叶", Type: "branch"}, Members: 1},
+	}
+	for _, lang := range i18n.Supported {
+		for _, v := range []*orgTreeView{{Roots: hostile}, {}, {Q: ""}} {
+			v.Lang, v.Flash = lang, "<b>saved & \"done\"</b>"
+			v.Chrome = &chrome{Head: "<!doctype html><html>\n", Top: "<body><main>", Foot: "</main></body></html>\n"}
+			var want, got strings.Builder
+			if err := f.srv.tmpl.pages[lang]["orgs"].ExecuteTemplate(&want, "layout", v); err != nil {
+				t.Fatal(err)
+			}
+			writeOrgTreePage(&got, i18n.For(lang), v)
+			if got.String() != want.String() {
+				t.Errorf("%s, %d roots:\n got %q\nwant %q", lang, len(v.Roots), got.String(), want.String())
+			}
+			v.Flash = ""
+			want.Reset()
+			got.Reset()
+			f.srv.tmpl.pages[lang]["orgs"].ExecuteTemplate(&want, "layout", v)
+			writeOrgTreePage(&got, i18n.For(lang), v)
+			if got.String() != want.String() {
+				t.Errorf("%s, no flash:\n got %q\nwant %q", lang, got.String(), want.String())
 			}
 		}
 	}
