@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -84,7 +85,7 @@ var orgTreeInGo = true
 // keeps them byte for byte equal): the page every account opens first,
 // where executing them cost more than everything else of the request.
 // v.Chrome is set (renderGo).
-func writeOrgTreePage(b *strings.Builder, tr *i18n.Translator, v *orgTreeView) {
+func writeOrgTreePage(b *bytes.Buffer, tr *i18n.Translator, v *orgTreeView) {
 	title := tr.T("orgs.title")
 	writeLayoutHead(b, tr, &v.view, title)
 	b.WriteString("\n<div class=\"page-head\"><h1>")
@@ -98,7 +99,7 @@ func writeOrgTreePage(b *strings.Builder, tr *i18n.Translator, v *orgTreeView) {
 	b.WriteString("\"\n hx-get=\"/orgs\" hx-trigger=\"input changed delay:300ms, search\" hx-target=\"#org-results\" hx-push-url=\"true\" autocomplete=\"off\">\n<button class=\"btn primary\" type=\"submit\">")
 	htmlEscape(b, tr.T("orgs.search"))
 	b.WriteString("</button>\n</form>\n<section class=\"card\" id=\"org-results\" aria-live=\"polite\">\n")
-	b.WriteString(string(treeNodes(tr, v.Roots)))
+	writeTreeNodes(b, tr, v.Roots)
 	b.WriteString("\n</section>\n")
 	writeLayoutFoot(b, &v.view)
 }

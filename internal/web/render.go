@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -182,7 +184,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 // renderGo writes a full page that write (a Go function) writes whole,
 // layout included (writeLayoutHead, writeLayoutFoot), instead of
 // executing the page's templates.
-func renderGo[V pageData](s *Server, w http.ResponseWriter, r *http.Request, status int, data V, write func(*strings.Builder, *i18n.Translator, V)) {
+func renderGo[V pageData](s *Server, w http.ResponseWriter, r *http.Request, status int, data V, write func(*bytes.Buffer, *i18n.Translator, V)) {
 	v := data.base()
 	s.fill(r, v)
 	ch, err := s.chromeFor(v)
@@ -191,16 +193,23 @@ func renderGo[V pageData](s *Server, w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	v.Chrome = ch
-	var b strings.Builder
-	b.Grow(len(ch.Head) + len(ch.Top) + len(ch.Foot) + 4096)
-	write(&b, i18n.For(v.Lang), data)
-	writeHTML(w, status, []byte(b.String()))
+	b := pageBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	write(b, i18n.For(v.Lang), data)
+	writeHTML(w, status, b.Bytes())
+	if b.Cap() <= 64<<10 { // a big page's buffer is not kept
+		pageBuffers.Put(b)
+	}
 }
+
+// pageBuffers holds the buffers of pages written in Go (writeHTML's
+// writer copies or sends what it is given before it returns).
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // writeLayoutHead writes what the template "layout" writes before the
 // page's content (the cached chrome, the title, the flash message);
 // writeLayoutFoot what it writes after.
-func writeLayoutHead(b *strings.Builder, tr *i18n.Translator, v *view, title string) {
+func writeLayoutHead(b *bytes.Buffer, tr *i18n.Translator, v *view, title string) {
 	b.WriteString(string(v.Chrome.Head))
 	b.WriteString("<title>")
 	htmlEscape(b, title)
@@ -217,7 +226,7 @@ func writeLayoutHead(b *strings.Builder, tr *i18n.Translator, v *view, title str
 	b.WriteString("\n")
 }
 
-func writeLayoutFoot(b *strings.Builder, v *view) {
+func writeLayoutFoot(b *bytes.Buffer, v *view) {
 	b.WriteString("\n")
 	b.WriteString(string(v.Chrome.Foot))
 }
@@ -242,6 +251,10 @@ func writeHTML(w http.ResponseWriter, status int, b []byte) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store") // pages hold personal data
 	h.Add("Vary", "HX-Request")
+	// The length known, the compression middleware sends a small page at
+	// once instead of holding a copy until the handler returns, and
+	// net/http sends it unchunked (gzip drops the length if it compresses).
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"strings"
@@ -18,42 +19,47 @@ import (
 // escaped as html/template escapes it in that place: htmlEscape for text
 // and quoted attributes, urlNormalize then htmlEscape in href.
 func treeNodes(tr *i18n.Translator, nodes []orgNode) template.HTML {
-	var b strings.Builder
+	var b bytes.Buffer
 	b.Grow(160 + 900*len(nodes))
+	writeTreeNodes(&b, tr, nodes)
+	return template.HTML(b.String())
+}
+
+// writeTreeNodes writes treeNodes to b.
+func writeTreeNodes(b *bytes.Buffer, tr *i18n.Translator, nodes []orgNode) {
 	b.WriteString(`<ul class="tree">`)
 	for i := range nodes {
 		n := &nodes[i]
 		b.WriteString("\n<li>")
 		if n.ChildCount != 0 {
 			b.WriteString(`<details hx-get="/orgs/`)
-			htmlEscape(&b, n.Code)
+			htmlEscape(b, n.Code)
 			b.WriteString(`/children" hx-trigger="toggle once" hx-target="find .tree-children" hx-swap="innerHTML" data-code="`)
-			htmlEscape(&b, n.Code)
+			htmlEscape(b, n.Code)
 			b.WriteString("\">\n<summary>")
-			treeNode(&b, tr, n)
+			treeNode(b, tr, n)
 			b.WriteString("</summary>\n<div class=\"tree-children\"><a href=\"/orgs/")
-			htmlEscape(&b, urlNormalize(n.Code))
+			htmlEscape(b, urlNormalize(n.Code))
 			b.WriteString(`">`)
-			htmlEscape(&b, tr.T("orgs.children_link"))
+			htmlEscape(b, tr.T("orgs.children_link"))
 			b.WriteString("</a></div>\n</details>")
 		} else {
 			b.WriteString(`<div class="tree-leaf">`)
-			treeNode(&b, tr, n)
+			treeNode(b, tr, n)
 			b.WriteString(`</div>`)
 		}
 		b.WriteString("</li>")
 	}
 	if len(nodes) == 0 {
 		b.WriteString("\n<li class=\"empty\">")
-		htmlEscape(&b, tr.T("orgs.none"))
+		htmlEscape(b, tr.T("orgs.none"))
 		b.WriteString("</li>")
 	}
 	b.WriteString("\n</ul>")
-	return template.HTML(b.String())
 }
 
 // treeNode is one row's line: twisty, name, type, counts.
-func treeNode(b *strings.Builder, tr *i18n.Translator, n *orgNode) {
+func treeNode(b *bytes.Buffer, tr *i18n.Translator, n *orgNode) {
 	if n.ChildCount != 0 {
 		b.WriteString("<span class=\"node\">\n<span class=\"twisty\" aria-hidden=\"true\">▶</span>\n")
 	} else {
@@ -82,7 +88,7 @@ func treeNode(b *strings.Builder, tr *i18n.Translator, n *orgNode) {
 
 // htmlEscape writes s escaped as html/template escapes text and quoted
 // attribute values (its htmlReplacementTable).
-func htmlEscape(b *strings.Builder, s string) {
+func htmlEscape(b *bytes.Buffer, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var repl string

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -104,7 +105,8 @@ func TestOrgTreePageAsTemplate(t *testing.T) {
 		for _, v := range []*orgTreeView{{Roots: hostile}, {}, {Q: ""}} {
 			v.Lang, v.Flash = lang, "<b>saved & \"done\"</b>"
 			v.Chrome = &chrome{Head: "<!doctype html><html>\n", Top: "<body><main>", Foot: "</main></body></html>\n"}
-			var want, got strings.Builder
+			var want strings.Builder
+			var got bytes.Buffer
 			if err := f.srv.tmpl.pages[lang]["orgs"].ExecuteTemplate(&want, "layout", v); err != nil {
 				t.Fatal(err)
 			}
