@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -43,6 +44,81 @@ var (
 	translators = map[string]*Translator{}
 )
 
+// substitution is a message whose only actions are fields ("党员 {{.N}}"):
+// lit[0] field[0] lit[1] … lit[len(field)]. T fills it in without
+// executing a template (go-i18n runs text/template on every call).
+type substitution struct {
+	lit   []string
+	field []string
+}
+
+// parseSubstitution returns the substitution of text, or nil if text has
+// actions other than {{.Name}}.
+func parseSubstitution(text string) *substitution {
+	sub := &substitution{}
+	for {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			sub.lit = append(sub.lit, text)
+			break
+		}
+		j := strings.Index(text[i:], "}}")
+		if j < 0 {
+			return nil
+		}
+		name, ok := strings.CutPrefix(text[i+2:i+j], ".")
+		if !ok || name == "" {
+			return nil
+		}
+		for k, r := range name {
+			if !(r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || k > 0 && '0' <= r && r <= '9') {
+				return nil
+			}
+		}
+		sub.lit = append(sub.lit, text[:i])
+		sub.field = append(sub.field, name)
+		text = text[i+j+2:]
+	}
+	if len(sub.field) == 0 {
+		return nil
+	}
+	return sub
+}
+
+// fill substitutes args (name/value pairs) into sub; ok is false when a
+// field has no argument or a value that is not a string or an integer
+// (the template then decides how to print it).
+func (sub *substitution) fill(args []any) (string, bool) {
+	var b strings.Builder
+	for i, f := range sub.field {
+		b.WriteString(sub.lit[i])
+		var v any
+		found := false
+		for k := 0; k+1 < len(args); k += 2 {
+			if name, ok := args[k].(string); ok && name == f {
+				v, found = args[k+1], true // the last pair wins, as in a map
+			}
+		}
+		if !found {
+			return "", false
+		}
+		switch v := v.(type) {
+		case string:
+			b.WriteString(v)
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		case int64:
+			b.WriteString(strconv.FormatInt(v, 10))
+		case int32:
+			b.WriteString(strconv.FormatInt(int64(v), 10))
+		default:
+			return "", false
+		}
+	}
+	b.WriteString(sub.lit[len(sub.field)])
+	return b.String(), true
+}
+
 func init() {
 	bundle = goi18n.NewBundle(tags[0])
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
@@ -55,6 +131,7 @@ func init() {
 		paths = append(paths, more...)
 		var ids []string
 		seen := map[string]string{}
+		subs := map[string]*substitution{}
 		for _, path := range paths {
 			mf, err := bundle.LoadMessageFileFS(files, path)
 			if err != nil {
@@ -66,11 +143,16 @@ func init() {
 				}
 				seen[m.ID] = path
 				ids = append(ids, m.ID)
+				if m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" && m.LeftDelim == "" && m.RightDelim == "" {
+					if sub := parseSubstitution(m.Other); sub != nil {
+						subs[m.ID] = sub
+					}
+				}
 			}
 		}
 		sort.Strings(ids)
 		keys[lang] = ids
-		translators[lang] = &Translator{lang: lang, loc: goi18n.NewLocalizer(bundle, lang)}
+		translators[lang] = &Translator{lang: lang, loc: goi18n.NewLocalizer(bundle, lang), subs: subs}
 	}
 }
 
@@ -125,6 +207,9 @@ type Translator struct {
 	// page's): id → string. Bounded by the message files: only messages
 	// that exist are kept.
 	plain sync.Map
+	// subs: the messages of this language with fields only, filled in
+	// without go-i18n (see substitution). Read-only after init.
+	subs map[string]*substitution
 }
 
 // For returns the translator of lang (Default if lang is not supported).
@@ -144,6 +229,11 @@ func (t *Translator) T(id string, args ...any) string {
 	if len(args) == 0 {
 		if s, ok := t.plain.Load(id); ok {
 			return s.(string)
+		}
+	}
+	if sub := t.subs[id]; sub != nil && len(args) > 0 {
+		if s, ok := sub.fill(args); ok {
+			return s
 		}
 	}
 	var data map[string]any

@@ -21,11 +21,12 @@ func MigrateDownTo(ctx context.Context, s *Store, v int64) error {
 func MigrateUp(ctx context.Context, s *Store) error { return s.migrate(ctx) }
 
 // SetWebCacheTimesForTest shortens the web caches' times (tree summary,
-// accounts, session recheck) and returns a function restoring them.
+// accounts and tree rows, session recheck) and returns a function
+// restoring them.
 func SetWebCacheTimesForTest(tree, user, session time.Duration) (restore func()) {
-	t, u, s := treeTTL, userTTL, sessionRecheck
-	treeTTL, userTTL, sessionRecheck = tree, user, session
-	return func() { treeTTL, userTTL, sessionRecheck = t, u, s }
+	t, u, c, s := treeTTL, userTTL, childrenTTL, sessionRecheck
+	treeTTL, userTTL, childrenTTL, sessionRecheck = tree, user, user, session
+	return func() { treeTTL, userTTL, childrenTTL, sessionRecheck = t, u, c, s }
 }
 
 // UnitDelta is one unit_tallies change for ApplyTallyDeltas.

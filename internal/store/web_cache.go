@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 // webCaches is the zero-value-ready part of Store that holds them.
 type webCaches struct {
 	tree     treeCache
+	kids     childrenCache
 	users    userCache
 	sessions sessionCache
 }
@@ -35,7 +37,14 @@ var (
 	// process: `pingyi user password`, a role changed by a second server);
 	// UpdateUser and org imports in this process drop the cache at once.
 	userTTL = 2 * time.Second
+	// childrenTTL: cached tree rows (TreeChildren) are re-read after this
+	// (orgs moved or renamed by another process); imports in this process
+	// drop them at once. The same bound as an account's scope (userTTL).
+	childrenTTL = 2 * time.Second
 )
+
+// childrenCacheSize bounds the (scope, parent) lists kept.
+const childrenCacheSize = 1024
 
 const userCacheSize = 4096
 
@@ -206,6 +215,66 @@ func (s *Store) SubtreeCounts(ctx context.Context, path string) (orgs, members i
 		return int(sum.orgs[id]), int(sum.members[id]), nil
 	}
 	return 0, 0, nil
+}
+
+// ---- The tree's rows ----
+
+type childrenKey struct {
+	scope  string // scope.Path ("": the whole tree)
+	parent int64  // 0: the roots
+}
+
+type childrenEntry struct {
+	orgs    []pingyi.Org
+	at      time.Time
+	orgsGen int64
+}
+
+type childrenCache struct {
+	mu sync.Mutex
+	m  map[childrenKey]childrenEntry
+}
+
+// TreeChildren is Children for the org tree pages (GET /orgs and a node's
+// children), whose rows every request reads: cached per scope and parent
+// for childrenTTL, dropped at once by the imports of this process (the
+// generation invalidateOrgs bumps), so that what this process changed
+// shows on the next request and what another process changed within
+// childrenTTL. The rows are the query's, restricted to scope as Children
+// restricts them; the caller gets its own slice.
+func (s *Store) TreeChildren(ctx context.Context, scope pingyi.Scope, parentID int64) ([]pingyi.Org, error) {
+	if s.cache == nil {
+		return s.Children(ctx, scope, parentID)
+	}
+	c := &s.web.kids
+	key := childrenKey{scope: scope.Path, parent: parentID}
+	og := s.orgsGen()
+	c.mu.Lock()
+	if e, ok := c.m[key]; ok && e.orgsGen == og && time.Since(e.at) < childrenTTL {
+		c.mu.Unlock()
+		return slices.Clone(e.orgs), nil
+	}
+	c.mu.Unlock()
+	orgs, err := s.Children(ctx, scope, parentID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if s.orgsGen() == og { // no import in this process while reading
+		if c.m == nil {
+			c.m = map[childrenKey]childrenEntry{}
+		}
+		if len(c.m) >= childrenCacheSize {
+			for k, e := range c.m {
+				if time.Since(e.at) >= childrenTTL || e.orgsGen != og || len(c.m) >= childrenCacheSize {
+					delete(c.m, k)
+				}
+			}
+		}
+		c.m[key] = childrenEntry{orgs: slices.Clone(orgs), at: time.Now(), orgsGen: og}
+	}
+	c.mu.Unlock()
+	return orgs, nil
 }
 
 // ---- Logged-in accounts ----

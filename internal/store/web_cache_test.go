@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,5 +262,102 @@ func TestTreeSummaryInvalidation(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		check("another process imported, after treeTTL", 4, 4, 3)
+	})
+}
+
+// TestTreeChildrenInvalidation: the tree rows (TreeChildren) follow the
+// imports of this process at once — an org added, moved out of a parent,
+// members counted — keep to the scope, and follow another process's
+// imports within childrenTTL.
+func TestTreeChildrenInvalidation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		workflowSeed(t, s, false)
+		d, _ := s.Org(ctx, "D")
+		b, _ := s.Org(ctx, "B")
+		all := pingyi.Scope{}
+		codes := func(scope pingyi.Scope, parent int64) string {
+			t.Helper()
+			kids, err := s.TreeChildren(ctx, scope, parent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.Children(ctx, scope, parent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for i, k := range kids {
+				out = append(out, fmt.Sprintf("%s:%d/%d", k.Code, k.MemberCount, k.ChildCount))
+				if i < len(want) && !reflect.DeepEqual(k, want[i]) {
+					t.Errorf("TreeChildren row %+v, Children %+v", k, want[i])
+				}
+			}
+			kids2, _ := s.TreeChildren(ctx, scope, parent)
+			if len(kids2) > 0 {
+				kids2[0].Name = "changed by a caller" // the caller's own copy
+			}
+			return strings.Join(out, " ")
+		}
+		before := codes(all, d.ID)
+		if got := codes(all, 0); !strings.HasPrefix(got, "D:") {
+			t.Errorf("roots %q", got)
+		}
+		if got := codes(pingyi.Scope{Path: b.Path}, 0); !strings.HasPrefix(got, "B:") || strings.Contains(got, "D:") {
+			t.Errorf("roots of B's scope %q", got)
+		}
+		if got := codes(pingyi.Scope{Path: b.Path}, d.ID); !strings.HasPrefix(got, "B:") || strings.Contains(got, " ") {
+			t.Errorf("D's children in B's scope (B alone): %q", got)
+		}
+		if _, err := s.ImportOrgs(ctx, []store.OrgRow{
+			{Line: 2, Code: "B2", Name: "第二支部", Type: "branch", Domain: "community", ParentCode: "D"},
+		}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		after := codes(all, d.ID)
+		if after == before || !strings.Contains(after, "B2:0/0") {
+			t.Errorf("after an org import: %q (before %q)", after, before)
+		}
+		if _, err := s.ImportMembers(ctx, []store.MemberRow{
+			{Line: 2, Code: "M3", Name: "李娜", OrgCode: "B2", Category: "in_service"},
+		}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(all, d.ID); !strings.Contains(got, "B2:1/0") {
+			t.Errorf("after a member import: %q", got)
+		}
+		if _, err := s.ImportOrgs(ctx, []store.OrgRow{
+			{Line: 2, Code: "B2", Name: "第二支部", Type: "branch", Domain: "community", ParentCode: "B"},
+		}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(all, d.ID); strings.Contains(got, "B2") {
+			t.Errorf("B2 moved under B is still D's child: %q", got)
+		}
+		if got := codes(pingyi.Scope{Path: b.Path}, b.ID); !strings.Contains(got, "B2:1/0") {
+			t.Errorf("B2 moved under B is not B's child in B's scope: %q", got)
+		}
+
+		// Another process: the old rows until childrenTTL, then the new.
+		defer store.SetWebCacheTimesForTest(30*time.Second, 300*time.Millisecond, 10*time.Second)()
+		codes(all, b.ID)
+		s2, err := store.Open(ctx, s.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		if _, err := s2.ImportOrgs(ctx, []store.OrgRow{
+			{Line: 2, Code: "B2", Name: "第二支部", Type: "branch", Domain: "community", ParentCode: "D"},
+		}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		kids, _ := s.TreeChildren(ctx, all, b.ID)
+		if len(kids) != 1 || kids[0].Code != "B2" {
+			t.Errorf("another process moved B2, within childrenTTL: %+v", kids)
+		}
+		time.Sleep(400 * time.Millisecond)
+		if kids, _ := s.TreeChildren(ctx, all, b.ID); len(kids) != 0 {
+			t.Errorf("another process moved B2, after childrenTTL: still %+v", kids)
+		}
 	})
 }

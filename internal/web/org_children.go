@@ -9,7 +9,7 @@ func (s *Server) orgChildren(w http.ResponseWriter, r *http.Request) {
 	if o == nil {
 		return
 	}
-	kids, err := s.st.Children(r.Context(), CurrentScope(r), o.ID)
+	kids, err := s.st.TreeChildren(r.Context(), CurrentScope(r), o.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -19,5 +19,5 @@ func (s *Server) orgChildren(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.fragment(w, r, http.StatusOK, "tree_nodes", nodes)
+	writeHTML(w, http.StatusOK, []byte(treeNodes(s.tr(r), nodes)))
 }

@@ -31,7 +31,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	kids, err := s.st.Children(ctx, scope, o.ID)
+	kids, err := s.st.TreeChildren(ctx, scope, o.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

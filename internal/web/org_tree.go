@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pingyi/pingyi/internal/i18n"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
@@ -52,7 +55,7 @@ func (s *Server) orgTree(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	} else {
-		roots, err := s.st.Children(ctx, scope, 0)
+		roots, err := s.st.TreeChildren(ctx, scope, 0)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -66,5 +69,37 @@ func (s *Server) orgTree(w http.ResponseWriter, r *http.Request) {
 		s.fragment(w, r, http.StatusOK, "org_results_htmx", v)
 		return
 	}
+	if v.Q == "" && orgTreeInGo {
+		renderGo(s, w, r, http.StatusOK, v, writeOrgTreePage)
+		return
+	}
 	s.render(w, r, http.StatusOK, "orgs", v)
+}
+
+// orgTreeInGo: the tree page without a search is written in Go
+// (writeOrgTreePage); false executes the templates (tests compare them).
+var orgTreeInGo = true
+
+// writeOrgTreePage writes the tree page without a search as the templates
+// "layout", "orgs" and "org_results" write it (TestOrgTreePageAsTemplate
+// keeps them byte for byte equal): the page every account opens first,
+// where executing them cost more than everything else of the request.
+// v.Chrome is set (renderGo).
+func writeOrgTreePage(b *bytes.Buffer, tr *i18n.Translator, v *orgTreeView) {
+	title := tr.T("orgs.title")
+	writeLayoutHead(b, tr, &v.view, title)
+	b.WriteString("\n<div class=\"page-head\"><h1>")
+	htmlEscape(b, title)
+	b.WriteString("</h1></div>\n<form class=\"searchbar\" method=\"get\" action=\"/orgs\" role=\"search\">\n<input type=\"search\" name=\"q\" value=\"")
+	htmlEscape(b, v.Q)
+	b.WriteString("\" placeholder=\"")
+	htmlEscape(b, tr.T("orgs.search_placeholder"))
+	b.WriteString("\" aria-label=\"")
+	htmlEscape(b, tr.T("orgs.search_label"))
+	b.WriteString("\"\n hx-get=\"/orgs\" hx-trigger=\"input changed delay:300ms, search\" hx-target=\"#org-results\" hx-push-url=\"true\" autocomplete=\"off\">\n<button class=\"btn primary\" type=\"submit\">")
+	htmlEscape(b, tr.T("orgs.search"))
+	b.WriteString("</button>\n</form>\n<section class=\"card\" id=\"org-results\" aria-live=\"polite\">\n")
+	writeTreeNodes(b, tr, v.Roots)
+	b.WriteString("\n</section>\n")
+	writeLayoutFoot(b, &v.view)
 }

@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -26,7 +28,7 @@ var templateFS embed.FS
 //
 // A page is templates/pages/NAME.html defining "title" and "content";
 // templates/layout.html wraps it; templates/partials/*.html define
-// fragments shared by pages ("tree_nodes", …). Every visible string goes
+// fragments shared by pages ("org_results", …). Every visible string goes
 // through T: {{T "orgs.title"}}, {{T "orgs.members_n" "N" .Members}}; enumerated
 // values through label: {{label "domain" .Domain}} (message "domain.rural").
 type templates struct {
@@ -87,6 +89,8 @@ func (s *Server) funcs(tr *i18n.Translator) template.FuncMap {
 		// Refused input (inputerr.go).
 		"fieldMessage": func(e pingyi.FieldError) string { return fieldMessage(tr, e) },
 		"columnLabel":  tr.Column,
+		// The tree's rows (tree_nodes.go).
+		"treeNodes": func(nodes []orgNode) template.HTML { return treeNodes(tr, nodes) },
 	}
 }
 
@@ -177,6 +181,56 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	writeHTML(w, status, buf.Bytes())
 }
 
+// renderGo writes a full page that write (a Go function) writes whole,
+// layout included (writeLayoutHead, writeLayoutFoot), instead of
+// executing the page's templates.
+func renderGo[V pageData](s *Server, w http.ResponseWriter, r *http.Request, status int, data V, write func(*bytes.Buffer, *i18n.Translator, V)) {
+	v := data.base()
+	s.fill(r, v)
+	ch, err := s.chromeFor(v)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("layout: %w", err))
+		return
+	}
+	v.Chrome = ch
+	b := pageBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	write(b, i18n.For(v.Lang), data)
+	writeHTML(w, status, b.Bytes())
+	if b.Cap() <= 64<<10 { // a big page's buffer is not kept
+		pageBuffers.Put(b)
+	}
+}
+
+// pageBuffers holds the buffers of pages written in Go (writeHTML's
+// writer copies or sends what it is given before it returns).
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeLayoutHead writes what the template "layout" writes before the
+// page's content (the cached chrome, the title, the flash message);
+// writeLayoutFoot what it writes after.
+func writeLayoutHead(b *bytes.Buffer, tr *i18n.Translator, v *view, title string) {
+	b.WriteString(string(v.Chrome.Head))
+	b.WriteString("<title>")
+	htmlEscape(b, title)
+	b.WriteString(" · ")
+	htmlEscape(b, tr.T("app.name"))
+	b.WriteString("</title>\n")
+	b.WriteString(string(v.Chrome.Top))
+	b.WriteString("\n")
+	if v.Flash != "" {
+		b.WriteString(`<div class="flash" role="status">`)
+		htmlEscape(b, v.Flash)
+		b.WriteString(`</div>`)
+	}
+	b.WriteString("\n")
+}
+
+func writeLayoutFoot(b *bytes.Buffer, v *view) {
+	b.WriteString("\n")
+	b.WriteString(string(v.Chrome.Foot))
+}
+
 // fragment writes one partial template (an htmx swap). Page data get the
 // layout fields too, marked OOB, for parts of the layout sent out of band.
 func (s *Server) fragment(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
@@ -197,6 +251,10 @@ func writeHTML(w http.ResponseWriter, status int, b []byte) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store") // pages hold personal data
 	h.Add("Vary", "HX-Request")
+	// The length known, the compression middleware sends a small page at
+	// once instead of holding a copy until the handler returns, and
+	// net/http sends it unchunked (gzip drops the length if it compresses).
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
 }
