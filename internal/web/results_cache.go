@@ -1,0 +1,125 @@
+package web
+
+import (
+	"html/template"
+	"sync"
+	"time"
+	"weak"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
+)
+
+// The results page's body (everything below the campaign head: filter,
+// stats, charts, the tables and their pagers) depends only on the
+// campaign's summary, the campaign's settings, what the viewer may see
+// (their scope), the address (unit and page of each table) and the
+// language. It is rendered once per such key and kept while the summary
+// stays the same value: store.Summary replaces the summary by a new one
+// whenever tallies change, so a cached body is tied to the summary it was
+// made from (its pointer) and dropped with it. The names of the rows shown
+// (read from the database, not the summary) are kept at most
+// resultsCacheTTL: a rename shows within that.
+
+// resultsCacheTTL is how long a rendered body is served (a variable for
+// tests).
+var resultsCacheTTL = 10 * time.Second
+
+// resultsCacheBytes bounds the bodies kept, all campaigns together (a
+// variable for tests).
+var resultsCacheBytes = 16 << 20
+
+// resultsKey is everything the body may show: a field it uses must be in
+// it.
+type resultsKey struct {
+	scope     pingyi.Scope // what the viewer may see
+	lang      string
+	uri       string // path and query: the unit and pages, the pagers' links
+	anonymity int
+	minMass   string
+	scale     pingyi.Scale
+	// test variables of the page's layout
+	pageSize, maxMembers, maxUnits int
+}
+
+type resultsEntry struct {
+	body template.HTML
+	at   time.Time
+}
+
+// resultsSet is one campaign's bodies, all made from summary sm (weak: the
+// cache does not keep a summary the store has let go).
+type resultsSet struct {
+	sm    weak.Pointer[store.Summary]
+	pages map[resultsKey]resultsEntry
+}
+
+type resultsCache struct {
+	mu    sync.Mutex
+	sets  map[int64]*resultsSet // by campaign ID
+	bytes int
+}
+
+func resultsKeyOf(scope pingyi.Scope, lang, uri string, c *pingyi.Campaign) resultsKey {
+	return resultsKey{scope: scope, lang: lang, uri: uri, anonymity: c.Anonymity, minMass: c.MinMassShare, scale: c.Scale,
+		pageSize: resultsPageSize, maxMembers: maxMemberRows, maxUnits: maxUnitOptions}
+}
+
+// get returns the body of key made from summary sm of campaign id, if
+// kept and fresh.
+func (rc *resultsCache) get(id int64, sm *store.Summary, key resultsKey, now time.Time) (template.HTML, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	set := rc.sets[id]
+	if set == nil || set.sm != weak.Make(sm) {
+		return "", false
+	}
+	e, ok := set.pages[key]
+	if !ok || now.Sub(e.at) >= resultsCacheTTL || now.Before(e.at) {
+		return "", false
+	}
+	return e.body, true
+}
+
+// put keeps body for key. A set made from another summary is dropped
+// first; past the size bound, everything is.
+func (rc *resultsCache) put(id int64, sm *store.Summary, key resultsKey, body template.HTML, now time.Time) {
+	n := len(body) + len(key.uri) + len(key.scope.Path) + 64
+	if n > resultsCacheBytes/4 {
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.sets == nil {
+		rc.sets = map[int64]*resultsSet{}
+	}
+	set := rc.sets[id]
+	if set != nil && set.sm != weak.Make(sm) {
+		rc.drop(id)
+		set = nil
+	}
+	if rc.bytes+n > resultsCacheBytes {
+		rc.sets, rc.bytes = map[int64]*resultsSet{}, 0
+		set = nil
+	}
+	if set == nil {
+		set = &resultsSet{sm: weak.Make(sm), pages: map[resultsKey]resultsEntry{}}
+		rc.sets[id] = set
+	}
+	if old, ok := set.pages[key]; ok {
+		rc.bytes -= len(old.body) + len(key.uri) + len(key.scope.Path) + 64
+	}
+	set.pages[key] = resultsEntry{body: body, at: now}
+	rc.bytes += n
+}
+
+func (rc *resultsCache) drop(id int64) {
+	set := rc.sets[id]
+	if set == nil {
+		return
+	}
+	for k, e := range set.pages {
+		rc.bytes -= len(e.body) + len(k.uri) + len(k.scope.Path) + 64
+	}
+	delete(rc.sets, id)
+}
