@@ -10,11 +10,12 @@ import (
 	"github.com/pingyi/pingyi/internal/store"
 )
 
-// The results page's body (everything below the campaign head: filter,
-// stats, charts, the tables and their pagers) depends only on the
-// campaign's summary, the campaign's settings, what the viewer may see
-// (their scope), the address (unit and page of each table) and the
-// language. It is rendered once per such key and kept while the summary
+// The results page's body of a closed campaign (the campaign head and
+// everything below it: filter, stats, charts, the tables and their pagers)
+// depends only on the campaign's summary, the campaign's settings and
+// names, what the viewer may see (their scope), whether they are staff
+// (the head's ballots tab), the address (unit and page of each table) and
+// the language. It is rendered once per such key and kept while the summary
 // stays the same value: store.Summary replaces the summary by a new one
 // whenever tallies change, so a cached body is tied to the summary it was
 // made from (its pointer) and dropped with it. The names of the rows shown
@@ -38,6 +39,11 @@ type resultsKey struct {
 	anonymity int
 	minMass   string
 	scale     pingyi.Scale
+	// the campaign head (campaign_head; its state is closed)
+	code, name, scopeName string
+	kind                  pingyi.Kind
+	year                  int
+	testMode, staffTabs   bool
 	// test variables of the page's layout
 	pageSize, maxMembers, maxUnits int
 }
@@ -60,8 +66,11 @@ type resultsCache struct {
 	bytes int
 }
 
-func resultsKeyOf(scope pingyi.Scope, lang, uri string, c *pingyi.Campaign) resultsKey {
+// resultsKeyOf is the key of a page: staff says whether the head shows
+// the ballots tab (see Server.head).
+func resultsKeyOf(scope pingyi.Scope, staff bool, lang, uri string, c *pingyi.Campaign) resultsKey {
 	return resultsKey{scope: scope, lang: lang, uri: uri, anonymity: c.Anonymity, minMass: c.MinMassShare, scale: c.Scale,
+		code: c.Code, name: c.Name, scopeName: c.ScopeName, kind: c.Kind, year: c.Year, testMode: c.TestMode, staffTabs: staff,
 		pageSize: resultsPageSize, maxMembers: maxMemberRows, maxUnits: maxUnitOptions}
 }
 

@@ -41,6 +41,16 @@ func TestResultsCacheScopeAndSummary(t *testing.T) {
 				t.Fatalf("the org admin (T1) is served a narrower page:\n%s", excerpt(b))
 			}
 		}
+		// The head's ballots tab is staff's only (the org admin and the
+		// inspector have the same org).
+		for range 2 {
+			if b := get("orgadmin"); !strings.Contains(b, `href="/campaigns/R1/ballots"`) {
+				t.Fatalf("the org admin has no ballots tab:\n%s", excerpt(b))
+			}
+			if b := get("inspector"); strings.Contains(b, `href="/campaigns/R1/ballots"`) {
+				t.Fatalf("the inspector is shown the ballots tab:\n%s", excerpt(b))
+			}
+		}
 		if b := get("orgadmin"); !strings.Contains(b, `id="res-ballots">2<`) {
 			t.Fatalf("want 2 ballots:\n%s", excerpt(b))
 		}
@@ -69,8 +79,8 @@ func TestResultsCacheUnit(t *testing.T) {
 	var rc resultsCache
 	sm1, sm2 := &store.Summary{}, &store.Summary{}
 	c := &pingyi.Campaign{ID: 1, Anonymity: 3}
-	k := resultsKeyOf(pingyi.Scope{Path: "/1/"}, "zh-CN", "/campaigns/X/results", c)
-	other := resultsKeyOf(pingyi.Scope{Path: "/1/2/"}, "zh-CN", "/campaigns/X/results", c)
+	k := resultsKeyOf(pingyi.Scope{Path: "/1/"}, false, "zh-CN", "/campaigns/X/results", c)
+	other := resultsKeyOf(pingyi.Scope{Path: "/1/2/"}, false, "zh-CN", "/campaigns/X/results", c)
 	now := time.Now()
 	rc.put(1, sm1, k, "A", now)
 	if b, ok := rc.get(1, sm1, k, now); !ok || b != "A" {
@@ -94,7 +104,7 @@ func TestResultsCacheUnit(t *testing.T) {
 	}
 	c2 := *c
 	c2.Anonymity = 5
-	if _, ok := rc.get(1, sm2, resultsKeyOf(pingyi.Scope{Path: "/1/2/"}, "zh-CN", "/campaigns/X/results", &c2), now); ok {
+	if _, ok := rc.get(1, sm2, resultsKeyOf(pingyi.Scope{Path: "/1/2/"}, false, "zh-CN", "/campaigns/X/results", &c2), now); ok {
 		t.Fatal("served for another anonymity threshold")
 	}
 	defer func(n int) { resultsCacheBytes = n }(resultsCacheBytes)

@@ -263,7 +263,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := CurrentScope(r)
 	lang := s.lang(r)
-	key := resultsKeyOf(scope, lang, r.URL.RequestURI(), c)
+	key := resultsKeyOf(scope, staffTabs(CurrentUser(r)), lang, r.URL.RequestURI(), c)
 	if body, ok := s.results.get(c.ID, sm, key, time.Now()); ok {
 		v.Body = body
 		s.render(w, r, http.StatusOK, "results", v)
