@@ -50,6 +50,7 @@ type resultsKey struct {
 
 type resultsEntry struct {
 	body template.HTML
+	seg  *segment // body compressed (gzip_splice.go)
 	at   time.Time
 }
 
@@ -76,24 +77,24 @@ func resultsKeyOf(scope pingyi.Scope, staff bool, lang, uri string, c *pingyi.Ca
 
 // get returns the body of key made from summary sm of campaign id, if
 // kept and fresh.
-func (rc *resultsCache) get(id int64, sm *store.Summary, key resultsKey, now time.Time) (template.HTML, bool) {
+func (rc *resultsCache) get(id int64, sm *store.Summary, key resultsKey, now time.Time) (resultsEntry, bool) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	set := rc.sets[id]
 	if set == nil || set.sm != weak.Make(sm) {
-		return "", false
+		return resultsEntry{}, false
 	}
 	e, ok := set.pages[key]
 	if !ok || now.Sub(e.at) >= resultsCacheTTL || now.Before(e.at) {
-		return "", false
+		return resultsEntry{}, false
 	}
-	return e.body, true
+	return e, true
 }
 
 // put keeps body for key. A set made from another summary is dropped
 // first; past the size bound, everything is.
-func (rc *resultsCache) put(id int64, sm *store.Summary, key resultsKey, body template.HTML, now time.Time) {
-	n := len(body) + len(key.uri) + len(key.scope.Path) + 64
+func (rc *resultsCache) put(id int64, sm *store.Summary, key resultsKey, e resultsEntry) {
+	n := e.size(key)
 	if n > resultsCacheBytes/4 {
 		return
 	}
@@ -116,9 +117,9 @@ func (rc *resultsCache) put(id int64, sm *store.Summary, key resultsKey, body te
 		rc.sets[id] = set
 	}
 	if old, ok := set.pages[key]; ok {
-		rc.bytes -= len(old.body) + len(key.uri) + len(key.scope.Path) + 64
+		rc.bytes -= old.size(key)
 	}
-	set.pages[key] = resultsEntry{body: body, at: now}
+	set.pages[key] = e
 	rc.bytes += n
 }
 
@@ -128,7 +129,16 @@ func (rc *resultsCache) drop(id int64) {
 		return
 	}
 	for k, e := range set.pages {
-		rc.bytes -= len(e.body) + len(k.uri) + len(k.scope.Path) + 64
+		rc.bytes -= e.size(k)
 	}
 	delete(rc.sets, id)
+}
+
+// size is about what an entry holds.
+func (e resultsEntry) size(k resultsKey) int {
+	n := len(e.body) + len(k.uri) + len(k.scope.Path) + 128
+	if e.seg != nil {
+		n += len(e.seg.raw) + len(e.seg.z)
+	}
+	return n
 }

@@ -82,9 +82,9 @@ func TestResultsCacheUnit(t *testing.T) {
 	k := resultsKeyOf(pingyi.Scope{Path: "/1/"}, false, "zh-CN", "/campaigns/X/results", c)
 	other := resultsKeyOf(pingyi.Scope{Path: "/1/2/"}, false, "zh-CN", "/campaigns/X/results", c)
 	now := time.Now()
-	rc.put(1, sm1, k, "A", now)
-	if b, ok := rc.get(1, sm1, k, now); !ok || b != "A" {
-		t.Fatalf("get: %q %v", b, ok)
+	rc.put(1, sm1, k, resultsEntry{body: "A", at: now})
+	if e, ok := rc.get(1, sm1, k, now); !ok || e.body != "A" {
+		t.Fatalf("get: %q %v", e.body, ok)
 	}
 	if _, ok := rc.get(1, sm1, other, now); ok {
 		t.Fatal("served to another scope")
@@ -98,7 +98,7 @@ func TestResultsCacheUnit(t *testing.T) {
 	if _, ok := rc.get(1, sm1, k, now.Add(resultsCacheTTL)); ok {
 		t.Fatal("served after its lifetime")
 	}
-	rc.put(1, sm2, other, "B", now) // a new summary drops the old one's bodies
+	rc.put(1, sm2, other, resultsEntry{body: "B", at: now}) // a new summary drops the old one's bodies
 	if _, ok := rc.get(1, sm1, k, now); ok {
 		t.Fatal("old summary's body kept")
 	}
@@ -110,7 +110,7 @@ func TestResultsCacheUnit(t *testing.T) {
 	defer func(n int) { resultsCacheBytes = n }(resultsCacheBytes)
 	resultsCacheBytes = 4096
 	for i := range 100 {
-		rc.put(int64(i), sm1, k, "0123456789", now)
+		rc.put(int64(i), sm1, k, resultsEntry{body: "0123456789", at: now})
 		if rc.bytes > resultsCacheBytes {
 			t.Fatalf("%d bytes kept, bound %d", rc.bytes, resultsCacheBytes)
 		}

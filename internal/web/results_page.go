@@ -264,8 +264,9 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 	scope := CurrentScope(r)
 	lang := s.lang(r)
 	key := resultsKeyOf(scope, staffTabs(CurrentUser(r)), lang, r.URL.RequestURI(), c)
-	if body, ok := s.results.get(c.ID, sm, key, time.Now()); ok {
-		v.Body = body
+	if e, ok := s.results.get(c.ID, sm, key, time.Now()); ok {
+		v.Body = e.body
+		withSegment(r.Context(), e.seg)
 		s.render(w, r, http.StatusOK, "results", v)
 		return
 	}
@@ -278,7 +279,9 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Body = template.HTML(buf.String())
-	s.results.put(c.ID, sm, key, v.Body, time.Now())
+	seg := compressSegment(buf.Bytes())
+	s.results.put(c.ID, sm, key, resultsEntry{body: v.Body, seg: seg, at: time.Now()})
+	withSegment(r.Context(), seg)
 	s.render(w, r, http.StatusOK, "results", v)
 }
 
