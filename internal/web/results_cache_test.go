@@ -41,6 +41,22 @@ func TestResultsCacheScopeAndSummary(t *testing.T) {
 				t.Fatalf("the org admin (T1) is served a narrower page:\n%s", excerpt(b))
 			}
 		}
+		// Compressed (the cached body spliced in as compressed once,
+		// gzip_splice.go), the page decodes to the very page sent
+		// uncompressed, first and cached requests alike.
+		for range 2 {
+			_, plain, _ := f.as("orgadmin").do("GET", "/campaigns/R1/results", nil, "", header{"Accept-Encoding", "identity"})
+			_, z, h := f.as("orgadmin").do("GET", "/campaigns/R1/results", nil, "", header{"Accept-Encoding", "gzip"})
+			if len(plain) >= gzipMin && h.Get("Content-Encoding") != "gzip" {
+				t.Fatalf("a %d-byte page not compressed", len(plain))
+			}
+			if h.Get("Content-Encoding") == "gzip" {
+				z = gunzip(t, []byte(z))
+			}
+			if z != plain || !strings.Contains(plain, "西湖村党支部") {
+				t.Fatalf("compressed page differs (%d bytes, %d plain)", len(z), len(plain))
+			}
+		}
 		// The head's ballots tab is staff's only (the org admin and the
 		// inspector have the same org).
 		for range 2 {
