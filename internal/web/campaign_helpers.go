@@ -138,7 +138,7 @@ func (s *Server) head(r *http.Request, c *pingyi.Campaign, tab string) campaignH
 	add("overview", base)
 	add("criteria", base+"/criteria")
 	add("codes", base+"/codes")
-	if u != nil && (u.Role == pingyi.RoleAdmin || u.Role == pingyi.RoleOrgAdmin) {
+	if staffTabs(u) { // part of the results page's cache key (results_cache.go)
 		add("ballots", base+"/ballots")
 	}
 	add("coverage", base+"/coverage")
@@ -146,6 +146,11 @@ func (s *Server) head(r *http.Request, c *pingyi.Campaign, tab string) campaignH
 	add("rectifications", base+"/rectifications")
 	add("publicity", "/p/"+c.Code)
 	return h
+}
+
+// staffTabs reports whether the campaign head shows u the ballots tab.
+func staffTabs(u *pingyi.User) bool {
+	return u != nil && (u.Role == pingyi.RoleAdmin || u.Role == pingyi.RoleOrgAdmin)
 }
 
 // localTime shows an RFC 3339 time in the server's zone ("" stays "").

@@ -2,11 +2,11 @@ package web
 
 import (
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Staff pages can be big (the full results of a county: ~800 KB of HTML
@@ -43,11 +43,6 @@ const gzipMin = 8 << 10
 // CPU, not of bandwidth (an intranet; the phone pages are small): level 1.
 const gzipLevel = gzip.BestSpeed
 
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzipLevel)
-	return zw
-}}
-
 // gzipResponses is the compression middleware (see above).
 func gzipResponses(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +51,9 @@ func gzipResponses(next http.Handler) http.Handler {
 			return
 		}
 		gw := &gzipWriter{ResponseWriter: w, accepts: acceptsGzip(r)}
+		if gw.accepts {
+			r = r.WithContext(context.WithValue(r.Context(), gzipCtxKey{}, gw))
+		}
 		next.ServeHTTP(gw, r)
 		gw.close()
 	})
@@ -66,10 +64,11 @@ type gzipWriter struct {
 	http.ResponseWriter
 	accepts bool // the client accepts gzip
 
-	status  int          // the handler's status, held until decided
-	decided bool         // headers are sent: zw != nil compresses
-	zw      *gzip.Writer // compressing
-	buf     []byte       // the first bytes of a body that may be compressed
+	status  int         // the handler's status, held until decided
+	decided bool        // headers are sent: zw != nil compresses
+	zw      *gzipStream // compressing
+	buf     []byte      // the first bytes of a body that may be compressed
+	seg     *segment    // a part of the body compressed already (gzip_splice.go)
 }
 
 func (w *gzipWriter) WriteHeader(code int) {
@@ -111,7 +110,7 @@ func (w *gzipWriter) Write(p []byte) (int, error) {
 		}
 	}
 	if w.zw != nil {
-		return w.zw.Write(p)
+		return w.writeSpliced(p)
 	}
 	return w.ResponseWriter.Write(p)
 }
@@ -161,7 +160,7 @@ func (w *gzipWriter) startGzip() {
 		h.Set("ETag", "W/"+et) // no longer the same bytes
 	}
 	w.ResponseWriter.WriteHeader(w.status)
-	w.zw = gzipWriters.Get().(*gzip.Writer)
+	w.zw = gzipStreams.Get().(*gzipStream)
 	w.zw.Reset(w.ResponseWriter)
 	if len(w.buf) > 0 {
 		w.zw.Write(w.buf)
@@ -176,7 +175,7 @@ func (w *gzipWriter) close() {
 	case w.zw != nil:
 		w.zw.Close()
 		w.zw.Reset(io.Discard)
-		gzipWriters.Put(w.zw)
+		gzipStreams.Put(w.zw)
 		w.zw = nil
 	case !w.decided && w.status != 0:
 		w.passThrough()

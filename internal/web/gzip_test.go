@@ -292,3 +292,65 @@ func TestGzipMiddleware(t *testing.T) {
 		}
 	})
 }
+
+// A precompressed segment spliced into a response decodes to the very
+// bytes written, wherever it falls in them (several writes, held bytes,
+// the segment written more than once or not at all), and the header and
+// trailer are what compress/gzip reads.
+func TestGzipSplice(t *testing.T) {
+	mk := func(n int, seed byte) []byte {
+		b := make([]byte, n)
+		x := uint32(seed) + 1
+		for i := range b {
+			x = x*1664525 + 1013904223
+			b[i] = "<td class=\"num\">0123456789</tr>\n"[x>>27]
+		}
+		return b
+	}
+	seg := mk(40000, 1)
+	seg = seg[:10000] // a segment shorter than the window: what follows could refer past it
+	cases := []struct {
+		name   string
+		writes [][]byte
+	}{
+		{"middle", [][]byte{append(append(mk(5000, 2), seg...), mk(3000, 3)...)}},
+		{"start", [][]byte{append(append([]byte{}, seg...), mk(100, 4)...)}},
+		{"end", [][]byte{append(mk(9000, 5), seg...)}},
+		{"twice", [][]byte{append(append(append(mk(100, 6), seg...), seg...), mk(50, 7)...)}},
+		{"absent", [][]byte{mk(20000, 8)}},
+		{"pieces", [][]byte{mk(100, 9), mk(200, 10), append(append(mk(10000, 11), seg...), mk(10, 12)...), mk(20000, 13)}},
+		{"a part only", [][]byte{mk(9000, 14), seg[:5000]}},
+		{"suffix repeats prefix", [][]byte{append(append(mk(3000, 15), seg[:10000]...), mk(3000, 15)...)}},
+	}
+	s := compressSegment(seg)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			gw := &gzipWriter{ResponseWriter: rec, accepts: true, seg: s}
+			gw.Header().Set("Content-Type", "text/html; charset=utf-8")
+			var want []byte
+			for _, p := range tc.writes {
+				if n, err := gw.Write(p); n != len(p) || err != nil {
+					t.Fatalf("write: %d of %d, %v", n, len(p), err)
+				}
+				want = append(want, p...)
+			}
+			gw.close()
+			if rec.Header().Get("Content-Encoding") != "gzip" {
+				t.Fatal("not gzipped")
+			}
+			if got := gunzip(t, rec.Body.Bytes()); got != string(want) {
+				t.Fatalf("decoded %d bytes, want %d", len(got), len(want))
+			}
+		})
+	}
+	// The segment's blocks are in the stream, not compressed again.
+	rec := httptest.NewRecorder()
+	gw := &gzipWriter{ResponseWriter: rec, accepts: true, seg: s}
+	gw.Header().Set("Content-Type", "text/html")
+	gw.Write(append(mk(1000, 20), seg...))
+	gw.close()
+	if !bytes.Contains(rec.Body.Bytes(), s.z) {
+		t.Fatal("segment not spliced")
+	}
+}

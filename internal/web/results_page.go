@@ -2,8 +2,10 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/csv"
+	"fmt"
 	"html"
 	"html/template"
 	"net/http"
@@ -166,6 +168,7 @@ type resultsView struct {
 	// AverageWithheld: an org target with ratings is under the threshold,
 	// and the average with the other rates shown would give its rate away.
 	AverageWithheld bool
+	Body            template.HTML // results_body, rendered or cached (results_cache.go)
 }
 
 // resultsChart is what static/js/results.js draws (a JSON block on the
@@ -258,8 +261,34 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	view := sm.View(c.Anonymity)
 	scope := CurrentScope(r)
+	lang := s.lang(r)
+	key := resultsKeyOf(scope, staffTabs(CurrentUser(r)), lang, r.URL.RequestURI(), c)
+	if e, ok := s.results.get(c.ID, sm, key, time.Now()); ok {
+		v.Body = e.body
+		withSegment(r.Context(), e.seg)
+		s.render(w, r, http.StatusOK, "results", v)
+		return
+	}
+	if !s.resultsBody(w, r, c, sm, scope, v) {
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.tmpl.pages[lang]["results"].ExecuteTemplate(&buf, "results_body", v); err != nil {
+		s.serverError(w, r, fmt.Errorf("template results_body: %w", err))
+		return
+	}
+	v.Body = template.HTML(buf.String())
+	seg := compressSegment(buf.Bytes())
+	s.results.put(c.ID, sm, key, resultsEntry{body: v.Body, seg: seg, at: time.Now()})
+	withSegment(r.Context(), seg)
+	s.render(w, r, http.StatusOK, "results", v)
+}
+
+// resultsBody fills v with what results_body shows; it reports false when
+// it has answered the request (an error, a unit not found).
+func (s *Server) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *store.Summary, scope pingyi.Scope, v *resultsView) bool {
+	view := sm.View(c.Anonymity)
 	inScope := sm.UnitsIn(scope)
 	for _, ui := range inScope {
 		u := &sm.Units[ui]
@@ -278,7 +307,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		ui, ok := sm.UnitByCode(code)
 		if !ok || !scope.Contains(sm.Units[ui].Path) || sm.Units[ui].Targets == [store.NumTypes]int32{} {
 			s.fail(w, r, http.StatusNotFound)
-			return
+			return false
 		}
 		u := &sm.Units[ui]
 		v.Unit = &store.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(u.Targets[0] + u.Targets[1] + u.Targets[2])}
@@ -331,7 +360,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		rows, err := s.st.ResultRows(r.Context(), sm, sm.Page(f, off, resultsPageSize))
 		if err != nil {
 			s.serverError(w, r, err)
-			return
+			return false
 		}
 		hide := hiddenResult(c)
 		for _, t := range rows {
@@ -405,7 +434,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		uc.write(&body, lowLabel)
 	}
 	v.UnitsBody = template.HTML(body.String())
-	s.render(w, r, http.StatusOK, "results", v)
+	return true
 }
 
 // levelCount is a tally's count of one level of the scale.

@@ -61,6 +61,8 @@ type Server struct {
 	limits *campaignLimits
 	// chromes caches the rendered layout around pages (chrome.go).
 	chromes chromeCache
+	// results caches the results page's body (results_cache.go).
+	results resultsCache
 }
 
 // Session keys.
