@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
 
+	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
 )
@@ -139,6 +141,54 @@ func TestMigrationBallotRatings(t *testing.T) {
 		}
 		if got := tallies(t, s, c); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("tallies from migrated ballots:\n got %v\nwant %v", got, want)
+		}
+	})
+}
+
+// TestIntakeCodeCache: the intake keeps a unit's codes after the first one
+// is used; a code issued later is still found, a spent one is refused as
+// used, an unknown one as not found.
+func TestIntakeCodeCache(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, targets := recountSeed(t, s)
+		first, err := s.IssueCodes(ctx, c, "B01", "mass_rep", 3, store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := s.NewIntake()
+		defer in.Close()
+		r := rand.New(rand.NewPCG(9, 9))
+		if _, err := in.Submit(ctx, first[0], ballot12(r, targets["B01"]), ""); err != nil {
+			t.Fatal(err)
+		}
+		later, err := s.IssueCodes(ctx, c, "B01", "party_member", 2, store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := in.Submit(ctx, later[0], ballot12(r, targets["B01"]), ""); err != nil {
+			t.Fatalf("code issued after its unit's codes were cached: %v", err)
+		}
+		if _, err := in.Submit(ctx, first[0], ballot12(r, targets["B01"]), ""); !errors.Is(err, store.ErrCodeUsed) {
+			t.Errorf("spent code again: %v, want ErrCodeUsed", err)
+		}
+		if _, err := in.Submit(ctx, "NOSUCHCODE", ballot12(r, targets["B01"]), ""); !errors.Is(err, pingyi.ErrNotFound) {
+			t.Errorf("unknown code: %v, want ErrNotFound", err)
+		}
+		// The category comes from the code, cached or not.
+		var cats []string
+		rows, err := s.R().Query(ctx, `SELECT category FROM ballots WHERE campaign_id = ? ORDER BY category`, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var cat string
+			rows.Scan(&cat)
+			cats = append(cats, cat)
+		}
+		rows.Close()
+		if fmt.Sprint(cats) != "[mass_rep party_member]" {
+			t.Errorf("ballot categories %v, want [mass_rep party_member]", cats)
 		}
 	})
 }

@@ -135,6 +135,9 @@ func (in *Intake) Submit(ctx context.Context, code string, ratings []RatingInput
 	}
 	// Once queued, the ballot is written whatever the client does: wait.
 	<-req.done
+	if req.err == nil || errors.Is(req.err, ErrCodeUsed) {
+		in.cache.spent(ci.Code)
+	}
 	if req.err != nil {
 		return "", req.err
 	}
@@ -360,6 +363,7 @@ type unitCache struct {
 	mu        sync.Mutex
 	campaigns map[int64]*campaignEntry
 	units     map[[2]int64]*unitEntry
+	codes     map[string]cachedCode
 
 	prep     sync.Once
 	stmtMu   sync.RWMutex // lookups hold it to use codeStmt, close to close it
@@ -388,7 +392,7 @@ const (
 )
 
 func newUnitCache(s *Store) *unitCache {
-	return &unitCache{s: s, campaigns: map[int64]*campaignEntry{}, units: map[[2]int64]*unitEntry{}}
+	return &unitCache{s: s, campaigns: map[int64]*campaignEntry{}, units: map[[2]int64]*unitEntry{}, codes: map[string]cachedCode{}}
 }
 
 const codeLookupSQL = `SELECT code, campaign_id, unit_org_id, category, used FROM codes WHERE code = ?`
@@ -404,6 +408,20 @@ func (c *unitCache) close() {
 }
 
 func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) {
+	code = normalizeCode(code)
+	if ci, campaignID, ok := c.cachedCode(code); ok {
+		return c.complete(ctx, &ci, campaignID)
+	}
+	ci, err := c.readCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	c.loadUnitCodes(ctx, ci.campaignID, ci.Unit.ID)
+	return c.complete(ctx, &ci.CodeInfo, ci.campaignID)
+}
+
+// readCode reads one code from the database.
+func (c *unitCache) readCode(ctx context.Context, code string) (*codeRead, error) {
 	var ci CodeInfo
 	var campaignID int64
 	var used int
@@ -413,9 +431,9 @@ func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) 
 	c.stmtMu.RLock()
 	var row *sql.Row
 	if c.codeStmt != nil {
-		row = c.codeStmt.QueryRowContext(ctx, normalizeCode(code))
+		row = c.codeStmt.QueryRowContext(ctx, code)
 	} else {
-		row = c.s.R().QueryRow(ctx, codeLookupSQL, normalizeCode(code))
+		row = c.s.R().QueryRow(ctx, codeLookupSQL, code)
 	}
 	err := row.Scan(&ci.Code, &campaignID, &ci.Unit.ID, &ci.Category, &used)
 	c.stmtMu.RUnlock()
@@ -426,6 +444,88 @@ func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) 
 		return nil, err
 	}
 	ci.Used = used != 0
+	return &codeRead{ci, campaignID}, nil
+}
+
+type codeRead struct {
+	CodeInfo
+	campaignID int64
+}
+
+// A code's campaign, unit and category never change, so the intake keeps
+// the codes of the units it has seen (a meeting's codes are used in the
+// same minutes): a submission then needs no read before its batch. The
+// cached "used" flag is only an early answer — the writer's UPDATE … WHERE
+// used = 0 decides — and a code deleted since (a test-mode wipe) is
+// refused by the writer as used. Entries are trusted for codeCacheTTL.
+type cachedCode struct {
+	campaignID, unitID int64
+	category           pingyi.EvaluatorCategory
+	used               bool
+	at                 time.Time
+}
+
+const (
+	codeCacheTTL = time.Minute
+	codeCacheMax = 100000 // ≈ 10 MB; beyond it the cache starts again
+)
+
+func (c *unitCache) cachedCode(code string) (CodeInfo, int64, bool) {
+	c.mu.Lock()
+	e, ok := c.codes[code]
+	c.mu.Unlock()
+	if !ok || time.Since(e.at) > codeCacheTTL {
+		return CodeInfo{}, 0, false
+	}
+	return CodeInfo{Code: code, Unit: Unit{ID: e.unitID}, Category: e.category, Used: e.used}, e.campaignID, true
+}
+
+// loadUnitCodes caches every code of a campaign's unit (errors only mean
+// no caching).
+func (c *unitCache) loadUnitCodes(ctx context.Context, campaignID, unitID int64) {
+	rows, err := c.s.R().Query(ctx, `SELECT code, category, used FROM codes WHERE campaign_id = ? AND unit_org_id = ?`, campaignID, unitID)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	now := time.Now()
+	var batch []string
+	var entries []cachedCode
+	for rows.Next() {
+		var code, cat string
+		var used int
+		if rows.Scan(&code, &cat, &used) != nil {
+			return
+		}
+		batch = append(batch, code)
+		entries = append(entries, cachedCode{campaignID: campaignID, unitID: unitID, category: pingyi.EvaluatorCategory(cat), used: used != 0, at: now})
+	}
+	if rows.Err() != nil {
+		return
+	}
+	c.mu.Lock()
+	if len(c.codes)+len(batch) > codeCacheMax {
+		clear(c.codes)
+	}
+	for i, k := range batch {
+		c.codes[k] = entries[i]
+	}
+	c.mu.Unlock()
+}
+
+// spent notes in the cache that a code has been used.
+func (c *unitCache) spent(code string) {
+	c.mu.Lock()
+	if e, ok := c.codes[code]; ok {
+		e.used = true
+		c.codes[code] = e
+	}
+	c.mu.Unlock()
+}
+
+// complete fills in a looked-up code's campaign, unit, targets and
+// criteria from the cache (loading what is missing or old).
+func (c *unitCache) complete(ctx context.Context, ci *CodeInfo, campaignID int64) (*CodeInfo, error) {
 	now := time.Now()
 	c.mu.Lock()
 	ce := c.campaigns[campaignID]
@@ -471,7 +571,7 @@ func (c *unitCache) lookup(ctx context.Context, code string) (*CodeInfo, error) 
 		c.mu.Unlock()
 	}
 	ci.Campaign, ci.Unit, ci.Targets, ci.Criteria, ci.index = ce.campaign, ue.unit, ue.targets, ce.criteria, ue.index
-	return &ci, nil
+	return ci, nil
 }
 
 // stmtConn is the SQLite intake writer's own connection. It keeps its
