@@ -366,6 +366,7 @@ func intakeCampaign(ctx context.Context, s *store.Store) (*pingyi.Campaign, erro
 // wipeCampaign deletes the bench campaign's ballots and codes and zeroes
 // its tallies (like store.WipeTestCampaign, which also ends test mode).
 func wipeCampaign(ctx context.Context, s *store.Store, c *pingyi.Campaign) error {
+	defer s.CodesDeleted()
 	return s.Tx(ctx, func(q store.Q) error {
 		for _, st := range []string{
 			`DELETE FROM ballots WHERE campaign_id = ?`,

@@ -456,14 +456,20 @@ type codeRead struct {
 // the codes of the units it has seen (a meeting's codes are used in the
 // same minutes): a submission then needs no read before its batch. The
 // cached "used" flag is only an early answer — the writer's UPDATE … WHERE
-// used = 0 decides — and a code deleted since (a test-mode wipe) is
-// refused by the writer as used. Entries are trusted for codeCacheTTL.
+// used = 0 decides. Codes deleted by a test-mode wipe in this process drop
+// the cache (CodesDeleted); deleted by another process, a code may be
+// refused as used rather than unknown for up to codeCacheTTL.
 type cachedCode struct {
 	campaignID, unitID int64
 	category           pingyi.EvaluatorCategory
 	used               bool
 	at                 time.Time
+	gen                int64 // Store.codeGen when loaded
 }
+
+// CodesDeleted tells this process's intakes that codes were deleted (a
+// test-mode wipe): their code caches start again.
+func (s *Store) CodesDeleted() { s.codeGen.Add(1) }
 
 const (
 	codeCacheTTL = time.Minute
@@ -474,7 +480,7 @@ func (c *unitCache) cachedCode(code string) (CodeInfo, int64, bool) {
 	c.mu.Lock()
 	e, ok := c.codes[code]
 	c.mu.Unlock()
-	if !ok || time.Since(e.at) > codeCacheTTL {
+	if !ok || time.Since(e.at) > codeCacheTTL || e.gen != c.s.codeGen.Load() {
 		return CodeInfo{}, 0, false
 	}
 	return CodeInfo{Code: code, Unit: Unit{ID: e.unitID}, Category: e.category, Used: e.used}, e.campaignID, true
@@ -489,6 +495,7 @@ func (c *unitCache) loadUnitCodes(ctx context.Context, campaignID, unitID int64)
 	}
 	defer rows.Close()
 	now := time.Now()
+	gen := c.s.codeGen.Load() // before the read: a wipe during it makes these stale
 	var batch []string
 	var entries []cachedCode
 	for rows.Next() {
@@ -498,7 +505,7 @@ func (c *unitCache) loadUnitCodes(ctx context.Context, campaignID, unitID int64)
 			return
 		}
 		batch = append(batch, code)
-		entries = append(entries, cachedCode{campaignID: campaignID, unitID: unitID, category: pingyi.EvaluatorCategory(cat), used: used != 0, at: now})
+		entries = append(entries, cachedCode{campaignID: campaignID, unitID: unitID, category: pingyi.EvaluatorCategory(cat), used: used != 0, at: now, gen: gen})
 	}
 	if rows.Err() != nil {
 		return

@@ -40,10 +40,11 @@ type Store struct {
 	Dialect Dialect
 	DSN     string
 
-	cache  *caches      // in-process read caches (nil: none)
-	folded atomic.Int64 // ballots folded into the tallies by this Store (fold.go)
-	foldMu sync.Mutex   // one fold at a time in this process
-	web    webCaches    // the web UI's caches (web_cache.go, sessions.go)
+	cache   *caches      // in-process read caches (nil: none)
+	folded  atomic.Int64 // ballots folded into the tallies by this Store (fold.go)
+	foldMu  sync.Mutex   // one fold at a time in this process
+	codeGen atomic.Int64 // bumped when codes are deleted: the intakes' code caches start again
+	web     webCaches    // the web UI's caches (web_cache.go, sessions.go)
 
 	stmtsOnce sync.Once
 	stmts     *stmtCache // prepared statements of P

@@ -287,6 +287,7 @@ func (s *Store) CampaignTexts(ctx context.Context, c *pingyi.Campaign) (particip
 // the results.
 func (s *Store) WipeTestCampaign(ctx context.Context, c *pingyi.Campaign, a Actor) error {
 	defer s.invalidateResults()
+	defer s.CodesDeleted()
 	if !c.TestMode {
 		bad := &pingyi.InputError{}
 		bad.Add(0, "test_mode", "campaign %s is not in test mode: formal ballots are never wiped", c.Code)
