@@ -319,7 +319,7 @@ func pickScope(ctx context.Context, s *store.Store, max int) (*pingyi.Org, int, 
 		for i, k := range kids {
 			paths[i] = k.Path
 		}
-		counts, err := s.SubtreeMemberCounts(ctx, cur.Path, paths)
+		counts, err := s.SubtreeMemberCounts(ctx, paths)
 		if err != nil {
 			return nil, 0, err
 		}

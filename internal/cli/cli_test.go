@@ -8,13 +8,11 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -139,44 +137,12 @@ func openDB(t *testing.T, dsn string) *store.Store {
 	return s
 }
 
-// dump is every row of every table the commands touch, ordered by primary
-// key.
+// dump is every row of every table the commands touch (storetest.Dump).
 func dump(t *testing.T, dsn string) string {
 	t.Helper()
 	s := openDB(t, dsn)
 	defer s.Close()
-	var b strings.Builder
-	for _, tb := range []struct{ name, order string }{
-		{"orgs", "id"}, {"members", "id"}, {"campaigns", "id"}, {"criteria", "id"}, {"targets", "id"},
-		{"unit_tallies", "campaign_id, unit_org_id, category"}, {"codes", "code"}, {"ballots", "id"},
-		{"audit_log", "id"},
-	} {
-		rows, err := s.DB.Query(`SELECT * FROM ` + tb.name + ` ORDER BY ` + tb.order)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		fmt.Fprintf(&b, "== %s\n", tb.name)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for _, v := range vals {
-				if bs, ok := v.([]byte); ok {
-					v = string(bs)
-				}
-				fmt.Fprintf(&b, "%q|", fmt.Sprint(v))
-			}
-			b.WriteByte('\n')
-		}
-		rows.Close()
-	}
-	return b.String()
+	return storetest.Dump(t, s)
 }
 
 // state is the database by codes, without IDs or times.
@@ -184,45 +150,7 @@ func state(t *testing.T, dsn string) string {
 	t.Helper()
 	s := openDB(t, dsn)
 	defer s.Close()
-	if err := s.FoldAll(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, q := range []string{
-		`SELECT o.code, o.name, o.type, o.domain, COALESCE(p.code, ''), o.window_unit, o.depth FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`,
-		`SELECT m.code, m.name, o.code, m.category, m.is_secretary, m.phone, m.id_number, m.gender, m.birth_year, m.home_unit, m.community_code
-			FROM members m JOIN orgs o ON o.id = m.org_id`,
-		`SELECT c.code, t.type, t.code, t.name, o.code, t.satisfied, t.fairly_satisfied, t.basically_satisfied, t.dissatisfied, t.abstain
-			FROM targets t JOIN campaigns c ON c.id = t.campaign_id JOIN orgs o ON o.id = t.unit_org_id`,
-		`SELECT c.code, o.code, u.category, u.ballots FROM unit_tallies u JOIN campaigns c ON c.id = u.campaign_id JOIN orgs o ON o.id = u.unit_org_id`,
-	} {
-		rows, err := s.DB.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		var lines []string
-		for rows.Next() {
-			vals := make([]sql.NullString, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			var f []string
-			for _, v := range vals {
-				f = append(f, v.String)
-			}
-			lines = append(lines, strings.Join(f, "|"))
-		}
-		rows.Close()
-		sort.Strings(lines)
-		b.WriteString(strings.Join(lines, "\n") + "\n--\n")
-	}
-	b.WriteString(storetest.BallotLines(t, s))
-	return b.String()
+	return storetest.State(t, s)
 }
 
 // ---------------------------------------------------------------------------

@@ -194,6 +194,7 @@ func (s *Store) SubmitBallot(ctx context.Context, code string, ratings []RatingI
 	if err != nil {
 		return "", err
 	}
+	s.ballotsStored(b.campaignID)
 	return b.receipt, nil
 }
 

@@ -19,21 +19,13 @@ func batchInsert(ctx context.Context, q Q, table string, cols []string, rows [][
 	if max := 30000 / len(cols); per > max {
 		per = max
 	}
-	head := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
-	one := `(` + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + `)`
 	for len(rows) > 0 {
 		n := min(per, len(rows))
-		var b strings.Builder
-		b.WriteString(head)
 		args := make([]any, 0, n*len(cols))
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(one)
-			args = append(args, rows[i]...)
+		for _, r := range rows[:n] {
+			args = append(args, r...)
 		}
-		if _, err := q.Exec(ctx, b.String(), args...); err != nil {
+		if _, err := q.Exec(ctx, insertSQL(table, cols, n), args...); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -83,6 +75,11 @@ func insertSQLFor(table string, cols []string, n int) string {
 	return s
 }
 
+// placeholders is n comma-separated "?" (an IN list or a VALUES row).
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
 // unitTallyKey names one row of unit_tallies.
 type unitTallyKey struct {
 	campaign, unit int64
@@ -97,11 +94,11 @@ var tallyCols = [5]string{"satisfied", "fairly_satisfied", "basically_satisfied"
 //
 // On PostgreSQL it sends one UPDATE … FROM a VALUES list per few hundred
 // targets (round trips dominate there), having first locked the rows in ID
-// order so that concurrent intake writers touching the same targets queue
-// instead of deadlocking. The lock is FOR NO KEY UPDATE, what an UPDATE
-// takes anyway: it does not conflict with the KEY SHARE locks that the
-// ratings' foreign-key checks hold on targets (FOR UPDATE would, and
-// deadlocks).
+// order so that concurrent writers of tallies (folds in two processes, a
+// recount, the window units) touching the same targets queue instead of
+// deadlocking. The lock is FOR NO KEY UPDATE, what an UPDATE takes
+// anyway: it does not conflict with KEY SHARE locks taken by foreign-key
+// checks on targets (FOR UPDATE would).
 //
 // On SQLite it runs one prepared single-row UPDATE per target: there is
 // no round trip to save, and SQLite's planner turns the UPDATE … FROM

@@ -121,7 +121,7 @@ func (b *BulkLoader) table(name string, cols ...string) *bulkTable {
 func insertSQL(table string, cols []string, n int) string {
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `)
-	one := `(` + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + `)`
+	one := `(` + placeholders(len(cols)) + `)`
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			sb.WriteString(", ")

@@ -13,10 +13,11 @@ import (
 )
 
 // caches holds the in-process read caches of a Store: campaign summaries
-// (evaluated results in compact form) and subtree member counts. Writers
-// in this process call invalidate* (or, for tallies folded from ballots,
-// applyTallyDeltas); writers in other processes are caught by the results
-// fingerprint (ballot counts) or the member counts' short TTL.
+// (evaluated results in compact form) and the generation of the org tree
+// that the web caches (web_cache.go) check. Writers in this process call
+// invalidate* (or, for tallies folded from ballots, applyTallyDeltas);
+// writers in other processes are caught by the results fingerprint (ballot
+// counts) or the web caches' short TTLs.
 type caches struct {
 	gen atomic.Int64 // bumped by every in-process write that affects results
 
@@ -26,16 +27,12 @@ type caches struct {
 	builds    atomic.Int64    // summaries built (tests tell a rebuild from a hit)
 	building  map[int64]*buildCall
 
-	cmu     sync.Mutex
-	counts  map[string]countsEntry
-	countsG int64 // bumped by member/org writes
+	orgGen atomic.Int64 // bumped by member/org writes in this process
 }
 
 const (
 	// resultsCacheSize: summaries kept (a city's is ≈ 30 MB).
 	resultsCacheSize = 4
-	countsCacheSize  = 64
-	countsTTL        = 30 * time.Second
 )
 
 // resultsRecheck: a closed campaign's cached summary is checked against
@@ -75,14 +72,8 @@ type summaryEntry struct {
 	closed bool
 }
 
-type countsEntry struct {
-	gen    int64
-	at     time.Time
-	counts map[string]int // org path → members directly in it
-}
-
 func newCaches() *caches {
-	return &caches{summaries: map[int64]*summaryEntry{}, deltas: map[int64]int64{}, building: map[int64]*buildCall{}, counts: map[string]countsEntry{}}
+	return &caches{summaries: map[int64]*summaryEntry{}, deltas: map[int64]int64{}, building: map[int64]*buildCall{}}
 }
 
 // invalidateResults drops every cached campaign summary (tallies, targets
@@ -97,16 +88,14 @@ func (s *Store) invalidateResults() {
 	s.cache.mu.Unlock()
 }
 
-// invalidateOrgs drops cached member counts and results (members or orgs
+// invalidateOrgs moves the org generation (the web caches of the tree and
+// of accounts start again) and drops cached results (members or orgs
 // changed in this process).
 func (s *Store) invalidateOrgs() {
 	if s.cache == nil {
 		return
 	}
-	s.cache.cmu.Lock()
-	s.cache.countsG++
-	clear(s.cache.counts)
-	s.cache.cmu.Unlock()
+	s.cache.orgGen.Add(1)
 	s.invalidateResults()
 }
 
@@ -130,11 +119,16 @@ func (s *Store) resultsFingerprint(ctx context.Context, c *pingyi.Campaign) (res
 // campaign, with those of the earlier regular campaigns of its year, which
 // R3 reads) and settings are unchanged. The returned value is shared: callers must not
 // modify it.
+//
+// Ballots not yet in the tallies are folded in first, when the summary is
+// checked against the database (on every read of an open campaign, at
+// most once a second for a closed one, at once after ballots stored by
+// this process: ballotsStored).
 func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, error) {
-	if err := s.FoldBallots(ctx, c.ID); err != nil {
-		return nil, err
-	}
 	if s.cache == nil {
+		if err := s.FoldBallots(ctx, c.ID); err != nil {
+			return nil, err
+		}
 		return s.buildSummary(ctx, c)
 	}
 	now := time.Now()
@@ -157,9 +151,14 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 			s.cache.mu.Unlock()
 		}()
 	}
-	seq := s.cache.deltas[c.ID]
 	s.cache.mu.Unlock()
 
+	if err := s.FoldBallots(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	seq := s.cache.deltas[c.ID]
+	s.cache.mu.Unlock()
 	fp, err := s.resultsFingerprint(ctx, c)
 	if err != nil {
 		return nil, err
@@ -224,6 +223,20 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 	}
 	s.cache.mu.Unlock()
 	return sm, nil
+}
+
+// ballotsStored notes that ballots of a campaign were committed by this
+// process and are waiting for the fold: its cached summary is checked (and
+// the ballots folded) on the next read, even if it was checked a moment ago.
+func (s *Store) ballotsStored(campaignID int64) {
+	if s.cache == nil {
+		return
+	}
+	s.cache.mu.Lock()
+	if e := s.cache.summaries[campaignID]; e != nil {
+		e.checked = time.Time{}
+	}
+	s.cache.mu.Unlock()
 }
 
 // Results evaluates campaign c with every target's code and name (see

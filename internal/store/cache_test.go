@@ -66,7 +66,7 @@ func TestSubtreeMemberCountsAfterImport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := s.SubtreeMemberCounts(ctx, "", []string{d.Path})
+		n, err := s.SubtreeMemberCounts(ctx, []string{d.Path})
 		if err != nil || n[d.Path] != 2 {
 			t.Fatalf("counts %v, %v; want 2", n, err)
 		}
@@ -75,7 +75,7 @@ func TestSubtreeMemberCountsAfterImport(t *testing.T) {
 		}, store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ = s.SubtreeMemberCounts(ctx, "", []string{d.Path}); n[d.Path] != 3 {
+		if n, _ = s.SubtreeMemberCounts(ctx, []string{d.Path}); n[d.Path] != 3 {
 			t.Fatalf("after import: counts %v; want 3", n)
 		}
 	})

@@ -154,5 +154,6 @@ func (s *Store) ImportBallots(ctx context.Context, c *pingyi.Campaign, rows []Ba
 	if err != nil {
 		return 0, err
 	}
+	s.ballotsStored(c.ID)
 	return len(order), nil
 }

@@ -454,7 +454,7 @@ func (w *memberWriter) flush() error {
 			args[i] = w.rows[i].Code
 		}
 		rs, err := w.stmts.query(ctx, `SELECT id, code, name, org_id, category, is_secretary, phone, id_number, gender, birth_year, home_unit, community_code
-			FROM members WHERE code IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`)`, args...)
+			FROM members WHERE code IN (`+placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -102,110 +101,13 @@ func okBallots(t *testing.T, s *store.Store, campaign, file string) int {
 // ---------------------------------------------------------------------------
 // Dumps.
 
-// dumpTables are every table an import or a campaign can touch.
-var dumpTables = []struct{ name, order string }{
-	{"orgs", "id"},
-	{"members", "id"},
-	{"campaigns", "id"},
-	{"criteria", "id"},
-	{"targets", "id"},
-	{"unit_tallies", "campaign_id, unit_org_id, category"},
-	{"codes", "code"},
-	{"ballots", "id"},
-	{"window_daily", "campaign_id, org_id, day"},
-	{"users", "id"},
-	{"audit_log", "id"},
-}
-
-// dump returns every row of every table, ordered by primary key, as one
-// canonical string: a refused import must leave it byte for byte as it was.
-func dump(t testing.TB, s *store.Store) string {
-	t.Helper()
-	var b strings.Builder
-	for _, tb := range dumpTables {
-		rows, err := s.DB.Query(`SELECT * FROM ` + tb.name + ` ORDER BY ` + tb.order)
-		if err != nil {
-			t.Fatalf("dump %s: %v", tb.name, err)
-		}
-		cols, _ := rows.Columns()
-		fmt.Fprintf(&b, "== %s (%s)\n", tb.name, strings.Join(cols, ","))
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatalf("dump %s: %v", tb.name, err)
-			}
-			for i, v := range vals {
-				if i > 0 {
-					b.WriteByte('|')
-				}
-				switch x := v.(type) {
-				case nil:
-					b.WriteString("NULL")
-				case []byte:
-					b.WriteString(strconv.Quote(string(x)))
-				case string:
-					b.WriteString(strconv.Quote(x))
-				default:
-					fmt.Fprintf(&b, "%v", x)
-				}
-			}
-			b.WriteByte('\n')
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-	}
-	return b.String()
-}
+// dump is storetest.Dump: a refused import must leave it byte for byte
+// as it was.
+func dump(t testing.TB, s *store.Store) string { return storetest.Dump(t, s) }
 
 // state is the database by codes (no IDs, no times): two databases loaded
 // from the same data, in any order and any format, give the same state.
-func state(t testing.TB, s *store.Store) string {
-	t.Helper()
-	if err := s.FoldAll(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	q := func(query string) {
-		rows, err := s.DB.Query(query)
-		if err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		var lines []string
-		for rows.Next() {
-			vals := make([]sql.NullString, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			var f []string
-			for _, v := range vals {
-				f = append(f, v.String)
-			}
-			lines = append(lines, strings.Join(f, "|"))
-		}
-		sort.Strings(lines) // byte order, whatever the collation
-		b.WriteString(strings.Join(lines, "\n") + "\n--\n")
-	}
-	q(`SELECT o.code, o.name, o.type, o.domain, COALESCE(p.code, ''), o.window_unit, o.depth FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`)
-	q(`SELECT m.code, m.name, o.code, m.category, m.is_secretary, m.phone, m.id_number, m.gender, m.birth_year, m.home_unit, m.community_code
-		FROM members m JOIN orgs o ON o.id = m.org_id`)
-	q(`SELECT c.code, t.type, t.code, t.name, o.code, t.satisfied, t.fairly_satisfied, t.basically_satisfied, t.dissatisfied, t.abstain
-		FROM targets t JOIN campaigns c ON c.id = t.campaign_id JOIN orgs o ON o.id = t.unit_org_id`)
-	q(`SELECT c.code, o.code, u.category, u.ballots FROM unit_tallies u JOIN campaigns c ON c.id = u.campaign_id JOIN orgs o ON o.id = u.unit_org_id`)
-	b.WriteString(storetest.BallotLines(t, s) + "--\n")
-	return b.String()
-}
+func state(t testing.TB, s *store.Store) string { return storetest.State(t, s) }
 
 // checkTree asserts the materialized tree is consistent: every org's path
 // is its parent's path plus its own id, its depth one more than its

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -195,7 +194,7 @@ func (in *Intake) write(batch []*intakeReq) {
 			if r.err == nil {
 				r.err = r.b.err
 			}
-			close(r.done)
+			in.answer(r)
 		}
 		return
 	}
@@ -205,12 +204,21 @@ func (in *Intake) write(batch []*intakeReq) {
 		} else {
 			r.err = r.b.err
 		}
-		close(r.done)
+		in.answer(r)
 	}
 }
 
-// writeBatch spends the codes, inserts the accepted ballots and their
-// ratings, and adds them to the tallies, all in q's transaction. A code
+// answer releases a submission waiting for its batch, having noted a
+// stored ballot for the results cache first.
+func (in *Intake) answer(r *intakeReq) {
+	if r.err == nil {
+		in.s.ballotsStored(r.b.campaignID)
+	}
+	close(r.done)
+}
+
+// writeBatch spends the codes and inserts the accepted ballots (with
+// their ratings, untallied: fold.go), all in q's transaction. A code
 // already spent (or spent twice in the batch) marks its ballot with
 // ErrCodeUsed and skips it.
 func writeBatch(ctx context.Context, q Q, batch []*intakeReq) error {
@@ -305,7 +313,7 @@ func spendSQL(n int) string {
 	if s, ok := spendSQLs.Load(n); ok {
 		return s.(string)
 	}
-	in := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+	in := placeholders(n)
 	s := rebind(`WITH l AS (SELECT code FROM codes WHERE code IN (` + in + `) AND used = 0 ORDER BY code FOR NO KEY UPDATE)
 		UPDATE codes SET used = 1 FROM l WHERE codes.code = l.code AND codes.used = 0 RETURNING codes.code`)
 	spendSQLs.Store(n, s)

@@ -469,7 +469,7 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		for i, id := range idList[:n] {
 			args[i] = id
 		}
-		rows, err := s.R().Query(ctx, `SELECT id, code, name, path FROM orgs WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", n), ",")+`)`, args...)
+		rows, err := s.R().Query(ctx, `SELECT id, code, name, path FROM orgs WHERE id IN (`+placeholders(n)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -620,7 +620,7 @@ func (s *Store) targetNames(ctx context.Context, ids []int64) (map[int64]TargetN
 		for i, id := range ids[:n] {
 			args[i] = id
 		}
-		rows, err := s.R().Query(ctx, `SELECT id, code, name FROM targets WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", n), ",")+`)`, args...)
+		rows, err := s.R().Query(ctx, `SELECT id, code, name FROM targets WHERE id IN (`+placeholders(n)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

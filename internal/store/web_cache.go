@@ -54,9 +54,7 @@ func (s *Store) orgsGen() int64 {
 	if s.cache == nil {
 		return 0
 	}
-	s.cache.cmu.Lock()
-	defer s.cache.cmu.Unlock()
-	return s.cache.countsG
+	return s.cache.orgGen.Load()
 }
 
 // ---- The org tree's member counts ----

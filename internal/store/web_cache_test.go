@@ -212,7 +212,7 @@ func TestTreeSummaryInvalidation(t *testing.T) {
 			if no != orgs || nm != members {
 				t.Errorf("%s: D %d orgs, %d members; want %d, %d", when, no, nm, orgs, members)
 			}
-			counts, _ := s.SubtreeMemberCounts(ctx, d.Path, []string{b.Path, d.Path})
+			counts, _ := s.SubtreeMemberCounts(ctx, []string{b.Path, d.Path})
 			if counts[b.Path] != inB || counts[d.Path] != members {
 				t.Errorf("%s: counts %v; want B %d, D %d", when, counts, inB, members)
 			}

@@ -4,7 +4,7 @@ package store
 
 import (
 	"context"
-	"strings"
+	"slices"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
@@ -13,10 +13,8 @@ import (
 // members in that org's whole subtree. The counts come from the cached
 // tree summary (see treeSummary: dropped at once by imports in this
 // process, reloaded in the background after treeTTL for changes made by
-// another one), so a request costs a map lookup per path. prefix, a path
-// that every given path starts with, is no longer needed and kept for the
-// callers.
-func (s *Store) SubtreeMemberCounts(ctx context.Context, prefix string, paths []string) (map[string]int, error) {
+// another one), so a request costs a map lookup per path.
+func (s *Store) SubtreeMemberCounts(ctx context.Context, paths []string) (map[string]int, error) {
 	out := make(map[string]int, len(paths))
 	if len(paths) == 0 {
 		return out, nil
@@ -38,7 +36,7 @@ func (s *Store) SubtreeMemberCounts(ctx context.Context, prefix string, paths []
 // OrgsByIDs returns the orgs with the given ids (missing ones are left out).
 func (s *Store) OrgsByIDs(ctx context.Context, ids []int64) (map[int64]pingyi.Org, error) {
 	out := make(map[int64]pingyi.Org, len(ids))
-	for chunk := range webChunks(ids, 500) {
+	for chunk := range slices.Chunk(ids, 500) {
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id
@@ -47,7 +45,7 @@ func (s *Store) OrgsByIDs(ctx context.Context, ids []int64) (map[int64]pingyi.Or
 		if len(chunk) <= 8 { // a trail (the ancestors of an org): a few texts, kept prepared
 			q = s.P()
 		}
-		rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+webPlaceholders(len(chunk))+`)`, args...)
+		rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -80,12 +78,12 @@ func (s *Store) MemberOrgPathsByCode(ctx context.Context, codes []string) (map[s
 
 func (s *Store) pathsByCode(ctx context.Context, q string, codes []string) (map[string]string, error) {
 	out := make(map[string]string, len(codes))
-	for chunk := range webChunks(codes, 500) {
+	for chunk := range slices.Chunk(codes, 500) {
 		args := make([]any, len(chunk))
 		for i, c := range chunk {
 			args[i] = c
 		}
-		rows, err := s.R().Query(ctx, q+`(`+webPlaceholders(len(chunk))+`)`, args...)
+		rows, err := s.R().Query(ctx, q+`(`+placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -103,20 +101,4 @@ func (s *Store) pathsByCode(ctx context.Context, q string, codes []string) (map[
 		}
 	}
 	return out, nil
-}
-
-func webPlaceholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
-
-func webChunks[T any](xs []T, size int) func(func([]T) bool) {
-	return func(yield func([]T) bool) {
-		for len(xs) > 0 {
-			n := min(size, len(xs))
-			if !yield(xs[:n]) {
-				return
-			}
-			xs = xs[n:]
-		}
-	}
 }

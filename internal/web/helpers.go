@@ -65,13 +65,13 @@ func (s *Server) trail(ctx context.Context, scope pingyi.Scope, o *pingyi.Org, c
 	return out, nil
 }
 
-// nodes adds subtree member counts to orgs that all lie under prefix.
-func (s *Server) nodes(ctx context.Context, prefix string, orgs []pingyi.Org) ([]orgNode, error) {
+// nodes adds subtree member counts to orgs.
+func (s *Server) nodes(ctx context.Context, orgs []pingyi.Org) ([]orgNode, error) {
 	paths := make([]string, len(orgs))
 	for i, o := range orgs {
 		paths[i] = o.Path
 	}
-	counts, err := s.st.SubtreeMemberCounts(ctx, prefix, paths)
+	counts, err := s.st.SubtreeMemberCounts(ctx, paths)
 	if err != nil {
 		return nil, err
 	}
@@ -80,20 +80,6 @@ func (s *Server) nodes(ctx context.Context, prefix string, orgs []pingyi.Org) ([
 		out[i] = orgNode{Org: o, Members: counts[o.Path]}
 	}
 	return out, nil
-}
-
-// commonPrefix is the longest common path prefix of orgs (ending in "/").
-func commonPrefix(orgs []pingyi.Org) string {
-	if len(orgs) == 0 {
-		return ""
-	}
-	p := orgs[0].Path
-	for _, o := range orgs[1:] {
-		for !strings.HasPrefix(o.Path, p) {
-			p = p[:strings.LastIndex(strings.TrimSuffix(p, "/"), "/")+1]
-		}
-	}
-	return p
 }
 
 // actor is the acting account, for the audit log.

@@ -14,7 +14,7 @@ func (s *Server) orgChildren(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	nodes, err := s.nodes(r.Context(), o.Path, kids)
+	nodes, err := s.nodes(r.Context(), kids)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -36,11 +36,11 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if v.Children, err = s.nodes(ctx, o.Path, kids); err != nil {
+	if v.Children, err = s.nodes(ctx, kids); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	counts, err := s.st.SubtreeMemberCounts(ctx, o.Path, []string{o.Path})
+	counts, err := s.st.SubtreeMemberCounts(ctx, []string{o.Path})
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -43,7 +43,7 @@ func (s *Server) orgTree(w http.ResponseWriter, r *http.Request) {
 		if len(found) > searchLimit {
 			found, v.More = found[:searchLimit], true
 		}
-		if v.Results, err = s.nodes(ctx, scope.Path, found); err != nil {
+		if v.Results, err = s.nodes(ctx, found); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -60,7 +60,7 @@ func (s *Server) orgTree(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		if v.Roots, err = s.nodes(ctx, commonPrefix(roots), roots); err != nil {
+		if v.Roots, err = s.nodes(ctx, roots); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

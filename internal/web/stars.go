@@ -152,7 +152,7 @@ func (s *Server) fillStarRows(r *http.Request, v *starsView, prefix string, rows
 	for i, o := range rows {
 		paths[i] = o.Path
 	}
-	members, err := s.st.SubtreeMemberCounts(ctx, prefix, paths)
+	members, err := s.st.SubtreeMemberCounts(ctx, paths)
 	if err != nil {
 		return err
 	}
