@@ -44,8 +44,20 @@ func strictlyAbove(scope pingyi.Scope, orgPath string) bool {
 // loadCampaign loads the campaign {code} of the request if the viewer may
 // see it; otherwise it answers 404 and returns nil.
 func (s *Server) loadCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
+	return s.campaignIf(w, r, func(c *pingyi.Campaign) bool { return campaignVisible(CurrentScope(r), c) })
+}
+
+// publicCampaign is the campaign of the path's {code} for the public pages
+// (no login, no scope), or nil after answering 404 or 500.
+func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
+	return s.campaignIf(w, r, func(*pingyi.Campaign) bool { return true })
+}
+
+// campaignIf loads the path's {code}: 404 if it does not exist or visible
+// says the viewer may not see it.
+func (s *Server) campaignIf(w http.ResponseWriter, r *http.Request, visible func(*pingyi.Campaign) bool) *pingyi.Campaign {
 	c, err := s.st.Campaign(r.Context(), r.PathValue("code"))
-	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !campaignVisible(CurrentScope(r), c)) {
+	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !visible(c)) {
 		s.fail(w, r, http.StatusNotFound)
 		return nil
 	}

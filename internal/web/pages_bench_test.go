@@ -26,6 +26,7 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(srv.Close)
 	h := srv.Handler()
 	form := url.Values{"username": {"admin"}, "password": {password("admin")}}
 	req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))

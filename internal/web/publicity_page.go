@@ -47,13 +47,8 @@ type objectionForm struct {
 // publicityPage is GET /p/{code}: the public page of a campaign (no
 // login).
 func (s *Server) publicityPage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.st.Campaign(r.Context(), r.PathValue("code"))
-	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	c := s.publicCampaign(w, r)
+	if c == nil {
 		return
 	}
 	v, err := s.publicityView(r, c)
@@ -131,13 +126,8 @@ func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityV
 // during the publicity period; objectionsPerHour per client address.
 func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	c, err := s.st.Campaign(r.Context(), r.PathValue("code"))
-	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	c := s.publicCampaign(w, r)
+	if c == nil {
 		return
 	}
 	v, err := s.publicityView(r, c)

@@ -75,6 +75,7 @@ func TestExtraRoutesAndRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer srv.Close()
 	if err := srv.Mount("GET /extra/v1/things/{code}", PublicNoSession, func(w http.ResponseWriter, r *http.Request) {
 		panic("boom")
 	}); err != nil {

@@ -140,6 +140,7 @@ func newFixture(t *testing.T, st *store.Store, opts Options) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close) // after the HTTP server (cleanups run last first), before the store
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &fixture{t: t, st: st, srv: srv, ts: ts, users: users}
