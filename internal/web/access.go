@@ -157,7 +157,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 			if !rt.Access.Allows(u.Role) {
-				s.fail(w, r, http.StatusForbidden)
+				s.Fail(w, r, http.StatusForbidden)
 				return
 			}
 		}

@@ -14,17 +14,17 @@ import (
 func (s *Server) managedAccount(w http.ResponseWriter, r *http.Request) *pingyi.User {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	u, err := s.st.UserByID(r.Context(), id)
 	scope := CurrentScope(r)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !scope.All() && (u.OrgPath == "" || !scope.Contains(u.OrgPath))) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	return u
@@ -38,10 +38,10 @@ func (s *Server) accountEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.formFor(r.Context(), u)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "account", &accountView{ID: u.ID, Form: f, Roles: rolesFor(CurrentUser(r))})
+	s.Render(w, r, http.StatusOK, "account", &accountView{ID: u.ID, Form: f, Roles: rolesFor(CurrentUser(r))})
 }
 
 // accountUpdate is POST /accounts/{id}: an empty password keeps the old one.
@@ -56,22 +56,22 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 	u := &pingyi.User{ID: old.ID, Username: old.Username, Locale: old.Locale}
 	errs, err := s.applyAccountForm(r.Context(), viewer, f, r.PostFormValue("password"), old, u)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "account",
+		s.Render(w, r, http.StatusUnprocessableEntity, "account",
 			&accountView{ID: old.ID, Form: f, Errors: s.translateErrors(r, errs), Roles: rolesFor(viewer)})
 		return
 	}
-	if err := s.st.UpdateUser(r.Context(), u, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.UpdateUser(r.Context(), u, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
 	if u.ID == viewer.ID && u.PasswordHash != "" {
 		// A new password ends the account's other sessions, not this one.
 		s.sessions.Put(r.Context(), sessPassword, passwordStamp(u.PasswordHash))
 	}
-	s.flash(r, "account.saved")
-	redirect(w, r, "/accounts/"+strconv.FormatInt(u.ID, 10))
+	s.Flash(r, "account.saved")
+	Redirect(w, r, "/accounts/"+strconv.FormatInt(u.ID, 10))
 }

@@ -20,7 +20,7 @@ type accountForm struct {
 }
 
 type accountView struct {
-	view
+	View
 	New     bool
 	ID      int64
 	Form    accountForm
@@ -157,7 +157,7 @@ func (s *Server) applyAccountForm(ctx context.Context, viewer *pingyi.User, f ac
 
 // translateErrors turns message keys into messages.
 func (s *Server) translateErrors(r *http.Request, errs map[string]string) map[string]string {
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	out := make(map[string]string, len(errs))
 	for f, k := range errs {
 		out[f] = tr.T(k)

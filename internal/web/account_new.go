@@ -17,7 +17,7 @@ func (s *Server) accountNew(w http.ResponseWriter, r *http.Request) {
 			f.OrgCode = o.Code
 		}
 	}
-	s.render(w, r, http.StatusOK, "account", &accountView{New: true, Form: f, Roles: rolesFor(u)})
+	s.Render(w, r, http.StatusOK, "account", &accountView{New: true, Form: f, Roles: rolesFor(u)})
 }
 
 // accountCreate is POST /accounts/new.
@@ -27,23 +27,23 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 	u := &pingyi.User{}
 	errs, err := s.applyAccountForm(r.Context(), viewer, f, r.PostFormValue("password"), nil, u)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if len(errs) == 0 {
-		err = s.st.CreateUser(r.Context(), u, actor(r))
+		err = s.st.CreateUser(r.Context(), u, ActorOf(r))
 		if errors.Is(err, pingyi.ErrConflict) {
 			errs["username"] = "account.err_username_taken"
 		} else if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "account",
+		s.Render(w, r, http.StatusUnprocessableEntity, "account",
 			&accountView{New: true, Form: f, Errors: s.translateErrors(r, errs), Roles: rolesFor(viewer)})
 		return
 	}
-	s.flash(r, "account.created")
-	redirect(w, r, "/accounts/"+strconv.FormatInt(u.ID, 10))
+	s.Flash(r, "account.created")
+	Redirect(w, r, "/accounts/"+strconv.FormatInt(u.ID, 10))
 }

@@ -7,7 +7,7 @@ import (
 )
 
 type accountsView struct {
-	view
+	View
 	Accounts []pingyi.User
 }
 
@@ -16,8 +16,8 @@ type accountsView struct {
 func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
 	us, err := s.st.Users(r.Context(), CurrentScope(r))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "accounts", &accountsView{Accounts: us})
+	s.Render(w, r, http.StatusOK, "accounts", &accountsView{Accounts: us})
 }

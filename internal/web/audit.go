@@ -17,7 +17,7 @@ type auditEntry struct {
 }
 
 type auditView struct {
-	view
+	View
 	Entity  string
 	Entries []auditEntry
 }
@@ -28,14 +28,14 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	entity := strings.TrimSpace(r.URL.Query().Get("entity"))
 	es, err := s.st.AuditLog(r.Context(), entity, "", auditLimit)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v := &auditView{Entity: entity, Entries: make([]auditEntry, len(es))}
 	for i, e := range es {
 		v.Entries[i] = auditEntry{AuditEntry: e, BeforePretty: prettyJSON(e.Before), AfterPretty: prettyJSON(e.After)}
 	}
-	s.render(w, r, http.StatusOK, "audit", v)
+	s.Render(w, r, http.StatusOK, "audit", v)
 }
 
 func prettyJSON(s string) string {

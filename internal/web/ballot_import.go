@@ -12,7 +12,7 @@ import (
 )
 
 type ballotImportView struct {
-	view
+	View
 	Head     campaignHead
 	Done     bool
 	FileName string
@@ -29,7 +29,7 @@ func (s *Server) ballotImportPage(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	s.render(w, r, http.StatusOK, "campaign_ballots", &ballotImportView{Head: s.head(r, c, "ballots")})
+	s.Render(w, r, http.StatusOK, "campaign_ballots", &ballotImportView{Head: s.head(r, c, "ballots")})
 }
 
 // ballotImport is POST /campaigns/{code}/ballots: paper ballots entered by
@@ -43,7 +43,7 @@ func (s *Server) ballotImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &ballotImportView{Head: s.head(r, c, "ballots")}
-	t, name, err := readUpload(w, r, store.BallotColumns, nil, false)
+	t, name, err := ReadUpload(w, r, store.BallotColumns, nil, false)
 	v.FileName = name
 	if err == nil && store.State(c, time.Now()) == store.StateClosed {
 		s.ballotImportResult(w, r, v, errCampaignClosed)
@@ -60,7 +60,7 @@ func (s *Server) ballotImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	n, err := s.st.ImportBallots(r.Context(), c, rows, actor(r))
+	n, err := s.st.ImportBallots(r.Context(), c, rows, ActorOf(r))
 	v.Ballots, v.Ratings = n, len(rows)
 	s.ballotImportResult(w, r, v, err)
 }
@@ -96,7 +96,7 @@ func (s *Server) checkBallotRowsInScope(r *http.Request, scope pingyi.Scope, row
 	if err != nil {
 		return err
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	bad := &pingyi.InputError{}
 	for _, row := range rows {
 		paths := orgPaths
@@ -117,25 +117,25 @@ func (s *Server) checkBallotRowsInScope(r *http.Request, scope pingyi.Scope, row
 func (s *Server) ballotImportResult(w http.ResponseWriter, r *http.Request, v *ballotImportView, err error) {
 	var ie *pingyi.InputError
 	var mbe *http.MaxBytesError
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	switch {
 	case err == nil:
 		v.Done = true
-		s.render(w, r, http.StatusOK, "campaign_ballots", v)
+		s.Render(w, r, http.StatusOK, "campaign_ballots", v)
 	case errors.As(err, &ie):
 		v.Errors = ie.Errors
-		s.render(w, r, http.StatusUnprocessableEntity, "campaign_ballots", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "campaign_ballots", v)
 	case errors.Is(err, errCampaignClosed):
 		v.Problem = tr.T("campaign_ballots.closed")
-		s.render(w, r, http.StatusConflict, "campaign_ballots", v)
-	case errors.Is(err, errNoFile):
+		s.Render(w, r, http.StatusConflict, "campaign_ballots", v)
+	case errors.Is(err, ErrNoFile):
 		v.Problem = tr.T("import.no_file")
-		s.render(w, r, http.StatusBadRequest, "campaign_ballots", v)
+		s.Render(w, r, http.StatusBadRequest, "campaign_ballots", v)
 	case errors.As(err, &mbe):
-		v.Problem = tr.T("import.too_big", "MB", maxUpload>>20)
-		s.render(w, r, http.StatusRequestEntityTooLarge, "campaign_ballots", v)
+		v.Problem = tr.T("import.too_big", "MB", MaxUpload>>20)
+		s.Render(w, r, http.StatusRequestEntityTooLarge, "campaign_ballots", v)
 	default:
 		v.Problem = tr.T("import.unreadable", "Detail", fmt.Sprint(err))
-		s.render(w, r, http.StatusBadRequest, "campaign_ballots", v)
+		s.Render(w, r, http.StatusBadRequest, "campaign_ballots", v)
 	}
 }

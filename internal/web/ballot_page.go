@@ -21,7 +21,7 @@ import (
 
 // phoneView is what every phone screen shows.
 type phoneView struct {
-	view
+	View
 	Screen   string // form, done, receipt, used, unknown, closed, not_open, no_receipt, busy, window, window_done, window_limited, window_busy
 	Status   int
 	Test     bool   // the campaign is a rehearsal (演练)
@@ -57,16 +57,16 @@ type phoneTarget struct {
 
 // renderPhone writes a phone screen.
 func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, status int, v *phoneView) {
-	s.fill(r, &v.view)
+	s.fill(r, &v.View)
 	v.Status = status
 	var buf bytes.Buffer
 	if err := s.tmpl.pages[v.Lang]["ballot"].ExecuteTemplate(&buf, "phone", v); err != nil {
-		s.serverError(w, r, fmt.Errorf("template ballot: %w", err))
+		s.ServerError(w, r, fmt.Errorf("template ballot: %w", err))
 		return
 	}
 	// A branch of a hundred members makes a 60 KB page that gzips to a
 	// tenth, worth it on a slow network: gzipResponses does it.
-	writeHTML(w, status, buf.Bytes())
+	WriteHTML(w, status, buf.Bytes())
 }
 
 func ratingField(t pingyi.Target) string { return "r:" + string(t.Type) + ":" + t.Code }
@@ -133,7 +133,7 @@ func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.C
 		w.Header().Set("Retry-After", "30")
 		s.renderPhone(w, r, http.StatusServiceUnavailable, v)
 	default:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	}
 }
 
@@ -177,7 +177,7 @@ const maxBallotForm = 256 << 10
 func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBallotForm)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, http.StatusRequestEntityTooLarge)
+		s.Fail(w, r, http.StatusRequestEntityTooLarge)
 		return
 	}
 	ci := s.lookupCode(w, r)
@@ -194,7 +194,7 @@ func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	opinion := r.PostForm.Get("opinion")
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	if len(ratings) == 0 {
 		v := ballotForm(ci, selected)
 		v.Opinion, v.Error = opinion, tr.T("ballot.err_none")
@@ -229,7 +229,7 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "receipt", Test: c.TestMode, Campaign: c.Name, Receipt: receipt, Day: day})

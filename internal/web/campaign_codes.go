@@ -24,7 +24,7 @@ type codesForm struct {
 }
 
 type campaignCodesView struct {
-	view
+	View
 	Head       campaignHead
 	Units      []store.Unit // units the viewer may issue codes for
 	Counts     []store.CodeCount
@@ -78,10 +78,10 @@ func (s *Server) campaignCodes(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.codesView(r, c, f, nil)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "campaign_codes", v)
+	s.Render(w, r, http.StatusOK, "campaign_codes", v)
 }
 
 // campaignIssueCodes is POST /campaigns/{code}/codes: issue the codes and
@@ -93,7 +93,7 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	f := codesForm{Unit: strings.TrimSpace(r.PostFormValue("unit")), Category: r.PostFormValue("category"),
 		Count: strings.TrimSpace(r.PostFormValue("count")), Format: r.PostFormValue("format")}
 	errs := map[string]string{}
@@ -117,16 +117,16 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		v, err := s.codesView(r, c, f, errs)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "campaign_codes", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "campaign_codes", v)
 		return
 	}
 	cat := pingyi.EvaluatorCategory(f.Category)
-	codes, err := s.st.IssueCodes(ctx, c, unit.Code, cat, n, actor(r))
+	codes, err := s.st.IssueCodes(ctx, c, unit.Code, cat, n, ActorOf(r))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	base := s.codeBaseURL(r)
@@ -145,7 +145,7 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 			sheet.Slips = append(sheet.Slips, pdf.Slip{Code: k, URL: codeURL(base, k)})
 		}
 		if err := pdf.CodeSlips(&buf, sheet); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	} else {

@@ -18,7 +18,7 @@ type coverageTarget struct {
 }
 
 type campaignCoverageView struct {
-	view
+	View
 	Head     campaignHead
 	Coverage *store.Coverage
 	ByType   []coverageType
@@ -49,7 +49,7 @@ func (s *Server) campaignCoverage(w http.ResponseWriter, r *http.Request) {
 		scope = pingyi.Scope{Path: v.Unit.Path}
 	}
 	if v.Coverage, err = s.st.CampaignCoverage(ctx, c, scope); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, t := range c.TargetTypes {
@@ -64,15 +64,15 @@ func (s *Server) campaignCoverage(w http.ResponseWriter, r *http.Request) {
 		}
 		ts, err := s.st.UnitTargets(ctx, c.ID, v.Unit.ID)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		for _, t := range ts {
 			v.Targets = append(v.Targets, coverageTarget{Target: t, Rated: !unrated[t.ID]})
 		}
 	} else if v.Units, err = s.st.UnitStatuses(ctx, c, scope); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "campaign_coverage", v)
+	s.Render(w, r, http.StatusOK, "campaign_coverage", v)
 }

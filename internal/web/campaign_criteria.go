@@ -25,7 +25,7 @@ type criteriaVariant struct {
 }
 
 type campaignCriteriaView struct {
-	view
+	View
 	Head campaignHead
 	Sets []criteriaSet
 }
@@ -65,10 +65,10 @@ func (s *Server) campaignCriteria(w http.ResponseWriter, r *http.Request) {
 	}
 	all, err := s.st.Criteria(r.Context(), c.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "campaign_criteria", &campaignCriteriaView{Head: s.head(r, c, "criteria"), Sets: criteriaSets(all, c.TargetTypes)})
+	s.Render(w, r, http.StatusOK, "campaign_criteria", &campaignCriteriaView{Head: s.head(r, c, "criteria"), Sets: criteriaSets(all, c.TargetTypes)})
 }
 
 // items splits a textarea into items: one a line, blank lines dropped.
@@ -94,13 +94,13 @@ func (s *Server) campaignCriteriaSave(w http.ResponseWriter, r *http.Request) {
 	tt := pingyi.TargetType(r.PostFormValue("target_type"))
 	all, err := s.st.Criteria(ctx, c.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	sets := criteriaSets(all, c.TargetTypes)
 	i := slices.IndexFunc(sets, func(cs criteriaSet) bool { return cs.Type == tt })
 	if i < 0 {
-		s.failMsg(w, r, http.StatusUnprocessableEntity, "campaign_criteria.err_type")
+		s.FailMsg(w, r, http.StatusUnprocessableEntity, "campaign_criteria.err_type")
 		return
 	}
 	want := map[pingyi.Domain][]string{"": items(r.PostFormValue("items"))}
@@ -109,15 +109,15 @@ func (s *Server) campaignCriteriaSave(w http.ResponseWriter, r *http.Request) {
 	}
 	bad := ""
 	if len(want[""]) == 0 {
-		bad = s.tr(r).T("campaign_criteria.err_empty")
+		bad = s.Tr(r).T("campaign_criteria.err_empty")
 	}
 	for _, its := range want {
 		if len(its) > 20 {
-			bad = s.tr(r).T("campaign_criteria.err_many", "N", 20)
+			bad = s.Tr(r).T("campaign_criteria.err_many", "N", 20)
 		}
 		for _, it := range its {
 			if len([]rune(it)) > 200 {
-				bad = s.tr(r).T("campaign_criteria.err_long", "N", 200)
+				bad = s.Tr(r).T("campaign_criteria.err_long", "N", 200)
 			}
 		}
 	}
@@ -127,7 +127,7 @@ func (s *Server) campaignCriteriaSave(w http.ResponseWriter, r *http.Request) {
 			sets[i].Variants[j].Items = r.PostFormValue("items_" + string(sets[i].Variants[j].Domain))
 		}
 		sets[i].Error = bad
-		s.render(w, r, http.StatusUnprocessableEntity, "campaign_criteria", &campaignCriteriaView{Head: s.head(r, c, "criteria"), Sets: sets})
+		s.Render(w, r, http.StatusUnprocessableEntity, "campaign_criteria", &campaignCriteriaView{Head: s.head(r, c, "criteria"), Sets: sets})
 		return
 	}
 	have := map[pingyi.Domain][]string{"": items(sets[i].General)}
@@ -138,11 +138,11 @@ func (s *Server) campaignCriteriaSave(w http.ResponseWriter, r *http.Request) {
 		if slices.Equal(have[d], want[d]) {
 			continue
 		}
-		if err := s.st.SetCriteria(ctx, c, tt, d, want[d], actor(r)); err != nil {
-			s.serverError(w, r, err)
+		if err := s.st.SetCriteria(ctx, c, tt, d, want[d], ActorOf(r)); err != nil {
+			s.ServerError(w, r, err)
 			return
 		}
 	}
-	s.flash(r, "campaign_criteria.saved")
-	redirect(w, r, "/campaigns/"+c.Code+"/criteria")
+	s.Flash(r, "campaign_criteria.saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"/criteria")
 }

@@ -15,7 +15,7 @@ type programForm struct {
 }
 
 type campaignEditView struct {
-	view
+	View
 	Head   campaignHead
 	Form   programForm
 	Errors map[string]string
@@ -29,12 +29,12 @@ func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	participants, resultsUse, _, err := s.st.CampaignTexts(r.Context(), c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	f := programForm{Name: c.Name, Opens: inputTime(c.Opens), Closes: inputTime(c.Closes), Anonymity: strconv.Itoa(c.Anonymity),
 		PublicityDays: strconv.Itoa(c.PublicityDays), Program: c.Program, Participants: participants, ResultsUse: resultsUse}
-	s.render(w, r, http.StatusOK, "campaign_edit", &campaignEditView{Head: s.head(r, c, "overview"), Form: f})
+	s.Render(w, r, http.StatusOK, "campaign_edit", &campaignEditView{Head: s.head(r, c, "overview"), Form: f})
 }
 
 // campaignUpdate is POST /campaigns/{code}/edit.
@@ -43,7 +43,7 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	f := programForm{Name: strings.TrimSpace(r.PostFormValue("name")), Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes"),
 		Anonymity: strings.TrimSpace(r.PostFormValue("anonymity")), PublicityDays: strings.TrimSpace(r.PostFormValue("publicity_days")),
 		Program: strings.TrimSpace(r.PostFormValue("program")), Participants: strings.TrimSpace(r.PostFormValue("participants")),
@@ -69,22 +69,22 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	upd.Program = f.Program
 	if len(errs) == 0 {
-		err := s.st.UpdateCampaign(r.Context(), &upd, f.Participants, f.ResultsUse, actor(r))
+		err := s.st.UpdateCampaign(r.Context(), &upd, f.Participants, f.ResultsUse, ActorOf(r))
 		if err == nil {
-			s.flash(r, "campaign_edit.saved")
-			redirect(w, r, "/campaigns/"+c.Code)
+			s.Flash(r, "campaign_edit.saved")
+			Redirect(w, r, "/campaigns/"+c.Code)
 			return
 		}
-		bad, ok := inputErrors(s.tr(r), err)
+		bad, ok := inputErrors(s.Tr(r), err)
 		if !ok {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		for k, v := range bad {
 			errs[k] = v
 		}
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "campaign_edit", &campaignEditView{Head: s.head(r, c, "overview"), Form: f, Errors: errs})
+	s.Render(w, r, http.StatusUnprocessableEntity, "campaign_edit", &campaignEditView{Head: s.head(r, c, "overview"), Form: f, Errors: errs})
 }
 
 // campaignPhase is POST /campaigns/{code}/phase: move the campaign to
@@ -96,15 +96,15 @@ func (s *Server) campaignPhase(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := strconv.Atoi(r.PostFormValue("phase"))
 	if err != nil || p < 1 || p > 5 {
-		s.failMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_phase")
+		s.FailMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_phase")
 		return
 	}
-	if err := s.st.SetPhase(r.Context(), c, p, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.SetPhase(r.Context(), c, p, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "campaign.phase_saved")
-	redirect(w, r, "/campaigns/"+c.Code+"#phases")
+	s.Flash(r, "campaign.phase_saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"#phases")
 }
 
 // campaignNotice is POST /campaigns/{code}/notices: publish a notice
@@ -117,13 +117,13 @@ func (s *Server) campaignNotice(w http.ResponseWriter, r *http.Request) {
 	title := strings.TrimSpace(r.PostFormValue("title"))
 	body := strings.TrimSpace(r.PostFormValue("body"))
 	if title == "" || len([]rune(title)) > 200 || len([]rune(body)) > 20000 {
-		s.failMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_notice")
+		s.FailMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_notice")
 		return
 	}
-	if err := s.st.AddNotice(r.Context(), c, title, body, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.AddNotice(r.Context(), c, title, body, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "campaign.notice_saved")
-	redirect(w, r, "/campaigns/"+c.Code+"#notices")
+	s.Flash(r, "campaign.notice_saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"#notices")
 }

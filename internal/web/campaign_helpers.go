@@ -58,11 +58,11 @@ func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) *pingyi.
 func (s *Server) campaignIf(w http.ResponseWriter, r *http.Request, visible func(*pingyi.Campaign) bool) *pingyi.Campaign {
 	c, err := s.st.Campaign(r.Context(), r.PathValue("code"))
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !visible(c)) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	return c
@@ -76,7 +76,7 @@ func (s *Server) managedCampaign(w http.ResponseWriter, r *http.Request) *pingyi
 		return nil
 	}
 	if !CurrentScope(r).Manages(c.ScopePath) {
-		s.fail(w, r, http.StatusForbidden)
+		s.Fail(w, r, http.StatusForbidden)
 		return nil
 	}
 	return c
@@ -87,11 +87,11 @@ func (s *Server) managedCampaign(w http.ResponseWriter, r *http.Request) *pingyi
 func (s *Server) loadUnit(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, code string) *store.Unit {
 	u, err := s.st.Unit(r.Context(), c.ID, code)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Contains(u.Path)) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	return u
@@ -211,7 +211,7 @@ func windowURL(base, code string) string { return base + "/w/" + code }
 // inputErrors turns a refusal into column → message in tr's language (ok
 // false for any other error).
 func inputErrors(tr *i18n.Translator, err error) (map[string]string, bool) {
-	return refusedFields(tr, err)
+	return RefusedFields(tr, err)
 }
 
 // formInt reads an integer form field (def when empty or bad, ok false
@@ -247,7 +247,7 @@ func parseID(s string) int64 {
 
 // campaignFail answers with the error page and a campaigns message.
 func (s *Server) campaignFail(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
-	s.failMsg(w, r, status, key, args...)
+	s.FailMsg(w, r, status, key, args...)
 }
 
 // canManageUnits reports whether the account's role may change unit

@@ -8,7 +8,7 @@ import (
 )
 
 type campaignListView struct {
-	view
+	View
 	Campaigns []campaignInfo
 	CanCreate bool
 	Member    bool // a member: links go to their own summary
@@ -20,7 +20,7 @@ func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) {
 	u := CurrentUser(r)
 	cs, err := s.st.Campaigns(r.Context(), CurrentScope(r))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	now := time.Now()
@@ -28,5 +28,5 @@ func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) {
 	for i := range cs {
 		v.Campaigns = append(v.Campaigns, infoOf(&cs[i], now))
 	}
-	s.render(w, r, http.StatusOK, "campaigns", v)
+	s.Render(w, r, http.StatusOK, "campaigns", v)
 }

@@ -24,7 +24,7 @@ type campaignForm struct {
 }
 
 type campaignNewView struct {
-	view
+	View
 	Form        campaignForm
 	Errors      map[string]string
 	Kinds       []pingyi.Kind
@@ -49,13 +49,13 @@ func (s *Server) campaignNew(w http.ResponseWriter, r *http.Request) {
 			f.Scope = o.Code
 		}
 	}
-	s.render(w, r, http.StatusOK, "campaign_new", s.newCampaignView(f, nil))
+	s.Render(w, r, http.StatusOK, "campaign_new", s.newCampaignView(f, nil))
 }
 
 // campaignCreate is POST /campaigns/new: the scope must be an org the
 // viewer manages. Refused forms come back with every problem marked (422).
 func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	f := campaignForm{
 		Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Year: strings.TrimSpace(r.PostFormValue("year")), Scope: strings.TrimSpace(r.PostFormValue("scope")),
@@ -113,30 +113,30 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Manages(o.Path)):
 			errs["scope"] = tr.T("campaign_new.err_scope")
 		case err != nil:
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		c.ScopeCode = f.Scope
 	}
 	if len(errs) == 0 {
-		err := s.st.CreateCampaign(r.Context(), c, actor(r))
+		err := s.st.CreateCampaign(r.Context(), c, ActorOf(r))
 		if err == nil {
-			s.flash(r, "campaign_new.created")
-			redirect(w, r, "/campaigns/"+c.Code)
+			s.Flash(r, "campaign_new.created")
+			Redirect(w, r, "/campaigns/"+c.Code)
 			return
 		}
-		bad, ok := inputErrors(s.tr(r), err)
+		bad, ok := inputErrors(s.Tr(r), err)
 		if !ok {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		for col, msg := range bad {
 			key := strings.ReplaceAll(col, "-", "_")
-			if key == "code" && refusedWith(err, "code", "campaign %q already exists") {
+			if key == "code" && RefusedWith(err, "code", "campaign %q already exists") {
 				msg = tr.T("campaign_new.err_code_taken")
 			}
 			errs[key] = msg
 		}
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "campaign_new", s.newCampaignView(f, errs))
+	s.Render(w, r, http.StatusUnprocessableEntity, "campaign_new", s.newCampaignView(f, errs))
 }

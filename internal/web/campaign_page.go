@@ -14,7 +14,7 @@ type unitRow struct {
 }
 
 type campaignPageView struct {
-	view
+	View
 	Head          campaignHead
 	Participants  string
 	ResultsUse    string
@@ -43,13 +43,13 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 	v := &campaignPageView{Head: s.head(r, c, "overview"), Phases: []int{1, 2, 3, 4, 5}}
 	var err error
 	if v.Participants, v.ResultsUse, v.PublicityFrom, err = s.st.CampaignTexts(ctx, c); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v.PublicityFrom, v.PublicityEnd, v.PublicityOn = store.Publicity(v.PublicityFrom, c.PublicityDays, time.Now())
 	statuses, err := s.st.UnitStatuses(ctx, c, scope)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	ids := make([]int64, len(statuses))
@@ -58,29 +58,29 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 	}
 	orgs, err := s.st.OrgsByIDs(ctx, ids)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, u := range statuses {
 		v.Units = append(v.Units, unitRow{UnitStatus: u, Window: orgs[u.ID].WindowUnit})
 	}
 	if v.Coverage, err = s.st.CampaignCoverage(ctx, c, scope); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if v.Notices, err = s.st.Notices(ctx, c); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if v.Objections, err = s.visibleObjections(r, c); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v.ShowContacts = scope.Manages(c.ScopePath)
 	if u := CurrentUser(r); u.MemberID != 0 {
 		v.SelfSummary = true
 	}
-	s.render(w, r, http.StatusOK, "campaign", v)
+	s.Render(w, r, http.StatusOK, "campaign", v)
 }
 
 // visibleObjections are the objections the viewer may read: all of them

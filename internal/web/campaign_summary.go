@@ -10,7 +10,7 @@ import (
 )
 
 type campaignSummaryView struct {
-	view
+	View
 	Campaign campaignInfo
 	Member   *pingyi.Member
 	Text     string
@@ -22,19 +22,19 @@ type campaignSummaryView struct {
 func (s *Server) mySummaryTarget(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign) *pingyi.Member {
 	u := CurrentUser(r)
 	if u.MemberID == 0 {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	m, _, err := s.st.MemberByID(r.Context(), u.MemberID)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if _, err := s.st.Unit(r.Context(), c.ID, m.OrgCode); err != nil {
 		if errors.Is(err, pingyi.ErrNotFound) {
-			s.fail(w, r, http.StatusNotFound)
+			s.Fail(w, r, http.StatusNotFound)
 		} else {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 		}
 		return nil
 	}
@@ -54,10 +54,10 @@ func (s *Server) campaignMySummary(w http.ResponseWriter, r *http.Request) {
 	}
 	sums, err := s.st.MemberSummaries(r.Context(), c, m.OrgID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "campaign_summary", &campaignSummaryView{Campaign: infoOf(c, time.Now()), Member: m, Text: sums[m.ID]})
+	s.Render(w, r, http.StatusOK, "campaign_summary", &campaignSummaryView{Campaign: infoOf(c, time.Now()), Member: m, Text: sums[m.ID]})
 }
 
 // campaignMySummarySave is POST /campaigns/{code}/summary.
@@ -74,18 +74,18 @@ func (s *Server) campaignMySummarySave(w http.ResponseWriter, r *http.Request) {
 	v := &campaignSummaryView{Campaign: infoOf(c, time.Now()), Member: m, Text: text}
 	switch {
 	case text == "":
-		v.Error = s.tr(r).T("campaign_summary.err_empty")
+		v.Error = s.Tr(r).T("campaign_summary.err_empty")
 	case len([]rune(text)) > maxText:
-		v.Error = s.tr(r).T("campaign_new.err_too_long", "N", maxText)
+		v.Error = s.Tr(r).T("campaign_new.err_too_long", "N", maxText)
 	}
 	if v.Error != "" {
-		s.render(w, r, http.StatusUnprocessableEntity, "campaign_summary", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "campaign_summary", v)
 		return
 	}
-	if err := s.st.SaveMemberSummary(r.Context(), c, m.ID, text, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.SaveMemberSummary(r.Context(), c, m.ID, text, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "campaign_summary.saved")
-	redirect(w, r, "/campaigns/"+c.Code+"/summary")
+	s.Flash(r, "campaign_summary.saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"/summary")
 }

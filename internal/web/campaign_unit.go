@@ -27,7 +27,7 @@ type windowDayRow struct {
 }
 
 type campaignUnitView struct {
-	view
+	View
 	Head       campaignHead
 	Unit       *store.Unit
 	Org        *pingyi.Org
@@ -62,7 +62,7 @@ func (s *Server) unitForChange(w http.ResponseWriter, r *http.Request) (*pingyi.
 		return nil, nil
 	}
 	if !CurrentScope(r).Manages(u.Path) || !canManageUnits(CurrentUser(r)) {
-		s.fail(w, r, http.StatusForbidden)
+		s.Fail(w, r, http.StatusForbidden)
 		return nil, nil
 	}
 	return c, u
@@ -83,10 +83,10 @@ func (s *Server) campaignUnit(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.unitView(r, c, u)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "campaign_unit", v)
+	s.Render(w, r, http.StatusOK, "campaign_unit", v)
 }
 
 func (s *Server) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (*campaignUnitView, error) {
@@ -130,9 +130,9 @@ func (s *Server) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (*
 	}
 	if v.Org.WindowUnit && slices.Contains(c.TargetTypes, pingyi.TargetOrg) {
 		if v.Manages {
-			code, err := s.st.WindowCode(ctx, c, u.Code, actor(r))
+			code, err := s.st.WindowCode(ctx, c, u.Code, ActorOf(r))
 			if err != nil {
-				if _, refused := inputErrors(s.tr(r), err); !refused {
+				if _, refused := inputErrors(s.Tr(r), err); !refused {
 					return nil, err
 				}
 			} else {
@@ -200,23 +200,23 @@ func (s *Server) campaignSelfCheck(w http.ResponseWriter, r *http.Request) {
 		Shortfalls: strings.TrimSpace(r.PostFormValue("shortfalls")), Measures: strings.TrimSpace(r.PostFormValue("measures"))}
 	errs := map[string]string{}
 	if sc.MassOpinions+sc.Achievements+sc.Shortfalls+sc.Measures == "" {
-		errs["selfcheck"] = s.tr(r).T("campaign_unit.err_selfcheck_empty")
+		errs["selfcheck"] = s.Tr(r).T("campaign_unit.err_selfcheck_empty")
 	}
 	for _, t := range []string{sc.MassOpinions, sc.Achievements, sc.Shortfalls, sc.Measures} {
 		if len([]rune(t)) > maxText {
-			errs["selfcheck"] = s.tr(r).T("campaign_new.err_too_long", "N", maxText)
+			errs["selfcheck"] = s.Tr(r).T("campaign_new.err_too_long", "N", maxText)
 		}
 	}
 	if len(errs) > 0 {
 		s.unitRefused(w, r, c, u, errs, func(v *campaignUnitView) { v.SelfCheck = sc })
 		return
 	}
-	if err := s.st.SaveSelfCheck(r.Context(), c, sc, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.SaveSelfCheck(r.Context(), c, sc, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "campaign_unit.selfcheck_saved")
-	redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#selfcheck")
+	s.Flash(r, "campaign_unit.selfcheck_saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#selfcheck")
 }
 
 // campaignMeeting is POST /campaigns/{code}/units/{org}/meeting: the
@@ -228,7 +228,7 @@ func (s *Server) campaignMeeting(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	m := store.Meeting{OrgID: u.ID, OrgCode: u.Code, HeldOn: strings.TrimSpace(r.PostFormValue("held_on")), Method: r.PostFormValue("method"),
 		Attendees: map[pingyi.EvaluatorCategory]int{}, Report: strings.TrimSpace(r.PostFormValue("report")),
 		SuperiorRep: strings.TrimSpace(r.PostFormValue("superior_rep")), LeaderComment: strings.TrimSpace(r.PostFormValue("leader_comment"))}
@@ -267,12 +267,12 @@ func (s *Server) campaignMeeting(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	if err := s.st.SaveMeeting(r.Context(), c, m, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.SaveMeeting(r.Context(), c, m, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "campaign_unit.meeting_saved")
-	redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#meeting")
+	s.Flash(r, "campaign_unit.meeting_saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#meeting")
 }
 
 // campaignSummaries is POST /campaigns/{code}/units/{org}/summaries: the
@@ -286,17 +286,17 @@ func (s *Server) campaignSummaries(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	members, err := s.st.Members(ctx, u.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	sums, err := s.st.MemberSummaries(ctx, c, u.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	r.ParseForm()
 	if !hasSummaryField(r) {
-		s.unitRefused(w, r, c, u, map[string]string{"summaries": s.tr(r).T("campaign_unit.err_summaries")}, nil)
+		s.unitRefused(w, r, c, u, map[string]string{"summaries": s.Tr(r).T("campaign_unit.err_summaries")}, nil)
 		return
 	}
 	for _, m := range members {
@@ -306,19 +306,19 @@ func (s *Server) campaignSummaries(w http.ResponseWriter, r *http.Request) {
 		}
 		text := strings.TrimSpace(vals[0])
 		if len([]rune(text)) > maxText {
-			s.unitRefused(w, r, c, u, map[string]string{"summaries": s.tr(r).T("campaign_new.err_too_long", "N", maxText)}, nil)
+			s.unitRefused(w, r, c, u, map[string]string{"summaries": s.Tr(r).T("campaign_new.err_too_long", "N", maxText)}, nil)
 			return
 		}
 		if text == sums[m.ID] {
 			continue
 		}
-		if err := s.st.SaveMemberSummary(ctx, c, m.ID, text, actor(r)); err != nil {
-			s.serverError(w, r, err)
+		if err := s.st.SaveMemberSummary(ctx, c, m.ID, text, ActorOf(r)); err != nil {
+			s.ServerError(w, r, err)
 			return
 		}
 	}
-	s.flash(r, "campaign_unit.summaries_saved")
-	redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#summaries")
+	s.Flash(r, "campaign_unit.summaries_saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#summaries")
 }
 
 func hasSummaryField(r *http.Request) bool {
@@ -334,12 +334,12 @@ func hasSummaryField(r *http.Request) bool {
 func (s *Server) unitRefused(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, u *store.Unit, errs map[string]string, keep func(*campaignUnitView)) {
 	v, err := s.unitView(r, c, u)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v.Errors = errs
 	if keep != nil {
 		keep(v)
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "campaign_unit", v)
+	s.Render(w, r, http.StatusUnprocessableEntity, "campaign_unit", v)
 }

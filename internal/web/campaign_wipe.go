@@ -6,7 +6,7 @@ import (
 )
 
 type campaignWipeView struct {
-	view
+	View
 	Head  campaignHead
 	Error string
 }
@@ -20,10 +20,10 @@ func (s *Server) campaignWipeConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !c.TestMode {
-		s.failMsg(w, r, http.StatusConflict, "campaign_wipe.not_test")
+		s.FailMsg(w, r, http.StatusConflict, "campaign_wipe.not_test")
 		return
 	}
-	s.render(w, r, http.StatusOK, "campaign_wipe", &campaignWipeView{Head: s.head(r, c, "overview")})
+	s.Render(w, r, http.StatusOK, "campaign_wipe", &campaignWipeView{Head: s.head(r, c, "overview")})
 }
 
 // campaignWipe is POST /campaigns/{code}/wipe: the field confirm must
@@ -34,18 +34,18 @@ func (s *Server) campaignWipe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !c.TestMode {
-		s.failMsg(w, r, http.StatusConflict, "campaign_wipe.not_test")
+		s.FailMsg(w, r, http.StatusConflict, "campaign_wipe.not_test")
 		return
 	}
 	if strings.TrimSpace(r.PostFormValue("confirm")) != c.Code {
-		s.render(w, r, http.StatusUnprocessableEntity, "campaign_wipe", &campaignWipeView{Head: s.head(r, c, "overview"),
-			Error: s.tr(r).T("campaign_wipe.err_confirm")})
+		s.Render(w, r, http.StatusUnprocessableEntity, "campaign_wipe", &campaignWipeView{Head: s.head(r, c, "overview"),
+			Error: s.Tr(r).T("campaign_wipe.err_confirm")})
 		return
 	}
-	if err := s.st.WipeTestCampaign(r.Context(), c, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.WipeTestCampaign(r.Context(), c, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "campaign_wipe.done")
-	redirect(w, r, "/campaigns/"+c.Code)
+	s.Flash(r, "campaign_wipe.done")
+	Redirect(w, r, "/campaigns/"+c.Code)
 }

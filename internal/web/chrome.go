@@ -32,7 +32,7 @@ type chromeCache struct {
 
 // chromeKey is everything layout_head, layout_top and layout_foot may
 // show: a field they use must be in it.
-func chromeKey(v *view) string {
+func chromeKey(v *View) string {
 	var b strings.Builder
 	b.Grow(128)
 	for _, s := range []string{v.Lang, v.Here, v.Version, strings.Join(v.Langs, ",")} {
@@ -63,7 +63,7 @@ func chromeKey(v *view) string {
 }
 
 // chromeFor returns the rendered layout for v (fill must have run).
-func (s *Server) chromeFor(v *view) (*chrome, error) {
+func (s *Server) chromeFor(v *View) (*chrome, error) {
 	key := chromeKey(v)
 	c := &s.chromes
 	c.mu.RLock()

@@ -7,7 +7,7 @@ import (
 )
 
 type dashboardView struct {
-	view
+	View
 	ScopeName string
 	Orgs      int
 	Members   int
@@ -27,9 +27,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if u.Role != pingyi.RoleMember {
 		var err error
 		if v.Orgs, v.Members, err = s.st.SubtreeCounts(r.Context(), ScopeOf(u).Path); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, "dashboard", v)
+	s.Render(w, r, http.StatusOK, "dashboard", v)
 }

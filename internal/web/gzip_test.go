@@ -140,7 +140,7 @@ func TestGzipMiddleware(t *testing.T) {
 	big := strings.Repeat("<tr><td>东湖村党支部</td><td>98.5</td></tr>\n", 200)
 	html := func(body string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			writeHTML(w, http.StatusUnprocessableEntity, []byte(body))
+			WriteHTML(w, http.StatusUnprocessableEntity, []byte(body))
 		}
 	}
 	t.Run("big HTML", func(t *testing.T) {

@@ -21,21 +21,21 @@ type orgNode struct {
 // visibleOrg loads the org {code} of the request if the viewer's scope
 // contains it; otherwise it answers 404 (outside the subtree looks exactly
 // like nonexistent) and returns nil.
-func (s *Server) visibleOrg(w http.ResponseWriter, r *http.Request, code string) *pingyi.Org {
+func (s *Server) VisibleOrg(w http.ResponseWriter, r *http.Request, code string) *pingyi.Org {
 	o, err := s.st.Org(r.Context(), code)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Contains(o.Path)) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	return o
 }
 
 // trail lists the ancestors of o that lie in scope, root first.
-func (s *Server) trail(ctx context.Context, scope pingyi.Scope, o *pingyi.Org, cache map[int64]pingyi.Org) ([]pingyi.Org, error) {
+func (s *Server) Trail(ctx context.Context, scope pingyi.Scope, o *pingyi.Org, cache map[int64]pingyi.Org) ([]pingyi.Org, error) {
 	var ids, missing []int64
 	for _, part := range strings.Split(strings.Trim(o.Path, "/"), "/") {
 		id, err := strconv.ParseInt(part, 10, 64)
@@ -83,7 +83,7 @@ func (s *Server) nodes(ctx context.Context, orgs []pingyi.Org) ([]orgNode, error
 }
 
 // actor is the acting account, for the audit log.
-func actor(r *http.Request) store.Actor {
+func ActorOf(r *http.Request) store.Actor {
 	if u := CurrentUser(r); u != nil {
 		return store.Actor{UserID: u.ID, Username: u.Username}
 	}
@@ -91,4 +91,4 @@ func actor(r *http.Request) store.Actor {
 }
 
 // isHTMX reports an htmx request (which wants a fragment).
-func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+func IsHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }

@@ -37,7 +37,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	stats, err := s.st.ImportMembersFrom(r.Context(), name, src, actor(r))
+	stats, err := s.st.ImportMembersFrom(r.Context(), name, src, ActorOf(r))
 	s.importResult(w, r, "members", name, stats, err)
 }
 
@@ -46,7 +46,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request) {
 // outside it. The file's own problems (unreadable rows, a bad header) are
 // returned as they are.
 func (s *Server) checkMembersInScope(r *http.Request, scope pingyi.Scope, src store.MemberSource) error {
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	bad := &pingyi.InputError{}
 	var chunk []store.MemberRow
 	flush := func() error {

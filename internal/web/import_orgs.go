@@ -20,6 +20,6 @@ func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request) {
 		s.importResult(w, r, "orgs", name, store.ImportStats{}, err)
 		return
 	}
-	stats, err := s.st.ImportOrgsFrom(r.Context(), name, rows, actor(r))
+	stats, err := s.st.ImportOrgsFrom(r.Context(), name, rows, ActorOf(r))
 	s.importResult(w, r, "orgs", name, stats, err)
 }

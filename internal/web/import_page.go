@@ -12,11 +12,11 @@ import (
 	"github.com/pingyi/pingyi/internal/tabular"
 )
 
-// maxUpload bounds an uploaded file.
-const maxUpload = 32 << 20
+// MaxUpload bounds an uploaded file.
+const MaxUpload = 32 << 20
 
 type importView struct {
-	view
+	View
 	CanOrgs  bool
 	Kind     string // "orgs" or "members": the form the result is about
 	FileName string
@@ -27,17 +27,17 @@ type importView struct {
 
 // importPage is GET /import: upload forms for orgs (admin) and members.
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "import", &importView{CanOrgs: CurrentUser(r).Role == pingyi.RoleAdmin})
+	s.Render(w, r, http.StatusOK, "import", &importView{CanOrgs: CurrentUser(r).Role == pingyi.RoleAdmin})
 }
 
 // readUpload reads the uploaded table of field "file" and checks its
 // header. A refusal (bad header, bad cells) is returned as an InputError;
 // a file that cannot be read at all as another error.
-func readUpload(w http.ResponseWriter, r *http.Request, required, optional []string, allowExtra bool) (*tabular.Table, string, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+func ReadUpload(w http.ResponseWriter, r *http.Request, required, optional []string, allowExtra bool) (*tabular.Table, string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload)
 	f, h, err := r.FormFile("file")
 	if err != nil {
-		return nil, "", errNoFile
+		return nil, "", ErrNoFile
 	}
 	defer f.Close()
 	t, err := tabular.Read(f, h.Filename)
@@ -50,21 +50,21 @@ func readUpload(w http.ResponseWriter, r *http.Request, required, optional []str
 	return t, h.Filename, nil
 }
 
-var errNoFile = errors.New("no file")
+var ErrNoFile = errors.New("no file")
 
 // openUpload opens the uploaded file of field "file" (held by the
 // multipart reader in memory or in a temporary file) and returns with it
 // a reader that streams its rows afresh at every call (for the imports
 // that read their file twice, store.MemberFile and store.ReadOrgFile).
 func openUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string, func(head func([]string, int) error, fn func(tabular.Row) error) error, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload)
 	f, h, err := r.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, "", nil, err
 		}
-		return nil, "", nil, errNoFile
+		return nil, "", nil, ErrNoFile
 	}
 	each := func(head func([]string, int) error, fn func(tabular.Row) error) error {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -85,18 +85,18 @@ func (s *Server) importResult(w http.ResponseWriter, r *http.Request, kind, name
 	switch {
 	case err == nil:
 		v.Stats = &stats
-		s.render(w, r, http.StatusOK, "import", v)
+		s.Render(w, r, http.StatusOK, "import", v)
 	case errors.As(err, &ie):
 		v.Errors = ie.Errors
-		s.render(w, r, http.StatusUnprocessableEntity, "import", v)
-	case errors.Is(err, errNoFile):
-		v.Problem = s.tr(r).T("import.no_file")
-		s.render(w, r, http.StatusBadRequest, "import", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "import", v)
+	case errors.Is(err, ErrNoFile):
+		v.Problem = s.Tr(r).T("import.no_file")
+		s.Render(w, r, http.StatusBadRequest, "import", v)
 	case errors.As(err, &mbe):
-		v.Problem = s.tr(r).T("import.too_big", "MB", maxUpload>>20)
-		s.render(w, r, http.StatusRequestEntityTooLarge, "import", v)
+		v.Problem = s.Tr(r).T("import.too_big", "MB", MaxUpload>>20)
+		s.Render(w, r, http.StatusRequestEntityTooLarge, "import", v)
 	default:
-		v.Problem = s.tr(r).T("import.unreadable", "Detail", fmt.Sprint(err))
-		s.render(w, r, http.StatusBadRequest, "import", v)
+		v.Problem = s.Tr(r).T("import.unreadable", "Detail", fmt.Sprint(err))
+		s.Render(w, r, http.StatusBadRequest, "import", v)
 	}
 }

@@ -34,7 +34,7 @@ func columnLabel(tr *i18n.Translator, column string) string {
 
 // refusedFields turns a refusal into column → message in tr's language,
 // the messages of a column joined; ok is false for any other error.
-func refusedFields(tr *i18n.Translator, err error) (map[string]string, bool) {
+func RefusedFields(tr *i18n.Translator, err error) (map[string]string, bool) {
 	var ie *pingyi.InputError
 	if !errors.As(err, &ie) {
 		return nil, false
@@ -62,7 +62,7 @@ func joinMessages(a, b string) string {
 
 // refusedWith reports whether err is a refusal of column made with format
 // (e.g. the code of a new campaign is taken).
-func refusedWith(err error, column, format string) bool {
+func RefusedWith(err error, column, format string) bool {
 	var ie *pingyi.InputError
 	if !errors.As(err, &ie) {
 		return false

@@ -23,7 +23,7 @@ func (s *Server) setLocale(w http.ResponseWriter, r *http.Request) {
 	lang := r.FormValue("lang")
 	next := safeNext(r.FormValue("next"))
 	if !i18n.Valid(lang) {
-		s.fail(w, r, http.StatusBadRequest)
+		s.Fail(w, r, http.StatusBadRequest)
 		return
 	}
 	http.SetCookie(w, langCookieFor(lang, s.opts.SecureCookies))
@@ -39,7 +39,7 @@ func (s *Server) setLocale(w http.ResponseWriter, r *http.Request) {
 			s.log.Warn("save locale", "user", u.ID, "err", err)
 		}
 	}
-	redirect(w, r, next)
+	Redirect(w, r, next)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -12,7 +12,7 @@ import (
 )
 
 type loginView struct {
-	view
+	View
 	Next     string
 	Username string
 	Error    string
@@ -22,10 +22,10 @@ type loginView struct {
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
 	if CurrentUser(r) != nil {
-		redirect(w, r, next)
+		Redirect(w, r, next)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", &loginView{Next: next})
+	s.Render(w, r, http.StatusOK, "login", &loginView{Next: next})
 }
 
 // login is POST /login: username and password, at most LoginFailures
@@ -39,14 +39,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	ipKey, userKey := "ip:"+s.clientIP(r), "user:"+strings.ToLower(username)
 
 	if blocked, wait := s.limiter.Blocked(ipKey, userKey); blocked {
-		v.Error = s.tr(r).T("login.too_many", "Minutes", int(math.Ceil(wait.Minutes())))
+		v.Error = s.Tr(r).T("login.too_many", "Minutes", int(math.Ceil(wait.Minutes())))
 		w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
-		s.render(w, r, http.StatusTooManyRequests, "login", v)
+		s.Render(w, r, http.StatusTooManyRequests, "login", v)
 		return
 	}
 	if username == "" || password == "" {
-		v.Error = s.tr(r).T("login.missing")
-		s.render(w, r, http.StatusUnprocessableEntity, "login", v)
+		v.Error = s.Tr(r).T("login.missing")
+		s.Render(w, r, http.StatusUnprocessableEntity, "login", v)
 		return
 	}
 	u, err := s.st.User(r.Context(), username)
@@ -55,7 +55,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, pingyi.ErrNotFound):
 		auth.VerifyDummy(password) // as slow as a known user
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	default:
 		ok = auth.Verify(u.PasswordHash, password) && !u.Disabled
@@ -63,8 +63,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		s.limiter.Fail(ipKey, userKey)
 		s.log.Info("login failed", "ip", s.clientIP(r))
-		v.Error = s.tr(r).T("login.invalid")
-		s.render(w, r, http.StatusUnauthorized, "login", v)
+		v.Error = s.Tr(r).T("login.invalid")
+		s.Render(w, r, http.StatusUnauthorized, "login", v)
 		return
 	}
 	s.limiter.Reset(userKey)
@@ -80,7 +80,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	// A new token on login: a session fixed before cannot be taken over.
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.sessions.Put(r.Context(), sessUserID, u.ID)
@@ -89,17 +89,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.sessions.Put(r.Context(), sessLang, u.Locale)
 	}
 	s.log.Info("login", "user", u.ID)
-	redirect(w, r, next)
+	Redirect(w, r, next)
 }
 
 // logout is POST /logout.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	lang := s.lang(r)
+	lang := s.Lang(r)
 	if err := s.sessions.Destroy(r.Context()); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	// Keep the language after logging out.
 	http.SetCookie(w, langCookieFor(lang, s.opts.SecureCookies))
-	redirect(w, r, "/login")
+	Redirect(w, r, "/login")
 }

@@ -9,7 +9,7 @@ import (
 )
 
 type memberView struct {
-	view
+	View
 	Member  *pingyi.Member
 	Org     *pingyi.Org
 	Trail   []pingyi.Org
@@ -29,11 +29,11 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) {
 	scope := CurrentScope(r)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !scope.Contains(path)) ||
 		(err == nil && scope.MemberID != 0 && scope.MemberID != m.ID) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v := &memberView{Member: m, Manages: scope.Manages(path), Self: CurrentUser(r).MemberID == m.ID}
@@ -41,12 +41,12 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) {
 		m.Phone, m.IDNumber = maskPhone(m.Phone), maskID(m.IDNumber)
 	}
 	if v.Org, err = s.st.OrgByID(ctx, m.OrgID); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	if v.Trail, err = s.trail(ctx, scope, v.Org, map[int64]pingyi.Org{}); err != nil {
-		s.serverError(w, r, err)
+	if v.Trail, err = s.Trail(ctx, scope, v.Org, map[int64]pingyi.Org{}); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "member", v)
+	s.Render(w, r, http.StatusOK, "member", v)
 }

@@ -7,7 +7,7 @@ import (
 )
 
 type orgView struct {
-	view
+	View
 	Org      *pingyi.Org
 	Trail    []pingyi.Org
 	Children []orgNode
@@ -20,34 +20,34 @@ type orgView struct {
 // child orgs and members; phones masked unless the viewer manages the org.
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return
 	}
 	scope := CurrentScope(r)
 	v := &orgView{Org: o, Manages: scope.Manages(o.Path)}
 	var err error
-	if v.Trail, err = s.trail(ctx, scope, o, map[int64]pingyi.Org{}); err != nil {
-		s.serverError(w, r, err)
+	if v.Trail, err = s.Trail(ctx, scope, o, map[int64]pingyi.Org{}); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
 	kids, err := s.st.TreeChildren(ctx, scope, o.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if v.Children, err = s.nodes(ctx, kids); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	counts, err := s.st.SubtreeMemberCounts(ctx, []string{o.Path})
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v.Subtree = counts[o.Path]
 	if v.Members, err = s.st.Members(ctx, o.ID); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if !v.Manages { // never send what the viewer may not see
@@ -56,5 +56,5 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
 			v.Members[i].IDNumber = maskID(v.Members[i].IDNumber)
 		}
 	}
-	s.render(w, r, http.StatusOK, "org", v)
+	s.Render(w, r, http.StatusOK, "org", v)
 }

@@ -15,7 +15,7 @@ import (
 const searchLimit = 50
 
 type orgTreeView struct {
-	view
+	View
 	Q       string
 	Roots   []orgNode // the tree from the scope root (no search)
 	Results []orgNode // matching orgs with their trail (search)
@@ -37,43 +37,43 @@ func (s *Server) orgTree(w http.ResponseWriter, r *http.Request) {
 	if v.Q != "" {
 		found, err := s.st.SearchOrgs(ctx, scope, v.Q, searchLimit+1)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		if len(found) > searchLimit {
 			found, v.More = found[:searchLimit], true
 		}
 		if v.Results, err = s.nodes(ctx, found); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		cache := map[int64]pingyi.Org{}
 		for i := range v.Results {
-			if v.Results[i].Trail, err = s.trail(ctx, scope, &v.Results[i].Org, cache); err != nil {
-				s.serverError(w, r, err)
+			if v.Results[i].Trail, err = s.Trail(ctx, scope, &v.Results[i].Org, cache); err != nil {
+				s.ServerError(w, r, err)
 				return
 			}
 		}
 	} else {
 		roots, err := s.st.TreeChildren(ctx, scope, 0)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		if v.Roots, err = s.nodes(ctx, roots); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}
-	if isHTMX(r) && r.Header.Get("HX-Target") == "org-results" {
-		s.fragment(w, r, http.StatusOK, "org_results_htmx", v)
+	if IsHTMX(r) && r.Header.Get("HX-Target") == "org-results" {
+		s.Fragment(w, r, http.StatusOK, "org_results_htmx", v)
 		return
 	}
 	if v.Q == "" && orgTreeInGo {
-		renderGo(s, w, r, http.StatusOK, v, writeOrgTreePage)
+		RenderGo(s, w, r, http.StatusOK, v, writeOrgTreePage)
 		return
 	}
-	s.render(w, r, http.StatusOK, "orgs", v)
+	s.Render(w, r, http.StatusOK, "orgs", v)
 }
 
 // orgTreeInGo: the tree page without a search is written in Go
@@ -87,7 +87,7 @@ var orgTreeInGo = true
 // v.Chrome is set (renderGo).
 func writeOrgTreePage(b *bytes.Buffer, tr *i18n.Translator, v *orgTreeView) {
 	title := tr.T("orgs.title")
-	writeLayoutHead(b, tr, &v.view, title)
+	writeLayoutHead(b, tr, &v.View, title)
 	b.WriteString("\n<div class=\"page-head\"><h1>")
 	htmlEscape(b, title)
 	b.WriteString("</h1></div>\n<form class=\"searchbar\" method=\"get\" action=\"/orgs\" role=\"search\">\n<input type=\"search\" name=\"q\" value=\"")
@@ -101,5 +101,5 @@ func writeOrgTreePage(b *bytes.Buffer, tr *i18n.Translator, v *orgTreeView) {
 	b.WriteString("</button>\n</form>\n<section class=\"card\" id=\"org-results\" aria-live=\"polite\">\n")
 	writeTreeNodes(b, tr, v.Roots)
 	b.WriteString("\n</section>\n")
-	writeLayoutFoot(b, &v.view)
+	writeLayoutFoot(b, &v.View)
 }

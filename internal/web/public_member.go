@@ -64,7 +64,7 @@ type publicResult struct {
 }
 
 type publicMemberView struct {
-	view
+	View
 	Code       string
 	Name       string
 	OrgCode    string
@@ -89,11 +89,11 @@ func (s *Server) renderPublicMember(w http.ResponseWriter, r *http.Request, stat
 	ctx := r.Context()
 	m, _, err := s.st.Member(ctx, r.PathValue("code"))
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	year := time.Now().Year()
@@ -102,27 +102,27 @@ func (s *Server) renderPublicMember(w http.ResponseWriter, r *http.Request, stat
 	g, err := s.st.StarGoal(ctx, year, m.Code)
 	switch {
 	case err == nil && g.Public:
-		v.Goal = s.publicGoalOf(s.tr(r), g)
+		v.Goal = s.publicGoalOf(s.Tr(r), g)
 	case err != nil && !errors.Is(err, pingyi.ErrNotFound):
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	results, err := s.st.MemberStarResults(ctx, m.Code)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, res := range results {
 		v.Results = append(v.Results, publicResult{Year: res.Year, Stars: res.Stars, Cap: res.Cap, Level: res.Level})
 	}
 	if v.Comments, err = s.st.ApprovedStarComments(ctx, m.Code); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for i := range v.Comments { // the public sees the text and the day only
 		v.Comments[i].OrgPath, v.Comments[i].ReviewedAt = "", ""
 	}
-	s.render(w, r, status, "public_member", v)
+	s.Render(w, r, status, "public_member", v)
 }
 
 // publicComment is POST /m/{code}/comments: a comment of the public for
@@ -132,24 +132,24 @@ func (s *Server) publicComment(w http.ResponseWriter, r *http.Request) {
 	lim, ip := s.commentLimiter(), s.clientIP(r)
 	text := r.PostFormValue("text")
 	if blocked, _ := lim.Blocked(ip); blocked {
-		s.renderPublicMember(w, r, http.StatusTooManyRequests, text, s.tr(r).T("stars_public.too_many"))
+		s.renderPublicMember(w, r, http.StatusTooManyRequests, text, s.Tr(r).T("stars_public.too_many"))
 		return
 	}
 	_, err := s.st.AddStarComment(r.Context(), r.PathValue("code"), text)
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	if _, ok := fieldErrors(s.tr(r), err); ok {
-		s.renderPublicMember(w, r, http.StatusUnprocessableEntity, text, s.tr(r).T("stars_public.bad_text", "Max", store.MaxCommentRunes))
+	if _, ok := fieldErrors(s.Tr(r), err); ok {
+		s.renderPublicMember(w, r, http.StatusUnprocessableEntity, text, s.Tr(r).T("stars_public.bad_text", "Max", store.MaxCommentRunes))
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	lim.Fail(ip)
-	redirect(w, r, "/m/"+r.PathValue("code")+"?sent=1#comment")
+	Redirect(w, r, "/m/"+r.PathValue("code")+"?sent=1#comment")
 }
 
 // starObjectionsPerHour is how many objections one client address may file
@@ -179,7 +179,7 @@ type publicObjection struct {
 type publicMemberRef struct{ Code, Name string }
 
 type publicOrgView struct {
-	view
+	View
 	Org        *pingyi.Org
 	Year       int
 	Goals      []publicGoal
@@ -206,11 +206,11 @@ func (s *Server) renderPublicOrg(w http.ResponseWriter, r *http.Request, status 
 	ctx := r.Context()
 	o, err := s.st.Org(ctx, r.PathValue("code"))
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	year, ok := s.starYear(w, r)
@@ -224,10 +224,10 @@ func (s *Server) renderPublicOrg(w http.ResponseWriter, r *http.Request, status 
 	}
 	goals, err := s.st.StarGoals(ctx, pingyi.Scope{Path: o.Path}, year, true)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	for i := range goals {
 		if goals[i].OrgCode == o.Code {
 			v.Goals = append(v.Goals, *s.publicGoalOf(tr, &goals[i]))
@@ -235,7 +235,7 @@ func (s *Server) renderPublicOrg(w http.ResponseWriter, r *http.Request, status 
 	}
 	results, err := s.st.StarResults(ctx, pingyi.Scope{Path: o.Path}, year, "")
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, res := range results {
@@ -246,7 +246,7 @@ func (s *Server) renderPublicOrg(w http.ResponseWriter, r *http.Request, status 
 	}
 	members, err := s.st.Members(ctx, o.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, m := range members {
@@ -254,7 +254,7 @@ func (s *Server) renderPublicOrg(w http.ResponseWriter, r *http.Request, status 
 	}
 	objs, err := s.st.StarObjections(ctx, year, o.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, x := range objs { // answered ones only, without the contact
@@ -262,7 +262,7 @@ func (s *Server) renderPublicOrg(w http.ResponseWriter, r *http.Request, status 
 			v.Objections = append(v.Objections, publicObjection{MemberName: x.MemberName, Text: x.Text, FiledDay: x.FiledDay, Answer: x.Answer})
 		}
 	}
-	s.render(w, r, status, "public_member_org", v)
+	s.Render(w, r, status, "public_member_org", v)
 }
 
 // publicStarObjection is POST /m/org/{code}/objections: anyone objects to
@@ -273,7 +273,7 @@ func (s *Server) publicStarObjection(w http.ResponseWriter, r *http.Request) {
 	lim, ip := s.starObjectionLimiter(), s.clientIP(r)
 	form := &publicOrgView{Text: r.PostFormValue("text"), Contact: r.PostFormValue("contact"), MemberCode: r.PostFormValue("member")}
 	if blocked, _ := lim.Blocked(ip); blocked {
-		s.renderPublicOrg(w, r, http.StatusTooManyRequests, form, s.tr(r).T("stars_public.obj_too_many"))
+		s.renderPublicOrg(w, r, http.StatusTooManyRequests, form, s.Tr(r).T("stars_public.obj_too_many"))
 		return
 	}
 	year, ok := s.starYear(w, r)
@@ -283,19 +283,19 @@ func (s *Server) publicStarObjection(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
 	_, err := s.st.FileStarObjection(r.Context(), year, code, form.MemberCode, form.Text, form.Contact)
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	if errs, ok := fieldErrors(s.tr(r), err); ok {
+	if errs, ok := fieldErrors(s.Tr(r), err); ok {
 		s.renderPublicOrg(w, r, http.StatusUnprocessableEntity, form, joinErrs(errs))
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	lim.Fail(ip)
-	redirect(w, r, "/m/org/"+code+starYearQuery(year)+"&sent=1#objection")
+	Redirect(w, r, "/m/org/"+code+starYearQuery(year)+"&sent=1#objection")
 }
 
 // joinErrs puts the messages of a refusal together, in column order.

@@ -22,7 +22,7 @@ import (
 // show with their answers. The store audits every step.
 
 type publicityView struct {
-	view
+	View
 	Campaign   campaignInfo
 	Started    bool
 	From, To   string
@@ -53,10 +53,10 @@ func (s *Server) publicityPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.publicityView(r, c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "publicity", v)
+	s.Render(w, r, http.StatusOK, "publicity", v)
 }
 
 func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityView, error) {
@@ -132,14 +132,14 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.publicityView(r, c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if !v.Active {
-		s.failMsg(w, r, http.StatusConflict, "publicity.err_inactive")
+		s.FailMsg(w, r, http.StatusConflict, "publicity.err_inactive")
 		return
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	v.Form = objectionForm{Target: r.PostFormValue("target"), Text: strings.TrimSpace(r.PostFormValue("text")),
 		Contact: strings.TrimSpace(r.PostFormValue("contact"))}
 	v.Errors = map[string]string{}
@@ -166,27 +166,27 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 		v.Errors["contact"] = tr.T("campaign_new.err_too_long", "N", 100)
 	}
 	if len(v.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "publicity", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "publicity", v)
 		return
 	}
 	ip := s.clientIP(r)
 	if !s.limits.allowObjection(ip) {
 		w.Header().Set("Retry-After", "3600")
-		s.failMsg(w, r, http.StatusTooManyRequests, "publicity.err_limited")
+		s.FailMsg(w, r, http.StatusTooManyRequests, "publicity.err_limited")
 		return
 	}
 	if _, err := s.st.FileObjection(r.Context(), c, targetID, v.Form.Text, v.Form.Contact); err != nil {
-		if bad, ok := inputErrors(s.tr(r), err); ok {
+		if bad, ok := inputErrors(s.Tr(r), err); ok {
 			v.Errors = bad
-			s.render(w, r, http.StatusUnprocessableEntity, "publicity", v)
+			s.Render(w, r, http.StatusUnprocessableEntity, "publicity", v)
 			return
 		}
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.limits.countObjection(ip)
-	s.flash(r, "publicity.filed")
-	redirect(w, r, "/p/"+c.Code+"#objections")
+	s.Flash(r, "publicity.filed")
+	Redirect(w, r, "/p/"+c.Code+"#objections")
 }
 
 // publicityStart is POST /campaigns/{code}/publicity: open the publicity
@@ -197,15 +197,15 @@ func (s *Server) publicityStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if store.State(c, time.Now()) != store.StateClosed {
-		s.failMsg(w, r, http.StatusConflict, "publicity.err_open")
+		s.FailMsg(w, r, http.StatusConflict, "publicity.err_open")
 		return
 	}
-	if err := s.st.StartPublicity(r.Context(), c, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.StartPublicity(r.Context(), c, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "publicity.started")
-	redirect(w, r, "/campaigns/"+c.Code+"#publicity")
+	s.Flash(r, "publicity.started")
+	Redirect(w, r, "/campaigns/"+c.Code+"#publicity")
 }
 
 // objectionAnswer is POST /campaigns/{code}/objections: staff who manage
@@ -219,22 +219,22 @@ func (s *Server) objectionAnswer(w http.ResponseWriter, r *http.Request) {
 	id := parseID(r.PostFormValue("id"))
 	answer := strings.TrimSpace(r.PostFormValue("answer"))
 	if id == 0 || answer == "" || len([]rune(answer)) > maxText {
-		s.failMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
+		s.FailMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
 		return
 	}
-	err := s.st.AnswerObjection(r.Context(), c, id, answer, actor(r))
+	err := s.st.AnswerObjection(r.Context(), c, id, answer, ActorOf(r))
 	switch {
 	case errors.Is(err, pingyi.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	case err != nil:
-		if _, ok := inputErrors(s.tr(r), err); ok {
-			s.failMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
+		if _, ok := inputErrors(s.Tr(r), err); ok {
+			s.FailMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
 			return
 		}
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "publicity.answered_saved")
-	redirect(w, r, "/campaigns/"+c.Code+"#objections")
+	s.Flash(r, "publicity.answered_saved")
+	Redirect(w, r, "/campaigns/"+c.Code+"#objections")
 }

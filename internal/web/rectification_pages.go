@@ -55,7 +55,7 @@ type rectUnitChoice struct {
 }
 
 type campaignRectView struct {
-	view
+	View
 	Head     campaignHead
 	Items    []rectRow
 	Overdue  int
@@ -113,10 +113,10 @@ func (s *Server) campaignRectifications(w http.ResponseWriter, r *http.Request) 
 	f := rectForm{Unit: r.URL.Query().Get("unit"), Status: store.RectOpen}
 	v, err := s.campaignRectView(r, c, f, nil)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "rectifications", v)
+	s.Render(w, r, http.StatusOK, "rectifications", v)
 }
 
 func readRectForm(r *http.Request) rectForm {
@@ -127,7 +127,7 @@ func readRectForm(r *http.Request) rectForm {
 
 // checkRectForm checks the fields shared by create and update.
 func (s *Server) checkRectForm(r *http.Request, f rectForm, errs map[string]string) {
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	if f.Problem == "" {
 		errs["problem"] = tr.T("campaign_new.err_required")
 	}
@@ -164,33 +164,33 @@ func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 		Deadline: f.Deadline, Status: f.Status}
 	u, err := s.st.Unit(ctx, c.ID, f.Unit)
 	if err != nil || !CurrentScope(r).Manages(u.Path) {
-		errs["unit"] = s.tr(r).T("rectification.err_unit")
+		errs["unit"] = s.Tr(r).T("rectification.err_unit")
 	} else {
 		item.OrgID = u.ID
 		if f.Target != "" {
 			id := parseID(f.Target)
 			ts, err := s.st.UnitTargets(ctx, c.ID, u.ID)
 			if err != nil {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
 			if !slices.ContainsFunc(ts, func(t pingyi.Target) bool { return t.ID == id }) {
-				errs["target"] = s.tr(r).T("rectification.err_target")
+				errs["target"] = s.Tr(r).T("rectification.err_target")
 			}
 			item.TargetID = id
 		}
 	}
 	s.checkRectForm(r, f, errs)
 	if len(errs) == 0 {
-		err := s.st.SaveRectification(ctx, item, actor(r))
+		err := s.st.SaveRectification(ctx, item, ActorOf(r))
 		if err == nil {
-			s.flash(r, "rectification.created")
-			redirect(w, r, "/rectifications/"+strconv.FormatInt(item.ID, 10))
+			s.Flash(r, "rectification.created")
+			Redirect(w, r, "/rectifications/"+strconv.FormatInt(item.ID, 10))
 			return
 		}
-		bad, ok := inputErrors(s.tr(r), err)
+		bad, ok := inputErrors(s.Tr(r), err)
 		if !ok {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		for k, m := range bad {
@@ -199,14 +199,14 @@ func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.campaignRectView(r, c, f, errs)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "rectifications", v)
+	s.Render(w, r, http.StatusUnprocessableEntity, "rectifications", v)
 }
 
 type rectListView struct {
-	view
+	View
 	Org     *pingyi.Org
 	Items   []rectRow
 	Overdue int
@@ -219,14 +219,14 @@ func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request) {
 	v := &rectListView{}
 	path := ""
 	if code := r.URL.Query().Get("org"); code != "" {
-		if v.Org = s.visibleOrg(w, r, code); v.Org == nil {
+		if v.Org = s.VisibleOrg(w, r, code); v.Org == nil {
 			return
 		}
 		path = v.Org.Path
 	}
 	items, err := s.st.Rectifications(r.Context(), CurrentScope(r), 0, path)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v.Items = rectRows(items)
@@ -235,11 +235,11 @@ func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request) {
 			v.Overdue++
 		}
 	}
-	s.render(w, r, http.StatusOK, "rectification_list", v)
+	s.Render(w, r, http.StatusOK, "rectification_list", v)
 }
 
 type rectView struct {
-	view
+	View
 	Item      *store.Rectification
 	Overdue   bool
 	CanEdit   bool
@@ -255,11 +255,11 @@ type rectView struct {
 func (s *Server) loadRect(w http.ResponseWriter, r *http.Request, id int64) *store.Rectification {
 	it, err := s.st.Rectification(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Contains(it.OrgPath)) || id == 0 {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	return it
@@ -283,7 +283,7 @@ func (s *Server) rectificationPage(w http.ResponseWriter, r *http.Request) {
 	if it == nil {
 		return
 	}
-	s.render(w, r, http.StatusOK, "rectification", s.rectView(r, it))
+	s.Render(w, r, http.StatusOK, "rectification", s.rectView(r, it))
 }
 
 // rectForChange loads the item for its keepers: 403 for a viewer who sees
@@ -294,11 +294,11 @@ func (s *Server) rectForChange(w http.ResponseWriter, r *http.Request) *store.Re
 		return nil
 	}
 	if !CurrentScope(r).Manages(it.OrgPath) {
-		s.fail(w, r, http.StatusForbidden)
+		s.Fail(w, r, http.StatusForbidden)
 		return nil
 	}
 	if it.Status == store.RectVerified {
-		s.failMsg(w, r, http.StatusConflict, "rectification.err_verified")
+		s.FailMsg(w, r, http.StatusConflict, "rectification.err_verified")
 		return nil
 	}
 	return it
@@ -314,21 +314,21 @@ func (s *Server) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
 	f := readRectForm(r)
 	errs := map[string]string{}
 	if f.Status == "" {
-		errs["status"] = s.tr(r).T("rectification.err_status")
+		errs["status"] = s.Tr(r).T("rectification.err_status")
 	}
 	s.checkRectForm(r, f, errs)
 	if len(errs) == 0 {
 		upd := *it
 		upd.Problem, upd.Cause, upd.Measures, upd.Owner, upd.Deadline, upd.Status = f.Problem, f.Cause, f.Measures, f.Owner, f.Deadline, f.Status
-		err := s.st.SaveRectification(r.Context(), &upd, actor(r))
+		err := s.st.SaveRectification(r.Context(), &upd, ActorOf(r))
 		if err == nil {
-			s.flash(r, "rectification.saved")
-			redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
+			s.Flash(r, "rectification.saved")
+			Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
 			return
 		}
-		bad, ok := inputErrors(s.tr(r), err)
+		bad, ok := inputErrors(s.Tr(r), err)
 		if !ok {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		for k, m := range bad {
@@ -337,7 +337,7 @@ func (s *Server) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.rectView(r, it)
 	v.Form, v.Errors = f, errs
-	s.render(w, r, http.StatusUnprocessableEntity, "rectification", v)
+	s.Render(w, r, http.StatusUnprocessableEntity, "rectification", v)
 }
 
 // rectificationEvidence is POST /rectifications/{id}/evidence: attach a
@@ -349,8 +349,8 @@ func (s *Server) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 	refuse := func(status int, key string, args ...any) {
 		v := s.rectView(r, it)
-		v.Errors = map[string]string{"file": s.tr(r).T(key, args...)}
-		s.render(w, r, status, "rectification", v)
+		v.Errors = map[string]string{"file": s.Tr(r).T(key, args...)}
+		s.Render(w, r, status, "rectification", v)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, store.MaxEvidenceSize+64<<10)
 	file, h, err := r.FormFile("file")
@@ -381,12 +381,12 @@ func (s *Server) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
 	if _, _, err := mime.ParseMediaType(ctype); err != nil || ctype == "" || ctype == "application/octet-stream" {
 		ctype = http.DetectContentType(data)
 	}
-	if err := s.st.AddEvidence(r.Context(), it.ID, name, ctype, data, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.AddEvidence(r.Context(), it.ID, name, ctype, data, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "rectification.file_added")
-	redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10)+"#evidence")
+	s.Flash(r, "rectification.file_added")
+	Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10)+"#evidence")
 }
 
 // rectificationVerify is POST /rectifications/{id}/verify: the superior
@@ -398,27 +398,27 @@ func (s *Server) rectificationVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !strictlyAbove(CurrentScope(r), it.OrgPath) {
-		s.failMsg(w, r, http.StatusForbidden, "rectification.err_not_superior")
+		s.FailMsg(w, r, http.StatusForbidden, "rectification.err_not_superior")
 		return
 	}
 	passed := r.PostFormValue("passed")
 	note := strings.TrimSpace(r.PostFormValue("note"))
 	if (passed != "yes" && passed != "no") || len([]rune(note)) > maxText {
 		v := s.rectView(r, it)
-		v.Errors = map[string]string{"verify": s.tr(r).T("rectification.err_verify")}
-		s.render(w, r, http.StatusUnprocessableEntity, "rectification", v)
+		v.Errors = map[string]string{"verify": s.Tr(r).T("rectification.err_verify")}
+		s.Render(w, r, http.StatusUnprocessableEntity, "rectification", v)
 		return
 	}
 	if it.Status != store.RectDone {
-		s.failMsg(w, r, http.StatusConflict, "rectification.err_not_done")
+		s.FailMsg(w, r, http.StatusConflict, "rectification.err_not_done")
 		return
 	}
-	if err := s.st.VerifyRectification(r.Context(), it.ID, passed == "yes", note, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.VerifyRectification(r.Context(), it.ID, passed == "yes", note, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "rectification.verified_saved")
-	redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
+	s.Flash(r, "rectification.verified_saved")
+	Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
 }
 
 // evidenceFile is GET /evidence/{id}: download an evidence file, if the
@@ -428,11 +428,11 @@ func (s *Server) evidenceFile(w http.ResponseWriter, r *http.Request) {
 	id := parseID(r.PathValue("id"))
 	rectID, name, ctype, data, err := s.st.Evidence(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || id == 0 {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if s.loadRect(w, r, rectID) == nil {

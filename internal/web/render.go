@@ -94,11 +94,11 @@ func (s *Server) funcs(tr *i18n.Translator) template.FuncMap {
 	}
 }
 
-// view is what the layout needs; every page's data embeds it:
+// View is what the layout needs; every page's data embeds it:
 //
-//	type orgView struct { view; Org *pingyi.Org }
-//	s.render(w, r, http.StatusOK, "org", &orgView{Org: o})
-type view struct {
+//	type orgView struct { View; Org *pingyi.Org }
+//	s.Render(w, r, http.StatusOK, "org", &orgView{Org: o})
+type View struct {
 	Lang    string
 	User    *pingyi.User
 	Nav     []navLink
@@ -110,9 +110,10 @@ type view struct {
 	Chrome  *chrome // pages: the layout around the content (chrome.go)
 }
 
-func (v *view) base() *view { return v }
+func (v *View) base() *View { return v }
 
-type pageData interface{ base() *view }
+// Page is the data of a page: a struct that embeds View.
+type Page interface{ base() *View }
 
 type navItem struct {
 	Key, Href, Pattern string
@@ -126,8 +127,8 @@ type navLink struct {
 
 // fill sets the layout's fields from the request (before anything is
 // written: it may pop the session's flash message).
-func (s *Server) fill(r *http.Request, v *view) {
-	v.Lang = s.lang(r)
+func (s *Server) fill(r *http.Request, v *View) {
+	v.Lang = s.Lang(r)
 	v.User = CurrentUser(r)
 	v.Here = r.URL.RequestURI()
 	v.Langs = i18n.Supported
@@ -159,44 +160,44 @@ func (s *Server) navFor(u *pingyi.User, here string) []navLink {
 }
 
 // render writes a full page with status.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data pageData) {
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, page string, data Page) {
 	v := data.base()
 	s.fill(r, v)
 	set := s.tmpl.pages[v.Lang][page]
 	if set == nil {
-		s.serverError(w, r, fmt.Errorf("no template %q", page))
+		s.ServerError(w, r, fmt.Errorf("no template %q", page))
 		return
 	}
 	ch, err := s.chromeFor(v)
 	if err != nil {
-		s.serverError(w, r, fmt.Errorf("layout: %w", err))
+		s.ServerError(w, r, fmt.Errorf("layout: %w", err))
 		return
 	}
 	v.Chrome = ch
 	var buf bytes.Buffer
 	if err := set.ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.serverError(w, r, fmt.Errorf("template %s: %w", page, err))
+		s.ServerError(w, r, fmt.Errorf("template %s: %w", page, err))
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	WriteHTML(w, status, buf.Bytes())
 }
 
 // renderGo writes a full page that write (a Go function) writes whole,
 // layout included (writeLayoutHead, writeLayoutFoot), instead of
 // executing the page's templates.
-func renderGo[V pageData](s *Server, w http.ResponseWriter, r *http.Request, status int, data V, write func(*bytes.Buffer, *i18n.Translator, V)) {
+func RenderGo[V Page](s *Server, w http.ResponseWriter, r *http.Request, status int, data V, write func(*bytes.Buffer, *i18n.Translator, V)) {
 	v := data.base()
 	s.fill(r, v)
 	ch, err := s.chromeFor(v)
 	if err != nil {
-		s.serverError(w, r, fmt.Errorf("layout: %w", err))
+		s.ServerError(w, r, fmt.Errorf("layout: %w", err))
 		return
 	}
 	v.Chrome = ch
 	b := pageBuffers.Get().(*bytes.Buffer)
 	b.Reset()
 	write(b, i18n.For(v.Lang), data)
-	writeHTML(w, status, b.Bytes())
+	WriteHTML(w, status, b.Bytes())
 	if b.Cap() <= 64<<10 { // a big page's buffer is not kept
 		pageBuffers.Put(b)
 	}
@@ -209,7 +210,7 @@ var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // writeLayoutHead writes what the template "layout" writes before the
 // page's content (the cached chrome, the title, the flash message);
 // writeLayoutFoot what it writes after.
-func writeLayoutHead(b *bytes.Buffer, tr *i18n.Translator, v *view, title string) {
+func writeLayoutHead(b *bytes.Buffer, tr *i18n.Translator, v *View, title string) {
 	b.WriteString(string(v.Chrome.Head))
 	b.WriteString("<title>")
 	htmlEscape(b, title)
@@ -226,27 +227,27 @@ func writeLayoutHead(b *bytes.Buffer, tr *i18n.Translator, v *view, title string
 	b.WriteString("\n")
 }
 
-func writeLayoutFoot(b *bytes.Buffer, v *view) {
+func writeLayoutFoot(b *bytes.Buffer, v *View) {
 	b.WriteString("\n")
 	b.WriteString(string(v.Chrome.Foot))
 }
 
 // fragment writes one partial template (an htmx swap). Page data get the
 // layout fields too, marked OOB, for parts of the layout sent out of band.
-func (s *Server) fragment(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	if p, ok := data.(pageData); ok {
+func (s *Server) Fragment(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	if p, ok := data.(Page); ok {
 		s.fill(r, p.base())
 		p.base().OOB = true
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.frags[s.lang(r)].ExecuteTemplate(&buf, name, data); err != nil {
-		s.serverError(w, r, fmt.Errorf("fragment %s: %w", name, err))
+	if err := s.tmpl.frags[s.Lang(r)].ExecuteTemplate(&buf, name, data); err != nil {
+		s.ServerError(w, r, fmt.Errorf("fragment %s: %w", name, err))
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	WriteHTML(w, status, buf.Bytes())
 }
 
-func writeHTML(w http.ResponseWriter, status int, b []byte) {
+func WriteHTML(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store") // pages hold personal data
@@ -261,30 +262,30 @@ func writeHTML(w http.ResponseWriter, status int, b []byte) {
 
 // errorView is the error page.
 type errorView struct {
-	view
+	View
 	Status  int
 	Message string
 }
 
 // fail answers with the error page of status (403, 404, 429, …).
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int) {
-	s.failMsg(w, r, status, "")
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, status int) {
+	s.FailMsg(w, r, status, "")
 }
 
 // failMsg answers with the error page and a translated message key.
-func (s *Server) failMsg(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
-	tr := s.tr(r)
+func (s *Server) FailMsg(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	tr := s.Tr(r)
 	if key == "" {
 		key = fmt.Sprintf("error.status_%d", status)
 		if !i18n.Has(tr.Lang(), key) {
 			key = "error.status_other"
 		}
 	}
-	s.render(w, r, status, "error", &errorView{Status: status, Message: tr.T(key, args...)})
+	s.Render(w, r, status, "error", &errorView{Status: status, Message: tr.T(key, args...)})
 }
 
 // serverError logs err and answers 500.
-func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Error("server error", "err", err)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
@@ -292,19 +293,19 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 // flash shows a translated message on the next page (after a redirect).
-func (s *Server) flash(r *http.Request, key string) {
+func (s *Server) Flash(r *http.Request, key string) {
 	if hasSession(r) {
 		s.sessions.Put(r.Context(), sessFlash, key)
 	}
 }
 
 // redirect answers 303 See Other.
-func redirect(w http.ResponseWriter, r *http.Request, to string) {
+func Redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // tr is the request's translator.
-func (s *Server) tr(r *http.Request) *i18n.Translator { return i18n.For(s.lang(r)) }
+func (s *Server) Tr(r *http.Request) *i18n.Translator { return i18n.For(s.Lang(r)) }
 
 type sessionFlag struct{}
 
@@ -318,7 +319,7 @@ func markSession(ctx context.Context) context.Context {
 
 // lang is the request's language: the session's choice, the account's,
 // the lang cookie, Accept-Language, zh-CN.
-func (s *Server) lang(r *http.Request) string {
+func (s *Server) Lang(r *http.Request) string {
 	if hasSession(r) {
 		if l := s.sessions.GetString(r.Context(), sessLang); i18n.Valid(l) {
 			return l

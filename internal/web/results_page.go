@@ -140,7 +140,7 @@ type unitComposition struct {
 }
 
 type resultsView struct {
-	view
+	View
 	Head         campaignHead
 	Sealed       bool
 	Levels       []pingyi.Rating
@@ -253,21 +253,21 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 	v.HiddenSpan = len(v.Levels) + 5
 	if store.State(c, time.Now()) != store.StateClosed {
 		v.Sealed = true
-		s.render(w, r, http.StatusOK, "results", v)
+		s.Render(w, r, http.StatusOK, "results", v)
 		return
 	}
 	sm, err := s.st.Summary(r.Context(), c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	scope := CurrentScope(r)
-	lang := s.lang(r)
+	lang := s.Lang(r)
 	key := resultsKeyOf(scope, staffTabs(CurrentUser(r)), lang, r.URL.RequestURI(), c)
 	if e, ok := s.results.get(c.ID, sm, key, time.Now()); ok {
 		v.Body = e.body
 		withSegment(r.Context(), e.seg)
-		s.render(w, r, http.StatusOK, "results", v)
+		s.Render(w, r, http.StatusOK, "results", v)
 		return
 	}
 	if !s.resultsBody(w, r, c, sm, scope, v) {
@@ -275,14 +275,14 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	if err := s.tmpl.pages[lang]["results"].ExecuteTemplate(&buf, "results_body", v); err != nil {
-		s.serverError(w, r, fmt.Errorf("template results_body: %w", err))
+		s.ServerError(w, r, fmt.Errorf("template results_body: %w", err))
 		return
 	}
 	v.Body = template.HTML(buf.String())
 	seg := compressSegment(buf.Bytes())
 	s.results.put(c.ID, sm, key, resultsEntry{body: v.Body, seg: seg, at: time.Now()})
 	withSegment(r.Context(), seg)
-	s.render(w, r, http.StatusOK, "results", v)
+	s.Render(w, r, http.StatusOK, "results", v)
 }
 
 // resultsBody fills v with what results_body shows; it reports false when
@@ -306,7 +306,7 @@ func (s *Server) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.C
 	if code := r.URL.Query().Get("unit"); code != "" {
 		ui, ok := sm.UnitByCode(code)
 		if !ok || !scope.Contains(sm.Units[ui].Path) || sm.Units[ui].Targets == [store.NumTypes]int32{} {
-			s.fail(w, r, http.StatusNotFound)
+			s.Fail(w, r, http.StatusNotFound)
 			return false
 		}
 		u := &sm.Units[ui]
@@ -324,7 +324,7 @@ func (s *Server) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.C
 	}
 	agg := view.Sum(shown)
 	mask := sm.Mask(shown)
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	v.HiddenNote = tr.T("results.hidden", "N", c.Anonymity)
 	flagLabels := map[string]string{}
 	var body strings.Builder
@@ -359,7 +359,7 @@ func (s *Server) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.C
 		g.Pager = pg
 		rows, err := s.st.ResultRows(r.Context(), sm, sm.Page(f, off, resultsPageSize))
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return false
 		}
 		hide := hiddenResult(c)
@@ -463,7 +463,7 @@ func (s *Server) sealedExport(w http.ResponseWriter, r *http.Request, c *pingyi.
 	if store.State(c, time.Now()) == store.StateClosed {
 		return false
 	}
-	s.failMsg(w, r, http.StatusForbidden, "results.sealed_export")
+	s.FailMsg(w, r, http.StatusForbidden, "results.sealed_export")
 	return true
 }
 
@@ -513,7 +513,7 @@ func (s *Server) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	sm, mask, counts, err := s.scopedSummary(r, c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	out := &lazyDownload{w: w, ctype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename: "results-" + c.Code + ".xlsx"}
@@ -521,7 +521,7 @@ func (s *Server) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 		return s.st.EachResult(r.Context(), sm, mask, fn)
 	}, hiddenResult(c))
 	if err != nil && !out.started {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	}
 }
 
@@ -550,7 +550,7 @@ func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	sm, mask, _, err := s.scopedSummary(r, c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	hide := hiddenResult(c)
@@ -562,7 +562,7 @@ func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
 		return cw.Write(resultRecord(t, hide(t)))
 	})
 	if err != nil && !out.started {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	cw.Flush()

@@ -11,9 +11,9 @@ const (
 	inspector = pingyi.RoleInspector
 )
 
-// staff are the roles that work on the org tree (everyone but members,
+// Staff are the roles that work on the org tree (everyone but members,
 // whose accounts are self-service).
-var staff = []pingyi.Role{admin, orgAdmin, secretary, inspector}
+var Staff = []pingyi.Role{admin, orgAdmin, secretary, inspector}
 
 // routes is THE route table: every route of the web UI, declared once.
 //
@@ -46,9 +46,9 @@ func (s *Server) routes() []Route {
 		{"POST /locale", Public, s.setLocale},
 
 		{"GET /{$}", LoggedIn, s.dashboard},
-		{"GET /orgs", Read(staff...), s.orgTree},
-		{"GET /orgs/{code}", Read(staff...), s.orgPage},
-		{"GET /orgs/{code}/children", Read(staff...), s.orgChildren},
+		{"GET /orgs", Read(Staff...), s.orgTree},
+		{"GET /orgs/{code}", Read(Staff...), s.orgPage},
+		{"GET /orgs/{code}/children", Read(Staff...), s.orgChildren},
 		{"GET /members/{code}", Read(admin, orgAdmin, secretary, member, inspector), s.memberPage},
 
 		{"GET /accounts", Read(admin, orgAdmin), s.accounts},
@@ -73,7 +73,7 @@ func (s *Server) routes() []Route {
 // in (while the route does not exist yet, for the Fallback roles).
 var nav = []navItem{
 	{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
-	{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns", Fallback: staff},
+	{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns", Fallback: Staff},
 	{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"},
 	{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
 	{Key: "nav.accounts", Href: "/accounts", Pattern: "GET /accounts"},

@@ -13,19 +13,19 @@ func (s *Server) campaignRoutes() []Route {
 		{"GET /campaigns", Read(admin, orgAdmin, secretary, member, inspector), s.campaignList},
 		{"GET /campaigns/new", Write(admin, orgAdmin), s.campaignNew},
 		{"POST /campaigns/new", Write(admin, orgAdmin), s.campaignCreate},
-		{"GET /campaigns/{code}", Read(staff...), s.campaignPage},
+		{"GET /campaigns/{code}", Read(Staff...), s.campaignPage},
 		{"GET /campaigns/{code}/edit", Write(admin, orgAdmin), s.campaignEdit},
 		{"POST /campaigns/{code}/edit", Write(admin, orgAdmin), s.campaignUpdate},
 		{"POST /campaigns/{code}/phase", Write(admin, orgAdmin), s.campaignPhase},
 		{"POST /campaigns/{code}/notices", Write(admin, orgAdmin), s.campaignNotice},
-		{"GET /campaigns/{code}/criteria", Read(staff...), s.campaignCriteria},
+		{"GET /campaigns/{code}/criteria", Read(Staff...), s.campaignCriteria},
 		{"POST /campaigns/{code}/criteria", Write(admin, orgAdmin), s.campaignCriteriaSave},
-		{"GET /campaigns/{code}/coverage", Read(staff...), s.campaignCoverage},
+		{"GET /campaigns/{code}/coverage", Read(Staff...), s.campaignCoverage},
 		{"GET /campaigns/{code}/wipe", Write(admin, orgAdmin), s.campaignWipeConfirm},
 		{"POST /campaigns/{code}/wipe", Write(admin, orgAdmin), s.campaignWipe},
 
 		// Evaluation units: self-check, meeting, members' summaries, window code
-		{"GET /campaigns/{code}/units/{org}", Read(staff...), s.campaignUnit},
+		{"GET /campaigns/{code}/units/{org}", Read(Staff...), s.campaignUnit},
 		{"POST /campaigns/{code}/units/{org}/selfcheck", Write(admin, orgAdmin, secretary), s.campaignSelfCheck},
 		{"POST /campaigns/{code}/units/{org}/meeting", Write(admin, orgAdmin, secretary), s.campaignMeeting},
 		{"POST /campaigns/{code}/units/{org}/summaries", Write(admin, orgAdmin, secretary), s.campaignSummaries},
@@ -34,15 +34,15 @@ func (s *Server) campaignRoutes() []Route {
 		{"POST /campaigns/{code}/summary", Write(member, secretary), s.campaignMySummarySave},
 
 		// One-time codes and paper ballots
-		{"GET /campaigns/{code}/codes", Read(staff...), s.campaignCodes},
+		{"GET /campaigns/{code}/codes", Read(Staff...), s.campaignCodes},
 		{"POST /campaigns/{code}/codes", Write(admin, orgAdmin, secretary), s.campaignIssueCodes},
 		{"GET /campaigns/{code}/ballots", Write(admin, orgAdmin), s.ballotImportPage},
 		{"POST /campaigns/{code}/ballots", Write(admin, orgAdmin), s.ballotImport},
 
 		// Results (sealed while the campaign is open)
-		{"GET /campaigns/{code}/results", Read(staff...), s.resultsPage},
-		{"GET /campaigns/{code}/results.xlsx", Read(staff...), s.resultsXLSX},
-		{"GET /campaigns/{code}/results.csv", Read(staff...), s.resultsCSV},
+		{"GET /campaigns/{code}/results", Read(Staff...), s.resultsPage},
+		{"GET /campaigns/{code}/results.xlsx", Read(Staff...), s.resultsXLSX},
+		{"GET /campaigns/{code}/results.csv", Read(Staff...), s.resultsCSV},
 
 		// Publicity and objections (公示, 异议)
 		{"POST /campaigns/{code}/publicity", Write(admin, orgAdmin), s.publicityStart},
@@ -51,14 +51,14 @@ func (s *Server) campaignRoutes() []Route {
 		{"POST /p/{code}/objections", Public, s.objectionFile},
 
 		// Rectification (整改)
-		{"GET /campaigns/{code}/rectifications", Read(staff...), s.campaignRectifications},
+		{"GET /campaigns/{code}/rectifications", Read(Staff...), s.campaignRectifications},
 		{"POST /campaigns/{code}/rectifications", Write(admin, orgAdmin, secretary), s.rectificationCreate},
-		{"GET /rectifications", Read(staff...), s.rectificationList},
-		{"GET /rectifications/{id}", Read(staff...), s.rectificationPage},
+		{"GET /rectifications", Read(Staff...), s.rectificationList},
+		{"GET /rectifications/{id}", Read(Staff...), s.rectificationPage},
 		{"POST /rectifications/{id}", Write(admin, orgAdmin, secretary), s.rectificationUpdate},
 		{"POST /rectifications/{id}/evidence", Write(admin, orgAdmin, secretary), s.rectificationEvidence},
 		{"POST /rectifications/{id}/verify", Write(admin, orgAdmin), s.rectificationVerify},
-		{"GET /evidence/{id}", Read(staff...), s.evidenceFile},
+		{"GET /evidence/{id}", Read(Staff...), s.evidenceFile},
 
 		// The public's phone pages: one-time codes, receipts, window units
 		{"GET /b/{code}", PublicNoSession, s.ballotPage},

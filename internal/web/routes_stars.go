@@ -11,8 +11,8 @@ func (s *Server) starRoutes() []Route {
 	return []Route{
 		// The district view, lists, moderation, import and rules
 		{"GET /stars", Read(admin, orgAdmin, secretary, member, inspector), s.starsOverview},
-		{"GET /stars/lists", Read(staff...), s.starLists},
-		{"GET /stars/comments", Read(staff...), s.starComments},
+		{"GET /stars/lists", Read(Staff...), s.starLists},
+		{"GET /stars/comments", Read(Staff...), s.starComments},
 		{"POST /stars/comments/{id}", Write(admin, orgAdmin, secretary), s.starCommentReview},
 		{"GET /stars/import", Write(admin, orgAdmin), s.starImportPage},
 		{"POST /stars/import", Write(admin, orgAdmin), s.starImport},
@@ -20,10 +20,10 @@ func (s *Server) starRoutes() []Route {
 		{"POST /stars/rules", Write(admin), s.starRulesSave},
 
 		// A branch: members, committee rating, finalization, bulletin, plates
-		{"GET /stars/orgs/{code}", Read(staff...), s.starOrgPage},
+		{"GET /stars/orgs/{code}", Read(Staff...), s.starOrgPage},
 		{"POST /stars/orgs/{code}/finalize", Write(admin, orgAdmin, secretary), s.starFinalize},
-		{"GET /stars/orgs/{code}/bulletin", Read(staff...), s.starBulletin},
-		{"GET /stars/orgs/{code}/plates", Read(staff...), s.starOrgPlates},
+		{"GET /stars/orgs/{code}/bulletin", Read(Staff...), s.starBulletin},
+		{"GET /stars/orgs/{code}/plates", Read(Staff...), s.starOrgPlates},
 		{"GET /stars/orgs/{code}/mass-codes", Write(admin, orgAdmin, secretary), s.starMassCodes},
 		{"POST /stars/orgs/{code}/mass-codes", Write(admin, orgAdmin, secretary), s.starMassIssue},
 		// the year-end publicity's objections, the secretary's half-year debrief

@@ -155,7 +155,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Anything else: a translated 404 page.
 	mux.Handle("/", s.sessions.LoadAndSave(s.loadUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 	}))))
 
 	cop := http.NewCrossOriginProtection()
@@ -165,7 +165,7 @@ func (s *Server) Handler() http.Handler {
 		}
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, http.StatusForbidden)
+		s.Fail(w, r, http.StatusForbidden)
 	}))
 	s.handler = s.logRequests(gzipResponses(s.recoverPanics(securityHeaders(cop.Handler(mux)))))
 	return s.handler

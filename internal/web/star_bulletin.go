@@ -45,7 +45,7 @@ func (b bulletinRow) Months() string {
 }
 
 type starBulletinView struct {
-	view
+	View
 	Year        int
 	Years       []int
 	Quarter     int
@@ -74,7 +74,7 @@ func (s *Server) starBulletin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return
 	}
@@ -82,22 +82,22 @@ func (s *Server) starBulletin(w http.ResponseWriter, r *http.Request) {
 	if qs := r.URL.Query().Get("q"); qs != "" {
 		n, err := strconv.Atoi(qs)
 		if err != nil || n < 1 || n > 4 {
-			s.fail(w, r, http.StatusNotFound)
+			s.Fail(w, r, http.StatusNotFound)
 			return
 		}
 		q = n
 	}
 	format := r.URL.Query().Get("format")
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	if format == "pdf" || format == "xlsx" {
 		tr = i18n.For("zh-CN")
 	} else if format != "" && format != "html" {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	v, err := s.bulletinData(r, tr, o, year, q)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	name := fmt.Sprintf("bulletin-%s-%d-Q%d", o.Code, year, q)
@@ -114,24 +114,24 @@ func (s *Server) starBulletin(w http.ResponseWriter, r *http.Request) {
 		var chart []byte
 		if v.Entries > 0 { // an empty chart says nothing
 			if chart, err = pdf.BarChartPNG(tr.T("stars_bulletin.chart_title"), names, values); err != nil {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
 		}
 		if err := pdf.TableWithChart(&buf, v.Title, chart, header, rows); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		sendFile(w, "application/pdf", name+".pdf", buf.Bytes())
 	case "xlsx":
 		var buf bytes.Buffer
 		if err := bulletinXLSX(&buf, tr, v); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		sendFile(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name+".xlsx", buf.Bytes())
 	default:
-		s.render(w, r, http.StatusOK, "star_bulletin", v)
+		s.Render(w, r, http.StatusOK, "star_bulletin", v)
 	}
 }
 

@@ -16,7 +16,7 @@ type commentRow struct {
 }
 
 type starCommentsView struct {
-	view
+	View
 	Status   string
 	Statuses []string
 	Comments []commentRow
@@ -33,7 +33,7 @@ func (s *Server) starComments(w http.ResponseWriter, r *http.Request) {
 		status = store.CommentPending
 	case store.CommentPending, store.CommentApproved, store.CommentRejected, "all":
 	default:
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	filter := status
@@ -43,14 +43,14 @@ func (s *Server) starComments(w http.ResponseWriter, r *http.Request) {
 	scope := CurrentScope(r)
 	list, err := s.st.StarComments(r.Context(), scope, filter)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v := &starCommentsView{Status: status, Statuses: []string{store.CommentPending, store.CommentApproved, store.CommentRejected, "all"}}
 	for _, c := range list {
 		v.Comments = append(v.Comments, commentRow{StarComment: c, CanReview: scope.Manages(c.OrgPath)})
 	}
-	s.render(w, r, http.StatusOK, "star_comments", v)
+	s.Render(w, r, http.StatusOK, "star_comments", v)
 }
 
 // starCommentReview is POST /stars/comments/{id}: status approved,
@@ -58,33 +58,33 @@ func (s *Server) starComments(w http.ResponseWriter, r *http.Request) {
 func (s *Server) starCommentReview(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	c, err := s.st.StarComment(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Manages(c.OrgPath)) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	status := r.PostFormValue("status")
-	if err := s.st.ReviewStarComment(r.Context(), id, status, actor(r)); err != nil {
-		if _, ok := fieldErrors(s.tr(r), err); ok {
-			s.fail(w, r, http.StatusUnprocessableEntity)
+	if err := s.st.ReviewStarComment(r.Context(), id, status, ActorOf(r)); err != nil {
+		if _, ok := fieldErrors(s.Tr(r), err); ok {
+			s.Fail(w, r, http.StatusUnprocessableEntity)
 			return
 		}
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "stars_comments.reviewed")
+	s.Flash(r, "stars_comments.reviewed")
 	back := r.PostFormValue("back")
 	switch back {
 	case store.CommentApproved, store.CommentRejected, "all":
 	default:
 		back = store.CommentPending
 	}
-	redirect(w, r, "/stars/comments?status="+back)
+	Redirect(w, r, "/stars/comments?status="+back)
 }

@@ -27,7 +27,7 @@ func (s *Server) starYear(w http.ResponseWriter, r *http.Request) (int, bool) {
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || !store.ValidYear(y) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return 0, false
 	}
 	return y, true
@@ -82,11 +82,11 @@ func (s *Server) starMember(w http.ResponseWriter, r *http.Request) *starSubject
 	scope := CurrentScope(r)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !scope.Contains(path)) ||
 		(err == nil && scope.MemberID != 0 && scope.MemberID != m.ID) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	m.Phone, m.IDNumber = "", ""
@@ -106,7 +106,7 @@ func starCells(r *http.Request) map[pingyi.Star]string {
 // fieldErrors turns a refusal into field → message in tr's language; ok
 // is false for any other error (a server error).
 func fieldErrors(tr *i18n.Translator, err error) (map[string]string, bool) {
-	return refusedFields(tr, err)
+	return RefusedFields(tr, err)
 }
 
 // hasStar reports whether members of category c strive for star st.

@@ -13,7 +13,7 @@ import (
 )
 
 type starImportView struct {
-	view
+	View
 	Year     int
 	Years    []int
 	Done     bool
@@ -27,7 +27,7 @@ type starImportView struct {
 // ratings of a year (SPEC §6 star file, CSV or XLSX).
 func (s *Server) starImportPage(w http.ResponseWriter, r *http.Request) {
 	y := time.Now().Year()
-	s.render(w, r, http.StatusOK, "star_import", &starImportView{Year: y, Years: starYears(y)})
+	s.Render(w, r, http.StatusOK, "star_import", &starImportView{Year: y, Years: starYears(y)})
 }
 
 // starImport is POST /stars/import: store.ImportStars, all or nothing;
@@ -36,14 +36,14 @@ func (s *Server) starImportPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) starImport(w http.ResponseWriter, r *http.Request) {
 	y := time.Now().Year()
 	v := &starImportView{Year: y, Years: starYears(y), Done: true}
-	t, name, err := readUpload(w, r, store.StarColumns, nil, false)
+	t, name, err := ReadUpload(w, r, store.StarColumns, nil, false)
 	v.FileName = name
 	if err == nil {
 		if ys := strings.TrimSpace(r.FormValue("year")); ys != "" {
 			n, perr := strconv.Atoi(ys)
 			if perr != nil || !store.ValidYear(n) {
 				bad := &pingyi.InputError{}
-				bad.Add(0, "year", "%s", s.tr(r).T("stars_import.bad_year"))
+				bad.Add(0, "year", "%s", s.Tr(r).T("stars_import.bad_year"))
 				err = bad
 			} else {
 				v.Year = n
@@ -59,25 +59,25 @@ func (s *Server) starImport(w http.ResponseWriter, r *http.Request) {
 	}
 	var stats store.ImportStats
 	if err == nil {
-		stats, err = s.st.ImportStars(r.Context(), v.Year, rows, actor(r))
+		stats, err = s.st.ImportStars(r.Context(), v.Year, rows, ActorOf(r))
 	}
 	var ie *pingyi.InputError
 	var mbe *http.MaxBytesError
 	switch {
 	case err == nil:
 		v.Stats = &stats
-		s.render(w, r, http.StatusOK, "star_import", v)
+		s.Render(w, r, http.StatusOK, "star_import", v)
 	case errors.As(err, &ie):
 		v.Errors = ie.Errors
-		s.render(w, r, http.StatusUnprocessableEntity, "star_import", v)
-	case errors.Is(err, errNoFile):
-		v.Problem = s.tr(r).T("stars_import.no_file")
-		s.render(w, r, http.StatusBadRequest, "star_import", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "star_import", v)
+	case errors.Is(err, ErrNoFile):
+		v.Problem = s.Tr(r).T("stars_import.no_file")
+		s.Render(w, r, http.StatusBadRequest, "star_import", v)
 	case errors.As(err, &mbe):
-		s.fail(w, r, http.StatusRequestEntityTooLarge)
+		s.Fail(w, r, http.StatusRequestEntityTooLarge)
 	default:
-		v.Problem = s.tr(r).T("stars_import.unreadable", "Detail", fmt.Sprint(err))
-		s.render(w, r, http.StatusBadRequest, "star_import", v)
+		v.Problem = s.Tr(r).T("stars_import.unreadable", "Detail", fmt.Sprint(err))
+		s.Render(w, r, http.StatusBadRequest, "star_import", v)
 	}
 }
 
@@ -90,7 +90,7 @@ func (s *Server) checkStarRowsInScope(r *http.Request, scope pingyi.Scope, rows 
 	if err != nil {
 		return err
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	bad := &pingyi.InputError{}
 	for _, row := range rows {
 		code := strings.TrimSpace(row.MemberCode)
@@ -102,7 +102,7 @@ func (s *Server) checkStarRowsInScope(r *http.Request, scope pingyi.Scope, rows 
 }
 
 type starRulesView struct {
-	view
+	View
 	Year    int
 	Years   []int
 	Set     store.StarRuleSettings
@@ -133,10 +133,10 @@ func (s *Server) starRulesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	set, err := s.st.StarRuleSettings(r.Context(), year)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "star_rules", &starRulesView{Year: year, Years: starYears(year), Set: set, Form: ruleForm(set),
+	s.Render(w, r, http.StatusOK, "star_rules", &starRulesView{Year: year, Years: starYears(year), Set: set, Form: ruleForm(set),
 		Errors: map[string]string{}, CanEdit: CurrentUser(r).Role == pingyi.RoleAdmin})
 }
 
@@ -148,12 +148,12 @@ func (s *Server) starRulesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("action") == "reset" {
-		if err := s.st.ResetStarRules(r.Context(), year, actor(r)); err != nil {
-			s.serverError(w, r, err)
+		if err := s.st.ResetStarRules(r.Context(), year, ActorOf(r)); err != nil {
+			s.ServerError(w, r, err)
 			return
 		}
-		s.flash(r, "stars_rules.reset_done")
-		redirect(w, r, "/stars/rules"+starYearQuery(year))
+		s.Flash(r, "stars_rules.reset_done")
+		Redirect(w, r, "/stars/rules"+starYearQuery(year))
 		return
 	}
 	form := map[string]string{}
@@ -164,7 +164,7 @@ func (s *Server) starRulesSave(w http.ResponseWriter, r *http.Request) {
 	num := func(k string) int {
 		n, err := strconv.Atoi(form[k])
 		if err != nil {
-			errs[k] = s.tr(r).T("stars_rules.not_number")
+			errs[k] = s.Tr(r).T("stars_rules.not_number")
 			return -1
 		}
 		return n
@@ -172,10 +172,10 @@ func (s *Server) starRulesSave(w http.ResponseWriter, r *http.Request) {
 	set := store.StarRuleSettings{QuotaPercent: num("quota_percent"), Excellent10: num("excellent_10"), Poor10: num("poor_10"),
 		Excellent6: num("excellent_6"), Poor6: num("poor_6"), WeightSelf: form["weight_self"], WeightPeer: form["weight_peer"], WeightMass: form["weight_mass"]}
 	if len(errs) == 0 {
-		if err := s.st.SetStarRuleSettings(r.Context(), year, set, actor(r)); err != nil {
-			fe, ok := fieldErrors(s.tr(r), err)
+		if err := s.st.SetStarRuleSettings(r.Context(), year, set, ActorOf(r)); err != nil {
+			fe, ok := fieldErrors(s.Tr(r), err)
 			if !ok {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
 			errs = fe
@@ -184,12 +184,12 @@ func (s *Server) starRulesSave(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		cur, err := s.st.StarRuleSettings(r.Context(), year)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "star_rules", &starRulesView{Year: year, Years: starYears(year), Set: cur, Form: form, Errors: errs, CanEdit: true})
+		s.Render(w, r, http.StatusUnprocessableEntity, "star_rules", &starRulesView{Year: year, Years: starYears(year), Set: cur, Form: form, Errors: errs, CanEdit: true})
 		return
 	}
-	s.flash(r, "stars_rules.saved")
-	redirect(w, r, "/stars/rules"+starYearQuery(year))
+	s.Flash(r, "stars_rules.saved")
+	Redirect(w, r, "/stars/rules"+starYearQuery(year))
 }

@@ -16,7 +16,7 @@ type laggingRow struct {
 }
 
 type starListsView struct {
-	view
+	View
 	Year      int
 	Years     []int
 	Org       *pingyi.Org // nil: the viewer's whole subtree
@@ -46,14 +46,14 @@ func (s *Server) starLists(w http.ResponseWriter, r *http.Request) {
 	v := &starListsView{Year: year, Years: starYears(year)}
 	scope := CurrentScope(r)
 	if code := strings.TrimSpace(r.URL.Query().Get("org")); code != "" {
-		if v.Org = s.visibleOrg(w, r, code); v.Org == nil {
+		if v.Org = s.VisibleOrg(w, r, code); v.Org == nil {
 			return
 		}
 		scope = pingyi.Scope{Path: v.Org.Path}
 	}
 	exc, err := s.st.StarResults(ctx, scope, year, pingyi.LevelExcellent)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v.Excellent = exc
@@ -64,12 +64,12 @@ func (s *Server) starLists(w http.ResponseWriter, r *http.Request) {
 	}
 	poor, err := s.st.StarResults(ctx, scope, year, pingyi.LevelPoor)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	fus, err := s.st.StarFollowUps(ctx, scope, year, "")
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	count, last := map[string]int{}, map[string]string{}
@@ -82,5 +82,5 @@ func (s *Server) starLists(w http.ResponseWriter, r *http.Request) {
 	for _, p := range poor {
 		v.Lagging = append(v.Lagging, laggingRow{StarResult: p, FollowUps: count[p.MemberCode], LastDay: last[p.MemberCode]})
 	}
-	s.render(w, r, http.StatusOK, "star_lists", v)
+	s.Render(w, r, http.StatusOK, "star_lists", v)
 }

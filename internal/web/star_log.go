@@ -18,7 +18,7 @@ type logForm struct {
 }
 
 type starLogView struct {
-	view
+	View
 	Year     int
 	Years    []int
 	S        *starSubject
@@ -61,7 +61,7 @@ func (s *Server) renderStarLog(w http.ResponseWriter, r *http.Request, subj *sta
 	var err error
 	v.Entries, err = s.st.StarLog(r.Context(), pingyi.Scope{Path: subj.Path, MemberID: subj.Member.ID}, store.StarLogFilter{MemberCode: subj.Member.Code, Year: year})
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	from, to := monthRange(time.Now())
@@ -70,7 +70,7 @@ func (s *Server) renderStarLog(w http.ResponseWriter, r *http.Request, subj *sta
 			v.LogMonth++
 		}
 	}
-	s.render(w, r, status, "star_log", v)
+	s.Render(w, r, status, "star_log", v)
 }
 
 // starLogAdd is POST /stars/members/{code}/log (multipart, photo
@@ -81,10 +81,10 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(store.MaxPhotoBytes + 1<<20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			s.fail(w, r, http.StatusRequestEntityTooLarge)
+			s.Fail(w, r, http.StatusRequestEntityTooLarge)
 			return
 		}
-		s.fail(w, r, http.StatusBadRequest)
+		s.Fail(w, r, http.StatusBadRequest)
 		return
 	}
 	year, subj, ok := s.starYearMember(w, r)
@@ -92,7 +92,7 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !subj.CanEdit() {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	f := logForm{Day: strings.TrimSpace(r.FormValue("day")), Kind: r.FormValue("kind"), Served: r.FormValue("served"),
@@ -102,7 +102,7 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 	if f.People != "" {
 		n, err := strconv.Atoi(f.People)
 		if err != nil || n < 0 {
-			errs["people"] = s.tr(r).T("stars_log.err_people")
+			errs["people"] = s.Tr(r).T("stars_log.err_people")
 		}
 		e.People = n
 	}
@@ -110,7 +110,7 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 		e.Photo, err = io.ReadAll(io.LimitReader(file, store.MaxPhotoBytes+1))
 		file.Close()
 		if err != nil {
-			s.fail(w, r, http.StatusBadRequest)
+			s.Fail(w, r, http.StatusBadRequest)
 			return
 		}
 	}
@@ -118,21 +118,21 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 		s.renderStarLog(w, r, subj, year, http.StatusUnprocessableEntity, f, errs)
 		return
 	}
-	if err := s.st.AddStarLogEntry(r.Context(), e, actor(r)); err != nil {
-		fe, ok := fieldErrors(s.tr(r), err)
+	if err := s.st.AddStarLogEntry(r.Context(), e, ActorOf(r)); err != nil {
+		fe, ok := fieldErrors(s.Tr(r), err)
 		if !ok {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		s.renderStarLog(w, r, subj, year, http.StatusUnprocessableEntity, f, fe)
 		return
 	}
-	s.flash(r, "stars_log.added")
+	s.Flash(r, "stars_log.added")
 	y := year
 	if d, err := time.Parse("2006-01-02", e.Day); err == nil {
 		y = d.Year()
 	}
-	redirect(w, r, "/stars/members/"+subj.Member.Code+"/log"+starYearQuery(y))
+	Redirect(w, r, "/stars/members/"+subj.Member.Code+"/log"+starYearQuery(y))
 }
 
 // starLogEntryFor loads the entry {id} if the viewer may see it (404
@@ -140,21 +140,21 @@ func (s *Server) starLogAdd(w http.ResponseWriter, r *http.Request) {
 func (s *Server) starLogEntryFor(w http.ResponseWriter, r *http.Request) (*store.StarLogEntry, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil, false
 	}
 	e, err := s.st.StarLogEntry(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, false
 	}
 	scope := CurrentScope(r)
 	if !scope.Contains(e.OrgPath) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil, false
 	}
 	self := false
@@ -164,7 +164,7 @@ func (s *Server) starLogEntryFor(w http.ResponseWriter, r *http.Request) (*store
 		}
 	}
 	if scope.MemberID != 0 && !self {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil, false
 	}
 	return e, self || scope.Manages(e.OrgPath)
@@ -178,11 +178,11 @@ func (s *Server) starLogPhoto(w http.ResponseWriter, r *http.Request) {
 	}
 	data, mime, _, err := s.st.StarLogPhoto(r.Context(), e.ID)
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -200,17 +200,17 @@ func (s *Server) starLogDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !canEdit {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	if err := s.st.DeleteStarLogEntry(r.Context(), e.ID, actor(r)); err != nil {
-		s.serverError(w, r, err)
+	if err := s.st.DeleteStarLogEntry(r.Context(), e.ID, ActorOf(r)); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "stars_log.deleted")
+	s.Flash(r, "stars_log.deleted")
 	y := e.Day
 	if len(y) >= 4 {
 		y = y[:4]
 	}
-	redirect(w, r, "/stars/members/"+e.MemberCode+"/log?year="+y)
+	Redirect(w, r, "/stars/members/"+e.MemberCode+"/log?year="+y)
 }

@@ -22,7 +22,7 @@ import (
 func starMassURL(base, code string) string { return base + "/s/" + code }
 
 type starMassCodesView struct {
-	view
+	View
 	Year   int
 	Years  []int
 	Org    *pingyi.Org
@@ -42,12 +42,12 @@ func (s *Server) starMassCodesView(r *http.Request, o *pingyi.Org, year int, cou
 
 // starMassOrg loads the branch {code} the viewer manages (404 otherwise).
 func (s *Server) starMassOrg(w http.ResponseWriter, r *http.Request) *pingyi.Org {
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return nil
 	}
 	if !CurrentScope(r).Manages(o.Path) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	return o
@@ -66,10 +66,10 @@ func (s *Server) starMassCodes(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.starMassCodesView(r, o, year, strconv.Itoa(max(1, o.MemberCount*3)), nil)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "star_mass_codes", v)
+	s.Render(w, r, http.StatusOK, "star_mass_codes", v)
 }
 
 // starMassIssue is POST /stars/orgs/{code}/mass-codes: issue the codes and
@@ -83,7 +83,7 @@ func (s *Server) starMassIssue(w http.ResponseWriter, r *http.Request) {
 	if o == nil {
 		return
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	count := strings.TrimSpace(r.PostFormValue("count"))
 	errs := map[string]string{}
 	n, err := strconv.Atoi(count)
@@ -92,11 +92,11 @@ func (s *Server) starMassIssue(w http.ResponseWriter, r *http.Request) {
 	}
 	var codes []string
 	if len(errs) == 0 {
-		codes, err = s.st.IssueStarMassCodes(r.Context(), year, o.Code, n, actor(r))
+		codes, err = s.st.IssueStarMassCodes(r.Context(), year, o.Code, n, ActorOf(r))
 		if err != nil {
 			fe, ok := fieldErrors(tr, err)
 			if !ok {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
 			errs = fe
@@ -105,10 +105,10 @@ func (s *Server) starMassIssue(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		v, err := s.starMassCodesView(r, o, year, count, errs)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "star_mass_codes", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "star_mass_codes", v)
 		return
 	}
 	base := s.codeBaseURL(r)
@@ -119,7 +119,7 @@ func (s *Server) starMassIssue(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	if err := pdf.CodeSlips(&buf, sheet); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	download(w, "application/pdf", fmt.Sprintf("star-mass-codes-%s-%d.pdf", o.Code, year), buf.Bytes())
@@ -127,7 +127,7 @@ func (s *Server) starMassIssue(w http.ResponseWriter, r *http.Request) {
 
 // starMassView is a phone screen of a star mass code.
 type starMassView struct {
-	view
+	View
 	Screen  string // form, done, used, unknown
 	Status  int
 	Year    int
@@ -168,14 +168,14 @@ func starMassFormView(f *store.StarMassForm, selected map[string]string) *starMa
 }
 
 func (s *Server) renderStarMass(w http.ResponseWriter, r *http.Request, status int, v *starMassView) {
-	s.fill(r, &v.view)
+	s.fill(r, &v.View)
 	v.Status = status
 	var buf bytes.Buffer
 	if err := s.tmpl.pages[v.Lang]["star_mass"].ExecuteTemplate(&buf, "phone", v); err != nil {
-		s.serverError(w, r, fmt.Errorf("template star_mass: %w", err))
+		s.ServerError(w, r, fmt.Errorf("template star_mass: %w", err))
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	WriteHTML(w, status, buf.Bytes())
 }
 
 // starMassRefused answers for a code that cannot be used: unknown (404),
@@ -187,7 +187,7 @@ func (s *Server) starMassRefused(w http.ResponseWriter, r *http.Request, err err
 	case errors.Is(err, store.ErrCodeUsed):
 		s.renderStarMass(w, r, http.StatusConflict, &starMassView{Screen: "used"})
 	default:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	}
 }
 
@@ -206,7 +206,7 @@ func (s *Server) starMassPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) starMassSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBallotForm)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, http.StatusRequestEntityTooLarge)
+		s.Fail(w, r, http.StatusRequestEntityTooLarge)
 		return
 	}
 	ctx := r.Context()
@@ -229,7 +229,7 @@ func (s *Server) starMassSubmit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	if len(values) == 0 {
 		v := starMassFormView(f, selected)
 		v.Error = tr.T("stars_mass.err_none")

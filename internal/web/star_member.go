@@ -56,7 +56,7 @@ type suggestionRow struct {
 }
 
 type starMemberView struct {
-	view
+	View
 	Year        int
 	Years       []int
 	S           *starSubject
@@ -122,13 +122,13 @@ func (s *Server) starMemberPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderStarMember(w http.ResponseWriter, r *http.Request, subj *starSubject, year, status int, edit func(*starMemberView)) {
 	v, err := s.starMemberData(r, subj, year)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if edit != nil {
 		edit(v)
 	}
-	s.render(w, r, status, "star_member", v)
+	s.Render(w, r, status, "star_member", v)
 }
 
 func cellsOf(vals store.StarValues) map[string]string {
@@ -174,7 +174,7 @@ func (s *Server) starMemberData(r *http.Request, subj *starSubject, year int) (*
 		return nil, err
 	}
 	if CurrentUser(r).Role != pingyi.RoleMember {
-		if v.Trail, err = s.trail(ctx, CurrentScope(r), v.Org, map[int64]pingyi.Org{}); err != nil {
+		if v.Trail, err = s.Trail(ctx, CurrentScope(r), v.Org, map[int64]pingyi.Org{}); err != nil {
 			return nil, err
 		}
 	}
@@ -183,7 +183,7 @@ func (s *Server) starMemberData(r *http.Request, subj *starSubject, year int) (*
 	}
 	v.GoalForm = goalFormOf(v.Goal, v.Cap)
 	if v.Goal != nil {
-		v.PostName = starPostName(s.tr(r), v.Goal.Post)
+		v.PostName = starPostName(s.Tr(r), v.Goal.Post)
 	}
 	from, to := monthRange(time.Now())
 	month, err := s.st.StarLogCounts(ctx, v.Org.Path, from, to)
@@ -280,13 +280,13 @@ func (s *Server) starMemberData(r *http.Request, subj *starSubject, year int) (*
 // refused re-renders the member page with a form's errors (422), or
 // answers a server error for anything that is not a refusal.
 func (s *Server) refused(w http.ResponseWriter, r *http.Request, subj *starSubject, year int, form string, err error, edit func(*starMemberView)) {
-	errs, ok := fieldErrors(s.tr(r), err)
+	errs, ok := fieldErrors(s.Tr(r), err)
 	if !ok {
 		if errors.Is(err, pingyi.ErrNotFound) {
-			s.fail(w, r, http.StatusNotFound)
+			s.Fail(w, r, http.StatusNotFound)
 			return
 		}
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.renderStarMember(w, r, subj, year, http.StatusUnprocessableEntity, func(v *starMemberView) {
@@ -304,7 +304,7 @@ func (s *Server) refused(w http.ResponseWriter, r *http.Request, subj *starSubje
 // errorList lists refused fields as "name: message", named by their star
 // or form label where there is one, sorted.
 func (s *Server) errorList(r *http.Request, errs map[string]string) []string {
-	tr, lang := s.tr(r), s.lang(r)
+	tr, lang := s.Tr(r), s.Lang(r)
 	out := make([]string, 0, len(errs))
 	for k, msg := range errs {
 		name := k
@@ -331,12 +331,12 @@ func (s *Server) starGoalSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !subj.CanEdit() {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	sign := r.PostFormValue("sign")
 	if (sign == "member" && !subj.Self) || (sign == "secretary" && !subj.Manages) {
-		s.fail(w, r, http.StatusForbidden)
+		s.Fail(w, r, http.StatusForbidden)
 		return
 	}
 	aim, aimErr := strconv.Atoi(strings.TrimSpace(r.PostFormValue("stars_aimed")))
@@ -345,7 +345,7 @@ func (s *Server) starGoalSave(w http.ResponseWriter, r *http.Request) {
 		Measures: r.PostFormValue("measures"), Public: r.PostFormValue("public") != ""}
 	old, err := s.st.StarGoal(r.Context(), year, subj.Member.Code)
 	if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	g := &store.StarGoal{Year: year, MemberCode: subj.Member.Code, StarsAimed: f.StarsAimed, Post: f.post(), PostNote: f.PostNote,
@@ -374,19 +374,19 @@ func (s *Server) starGoalSave(w http.ResponseWriter, r *http.Request) {
 	case "secretary":
 		g.SecretarySigned = today
 	}
-	if err := s.st.SaveStarGoal(r.Context(), g, actor(r)); err != nil {
+	if err := s.st.SaveStarGoal(r.Context(), g, ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "goal", err, func(v *starMemberView) { v.GoalForm = f })
 		return
 	}
 	switch sign {
 	case "member":
-		s.flash(r, "stars_member.signed_member")
+		s.Flash(r, "stars_member.signed_member")
 	case "secretary":
-		s.flash(r, "stars_member.signed_secretary")
+		s.Flash(r, "stars_member.signed_secretary")
 	default:
-		s.flash(r, "stars_member.goal_saved")
+		s.Flash(r, "stars_member.goal_saved")
 	}
-	redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#goal")
+	Redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#goal")
 }
 
 // starManaged loads the member of a write only whoever manages the branch
@@ -397,7 +397,7 @@ func (s *Server) starManaged(w http.ResponseWriter, r *http.Request) (*starSubje
 		return nil, 0, false
 	}
 	if !subj.Manages {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil, 0, false
 	}
 	return subj, year, true
@@ -411,12 +411,12 @@ func (s *Server) starPreSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cells, debrief := starCells(r), r.PostFormValue("debrief")
-	if _, err := s.st.SaveStarPreassessment(r.Context(), year, subj.Member.Code, cells, debrief, actor(r)); err != nil {
+	if _, err := s.st.SaveStarPreassessment(r.Context(), year, subj.Member.Code, cells, debrief, ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "pre", err, func(v *starMemberView) { v.PreCells, v.PreDebrief = cellsFromForm(cells), debrief })
 		return
 	}
-	s.flash(r, "stars_member.pre_saved")
-	redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#pre")
+	s.Flash(r, "stars_member.pre_saved")
+	Redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#pre")
 }
 
 // starAssessSave is POST /stars/members/{code}/assessment: kind "self"
@@ -430,7 +430,7 @@ func (s *Server) starAssessSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !subj.CanEdit() {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	kind, rater := r.PostFormValue("kind"), ""
@@ -438,24 +438,24 @@ func (s *Server) starAssessSave(w http.ResponseWriter, r *http.Request) {
 	case store.AssessSelf:
 	case store.AssessMass:
 		if !subj.Manages {
-			s.fail(w, r, http.StatusForbidden)
+			s.Fail(w, r, http.StatusForbidden)
 			return
 		}
 	case store.AssessPeer:
 		if !subj.Manages {
-			s.fail(w, r, http.StatusForbidden)
+			s.Fail(w, r, http.StatusForbidden)
 			return
 		}
 		rater = r.PostFormValue("rater_code")
 	default:
 		kind = "self" // an empty form: refused below as a self-assessment
 		if r.PostFormValue("kind") != "" {
-			s.fail(w, r, http.StatusBadRequest)
+			s.Fail(w, r, http.StatusBadRequest)
 			return
 		}
 	}
 	cells := starCells(r)
-	if _, err := s.st.RecordStarAssessment(r.Context(), year, subj.Member.Code, kind, rater, cells, actor(r)); err != nil {
+	if _, err := s.st.RecordStarAssessment(r.Context(), year, subj.Member.Code, kind, rater, cells, ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, kind, err, func(v *starMemberView) {
 			switch kind {
 			case store.AssessSelf:
@@ -470,13 +470,13 @@ func (s *Server) starAssessSave(w http.ResponseWriter, r *http.Request) {
 	}
 	switch kind {
 	case store.AssessSelf:
-		s.flash(r, "stars_member.assessed_self")
+		s.Flash(r, "stars_member.assessed_self")
 	case store.AssessPeer:
-		s.flash(r, "stars_member.assessed_peer")
+		s.Flash(r, "stars_member.assessed_peer")
 	default:
-		s.flash(r, "stars_member.assessed_mass")
+		s.Flash(r, "stars_member.assessed_mass")
 	}
-	redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#assess")
+	Redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#assess")
 }
 
 // starRatingSave is POST /stars/members/{code}/rating: the branch
@@ -491,12 +491,12 @@ func (s *Server) starRatingSave(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("accept") != "" {
 		sg, err := s.st.StarSuggestionFor(r.Context(), year, subj.Member.Code)
 		if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		if sg == nil || !sg.Complete {
 			bad := &pingyi.InputError{}
-			bad.Add(0, "accept", "%s", s.tr(r).T("stars_member.no_suggestion"))
+			bad.Add(0, "accept", "%s", s.Tr(r).T("stars_member.no_suggestion"))
 			s.refused(w, r, subj, year, "rating", bad, nil)
 			return
 		}
@@ -505,16 +505,16 @@ func (s *Server) starRatingSave(w http.ResponseWriter, r *http.Request) {
 			cells[st] = strconv.Itoa(x)
 		}
 	}
-	if _, err := s.st.SetStarRating(r.Context(), year, subj.Member.Code, cells, actor(r)); err != nil {
+	if _, err := s.st.SetStarRating(r.Context(), year, subj.Member.Code, cells, ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "rating", err, func(v *starMemberView) { v.RatingCells = cellsFromForm(cells) })
 		return
 	}
-	s.flash(r, "stars_member.rated")
+	s.Flash(r, "stars_member.rated")
 	if back := r.PostFormValue("back"); back == "org" {
-		redirect(w, r, "/stars/orgs/"+subj.Member.OrgCode+starYearQuery(year)+"#m-"+subj.Member.Code)
+		Redirect(w, r, "/stars/orgs/"+subj.Member.OrgCode+starYearQuery(year)+"#m-"+subj.Member.Code)
 		return
 	}
-	redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#rating")
+	Redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#rating")
 }
 
 // starFollowUpAdd is POST /stars/members/{code}/followups: a record of
@@ -527,12 +527,12 @@ func (s *Server) starFollowUpAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	f := &store.StarFollowUp{Year: year, MemberCode: subj.Member.Code, HelperCode: r.PostFormValue("helper_code"),
 		Day: r.PostFormValue("day"), Note: r.PostFormValue("note")}
-	if err := s.st.AddStarFollowUp(r.Context(), f, actor(r)); err != nil {
+	if err := s.st.AddStarFollowUp(r.Context(), f, ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "followup", err, func(v *starMemberView) {
 			v.FollowDay, v.FollowNote, v.FollowHelp = f.Day, f.Note, f.HelperCode
 		})
 		return
 	}
-	s.flash(r, "stars_member.followup_added")
-	redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#followups")
+	s.Flash(r, "stars_member.followup_added")
+	Redirect(w, r, "/stars/members/"+subj.Member.Code+starYearQuery(year)+"#followups")
 }

@@ -51,34 +51,34 @@ func (s *Server) starOrgPublicity(r *http.Request, v *starOrgView) error {
 // manages the branch answers an objection (field answer); the answer shows
 // on the public page.
 func (s *Server) starObjectionAnswer(w http.ResponseWriter, r *http.Request) {
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || !CurrentScope(r).Manages(o.Path) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	obj, err := s.st.StarObjectionByID(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && obj.OrgCode != o.Code) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	if err := s.st.AnswerStarObjection(r.Context(), id, r.PostFormValue("answer"), actor(r)); err != nil {
-		if _, ok := fieldErrors(s.tr(r), err); ok {
-			s.fail(w, r, http.StatusUnprocessableEntity)
+	if err := s.st.AnswerStarObjection(r.Context(), id, r.PostFormValue("answer"), ActorOf(r)); err != nil {
+		if _, ok := fieldErrors(s.Tr(r), err); ok {
+			s.Fail(w, r, http.StatusUnprocessableEntity)
 			return
 		}
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "stars_org.objection_answered_flash")
-	redirect(w, r, "/stars/orgs/"+o.Code+starYearQuery(obj.Year)+"#objections")
+	s.Flash(r, "stars_org.objection_answered_flash")
+	Redirect(w, r, "/stars/orgs/"+o.Code+starYearQuery(obj.Year)+"#objections")
 }
 
 // starDebriefSave is POST /stars/orgs/{code}/debrief: the debrief of the
@@ -89,13 +89,13 @@ func (s *Server) starDebriefSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return
 	}
 	scope := CurrentScope(r)
 	if !scope.Manages(o.Path) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	var comment *string
@@ -104,11 +104,11 @@ func (s *Server) starDebriefSave(w http.ResponseWriter, r *http.Request) {
 		comment = &c
 	}
 	debrief, day := r.PostFormValue("debrief"), r.PostFormValue("held_day")
-	_, err := s.st.SaveStarDebrief(r.Context(), year, o.Code, debrief, day, comment, actor(r))
-	if errs, ok := fieldErrors(s.tr(r), err); ok {
+	_, err := s.st.SaveStarDebrief(r.Context(), year, o.Code, debrief, day, comment, ActorOf(r))
+	if errs, ok := fieldErrors(s.Tr(r), err); ok {
 		v, err := s.starOrgData(r, o, year)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		d := &store.StarDebrief{Year: year, OrgCode: o.Code, Debrief: debrief, HeldDay: day}
@@ -119,20 +119,20 @@ func (s *Server) starDebriefSave(w http.ResponseWriter, r *http.Request) {
 			d.Comment = *comment
 		}
 		v.Debrief, v.DebriefErrors = d, s.debriefErrorList(r, errs)
-		s.render(w, r, http.StatusUnprocessableEntity, "star_org", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "star_org", v)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.flash(r, "stars_org.debrief_saved")
-	redirect(w, r, "/stars/orgs/"+o.Code+starYearQuery(year)+"#debrief")
+	s.Flash(r, "stars_org.debrief_saved")
+	Redirect(w, r, "/stars/orgs/"+o.Code+starYearQuery(year)+"#debrief")
 }
 
 // debriefErrorList names the fields of a refused debrief.
 func (s *Server) debriefErrorList(r *http.Request, errs map[string]string) []string {
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	names := map[string]string{"debrief": "stars_org.debrief_text", "held_day": "stars_org.debrief_day", "comment": "stars_org.debrief_comment"}
 	var out []string
 	for _, col := range []string{"debrief", "held_day", "comment"} {

@@ -44,7 +44,7 @@ type violationView struct {
 }
 
 type starOrgView struct {
-	view
+	View
 	Year        int
 	Years       []int
 	Org         *pingyi.Org
@@ -81,16 +81,16 @@ func (s *Server) starOrgPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return
 	}
 	v, err := s.starOrgData(r, o, year)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "star_org", v)
+	s.Render(w, r, http.StatusOK, "star_org", v)
 }
 
 func (s *Server) starOrgData(r *http.Request, o *pingyi.Org, year int) (*starOrgView, error) {
@@ -100,13 +100,13 @@ func (s *Server) starOrgData(r *http.Request, o *pingyi.Org, year int) (*starOrg
 	v := &starOrgView{Year: year, Years: starYears(year), Org: o, Manages: scope.Manages(o.Path),
 		ThisYear: year == now.Year(), Month: int(now.Month()), Quarter: currentQuarter(year), Quarters: []int{1, 2, 3, 4}}
 	var err error
-	if v.Trail, err = s.trail(ctx, scope, o, map[int64]pingyi.Org{}); err != nil {
+	if v.Trail, err = s.Trail(ctx, scope, o, map[int64]pingyi.Org{}); err != nil {
 		return nil, err
 	}
 	if v.Children, err = s.st.Children(ctx, scope, o.ID); err != nil {
 		return nil, err
 	}
-	if v.Rows, err = s.starRows(ctx, s.tr(r), o, year); err != nil {
+	if v.Rows, err = s.starRows(ctx, s.Tr(r), o, year); err != nil {
 		return nil, err
 	}
 	rs, err := s.st.StarRules(ctx, year)
@@ -239,27 +239,27 @@ func (s *Server) starFinalize(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return
 	}
 	if !CurrentScope(r).Manages(o.Path) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	rows, violations, err := s.st.FinalizeStars(r.Context(), year, o.Code, actor(r))
+	rows, violations, err := s.st.FinalizeStars(r.Context(), year, o.Code, ActorOf(r))
 	if errors.Is(err, pingyi.ErrConflict) {
-		s.failMsg(w, r, http.StatusConflict, "stars_org.finalize_stale", "Detail", err.Error())
+		s.FailMsg(w, r, http.StatusConflict, "stars_org.finalize_stale", "Detail", err.Error())
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if len(violations) > 0 {
 		v, err := s.starOrgData(r, o, year)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		for _, x := range violations {
@@ -269,13 +269,13 @@ func (s *Server) starFinalize(w http.ResponseWriter, r *http.Request) {
 			}
 			v.Violations = append(v.Violations, vv)
 		}
-		s.render(w, r, http.StatusConflict, "star_org", v)
+		s.Render(w, r, http.StatusConflict, "star_org", v)
 		return
 	}
 	if len(rows) == 0 {
-		s.flash(r, "stars_org.finalize_none")
+		s.Flash(r, "stars_org.finalize_none")
 	} else {
-		s.flash(r, "stars_org.finalized")
+		s.Flash(r, "stars_org.finalized")
 	}
-	redirect(w, r, "/stars/orgs/"+o.Code+starYearQuery(year))
+	Redirect(w, r, "/stars/orgs/"+o.Code+starYearQuery(year))
 }

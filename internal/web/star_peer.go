@@ -18,7 +18,7 @@ type peerRow struct {
 }
 
 type starPeerView struct {
-	view
+	View
 	Year  int
 	Years []int
 	Me    *pingyi.Member
@@ -39,26 +39,26 @@ func (s *Server) starPeerPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.starPeerData(r, me, year)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "star_peer", v)
+	s.Render(w, r, http.StatusOK, "star_peer", v)
 }
 
 // starMe is the member the account is (404 for an account that is none).
 func (s *Server) starMe(w http.ResponseWriter, r *http.Request) *pingyi.Member {
 	u := CurrentUser(r)
 	if u.MemberID == 0 {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	m, _, err := s.st.MemberByID(r.Context(), u.MemberID)
 	if errors.Is(err, pingyi.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	return m
@@ -108,23 +108,23 @@ func (s *Server) starPeerSave(w http.ResponseWriter, r *http.Request) {
 	}
 	target, _, err := s.st.Member(r.Context(), r.PostFormValue("member_code"))
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && (target.OrgID != me.OrgID || target.ID == me.ID)) {
-		s.fail(w, r, http.StatusNotFound)
+		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	cells := starCells(r)
-	if _, err := s.st.RecordStarAssessment(r.Context(), year, target.Code, store.AssessPeer, me.Code, cells, actor(r)); err != nil {
-		errs, ok := fieldErrors(s.tr(r), err)
+	if _, err := s.st.RecordStarAssessment(r.Context(), year, target.Code, store.AssessPeer, me.Code, cells, ActorOf(r)); err != nil {
+		errs, ok := fieldErrors(s.Tr(r), err)
 		if !ok {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		v, err := s.starPeerData(r, me, year)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		for i := range v.Rows {
@@ -132,9 +132,9 @@ func (s *Server) starPeerSave(w http.ResponseWriter, r *http.Request) {
 				v.Rows[i].Cells, v.Rows[i].Errors = cellsFromForm(cells), s.errorList(r, errs)
 			}
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "star_peer", v)
+		s.Render(w, r, http.StatusUnprocessableEntity, "star_peer", v)
 		return
 	}
-	s.flash(r, "stars_peer.saved")
-	redirect(w, r, "/stars/peer"+starYearQuery(year)+"#p-"+target.Code)
+	s.Flash(r, "stars_peer.saved")
+	Redirect(w, r, "/stars/peer"+starYearQuery(year)+"#p-"+target.Code)
 }

@@ -69,18 +69,18 @@ func (s *Server) starMemberPlate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	goal, err := s.st.StarGoal(ctx, year, subj.Member.Code)
 	if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	results, err := s.st.MemberStarResults(ctx, subj.Member.Code)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	plate := s.plateFor(ctx, r, subj.Member, subj.Member.OrgName, year, goal, results)
 	var buf bytes.Buffer
 	if err := pdf.DoorPlates(&buf, []pdf.DoorPlate{plate}); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	sendFile(w, "application/pdf", fmt.Sprintf("plate-%s-%d.pdf", subj.Member.Code, year), buf.Bytes())
@@ -93,23 +93,23 @@ func (s *Server) starOrgPlates(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	o := s.visibleOrg(w, r, r.PathValue("code"))
+	o := s.VisibleOrg(w, r, r.PathValue("code"))
 	if o == nil {
 		return
 	}
 	ctx := r.Context()
 	members, err := s.st.Members(ctx, o.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if len(members) == 0 {
-		s.failMsg(w, r, http.StatusNotFound, "stars_org.no_members")
+		s.FailMsg(w, r, http.StatusNotFound, "stars_org.no_members")
 		return
 	}
 	goals, err := s.st.StarGoals(ctx, pingyi.Scope{Path: o.Path}, year, false)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	goalOf := map[string]*store.StarGoal{}
@@ -121,14 +121,14 @@ func (s *Server) starOrgPlates(w http.ResponseWriter, r *http.Request) {
 		m := &members[i]
 		results, err := s.st.MemberStarResults(ctx, m.Code)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		plates = append(plates, s.plateFor(ctx, r, m, o.Name, year, goalOf[m.Code], results))
 	}
 	var buf bytes.Buffer
 	if err := pdf.DoorPlates(&buf, plates); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	sendFile(w, "application/pdf", fmt.Sprintf("plates-%s-%d.pdf", o.Code, year), buf.Bytes())

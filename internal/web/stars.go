@@ -42,7 +42,7 @@ type starRowView struct {
 }
 
 type starsView struct {
-	view
+	View
 	Year        int
 	Years       []int
 	Focus       *pingyi.Org // nil: the roots of the admin's tree
@@ -74,10 +74,10 @@ func (s *Server) starsOverview(w http.ResponseWriter, r *http.Request) {
 	if u.Role == pingyi.RoleMember {
 		m, _, err := s.st.MemberByID(ctx, u.MemberID)
 		if err != nil {
-			s.fail(w, r, http.StatusNotFound)
+			s.Fail(w, r, http.StatusNotFound)
 			return
 		}
-		redirect(w, r, "/stars/members/"+m.Code+starYearQuery(year))
+		Redirect(w, r, "/stars/members/"+m.Code+starYearQuery(year))
 		return
 	}
 	scope := CurrentScope(r)
@@ -89,13 +89,13 @@ func (s *Server) starsOverview(w http.ResponseWriter, r *http.Request) {
 	var rows []pingyi.Org
 	var err error
 	if code := strings.TrimSpace(r.URL.Query().Get("org")); code != "" {
-		if v.Focus = s.visibleOrg(w, r, code); v.Focus == nil {
+		if v.Focus = s.VisibleOrg(w, r, code); v.Focus == nil {
 			return
 		}
 	} else {
 		roots, err := s.st.Children(ctx, scope, 0)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		if len(roots) == 1 {
@@ -107,12 +107,12 @@ func (s *Server) starsOverview(w http.ResponseWriter, r *http.Request) {
 	prefix := scope.Path
 	if v.Focus != nil {
 		prefix = v.Focus.Path
-		if v.Trail, err = s.trail(ctx, scope, v.Focus, map[int64]pingyi.Org{}); err != nil {
-			s.serverError(w, r, err)
+		if v.Trail, err = s.Trail(ctx, scope, v.Focus, map[int64]pingyi.Org{}); err != nil {
+			s.ServerError(w, r, err)
 			return
 		}
 		if rows, err = s.st.Children(ctx, scope, v.Focus.ID); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		if v.Focus.MemberCount > 0 || len(rows) == 0 {
@@ -121,10 +121,10 @@ func (s *Server) starsOverview(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.fillStarRows(r, v, prefix, rows); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "stars", v)
+	s.Render(w, r, http.StatusOK, "stars", v)
 }
 
 // fillStarRows counts, for each org of rows (its subtree; the focus org
@@ -266,7 +266,7 @@ type starChart struct {
 }
 
 func (s *Server) starChartData(r *http.Request, v *starsView) error {
-	tr := s.tr(r)
+	tr := s.Tr(r)
 	chart := func(title string, rows []starRowView, name func(starRowView) string) starChart {
 		c := starChart{Title: title, Names: []string{}, Excellent: []int{}, Good: []int{}, Poor: []int{}}
 		for _, row := range rows {

@@ -22,7 +22,7 @@ func (s *Server) lookupWindow(w http.ResponseWriter, r *http.Request) *store.Win
 		return nil
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil
 	}
 	switch store.State(wi.Campaign, time.Now()) {
@@ -66,7 +66,7 @@ func (s *Server) windowRate(w http.ResponseWriter, r *http.Request) {
 	rating, ok := pingyi.ParseRating(r.PostFormValue("rating"))
 	if !ok || rating == pingyi.Abstain || !wi.Campaign.Scale.Allows(rating) {
 		v := windowView(wi, "window")
-		v.Error = s.tr(r).T("window.err_rating")
+		v.Error = s.Tr(r).T("window.err_rating")
 		s.renderPhone(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
@@ -81,7 +81,7 @@ func (s *Server) windowRate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.st.RateWindow(r.Context(), wi, rating); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.renderPhone(w, r, http.StatusOK, windowView(wi, "window_done"))
@@ -95,13 +95,13 @@ func (s *Server) windowQR(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	code, err := s.st.WindowCode(r.Context(), c, u.Code, actor(r))
+	code, err := s.st.WindowCode(r.Context(), c, u.Code, ActorOf(r))
 	if err != nil {
-		if _, refused := inputErrors(s.tr(r), err); refused {
-			s.fail(w, r, http.StatusNotFound)
+		if _, refused := inputErrors(s.Tr(r), err); refused {
+			s.Fail(w, r, http.StatusNotFound)
 			return
 		}
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	size := 512
@@ -110,7 +110,7 @@ func (s *Server) windowQR(w http.ResponseWriter, r *http.Request) {
 	}
 	png, err := qrcode.Encode(windowURL(s.codeBaseURL(r), code), qrcode.Medium, size)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
