@@ -15,10 +15,15 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
+	pathpkg "path"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -40,7 +45,7 @@ var matcher = language.NewMatcher(tags)
 
 var (
 	bundle      *goi18n.Bundle
-	keys        map[string][]string // lang → sorted message IDs
+	keys        = map[string][]string{} // lang → sorted message IDs (written under regMu at start)
 	translators = map[string]*Translator{}
 )
 
@@ -122,26 +127,86 @@ func (sub *substitution) fill(args []any) (string, bool) {
 func init() {
 	bundle = goi18n.NewBundle(tags[0])
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	keys = map[string][]string{}
 	for _, lang := range Supported {
-		// locales/LANG.toml, plus one file per area: locales/AREA.LANG.toml
-		// (campaigns.zh-CN.toml, stars.en.toml, …).
-		paths := []string{"locales/" + lang + ".toml"}
-		more, _ := fs.Glob(files, "locales/*."+lang+".toml")
-		paths = append(paths, more...)
-		var ids []string
-		seen := map[string]string{}
-		subs := map[string]*substitution{}
+		translators[lang] = &Translator{lang: lang, loc: goi18n.NewLocalizer(bundle, lang)}
+		translators[lang].subs.Store(&map[string]*substitution{})
+	}
+	// locales/LANG.toml, plus one file per area: locales/AREA.LANG.toml
+	// (campaigns.zh-CN.toml, inputerr.en.toml, …).
+	if err := register(files, "locales"); err != nil {
+		panic(err)
+	}
+}
+
+// Register adds the message files of a feature package: AREA.LANG.toml
+// at the root of fsys, one pair per area, for every supported language
+// (web.Server.Add calls it with the feature's Translations). A message ID
+// may be defined once; registering the same files again is a no-op.
+func Register(fsys fs.FS) error {
+	if fsys == nil {
+		return nil
+	}
+	return register(fsys, ".")
+}
+
+var (
+	regMu      sync.RWMutex                     // Register writes; Has and Keys read
+	registered = map[string]string{}            // file name → its content (idempotence)
+	sources    = map[string]string{}            // message ID → file name, per language: "lang\x00id"
+	rawFiles   = map[string]map[string]string{} // lang → message ID → text (Problems)
+)
+
+func register(fsys fs.FS, dir string) error {
+	regMu.Lock()
+	defer regMu.Unlock()
+	for _, lang := range Supported {
+		pattern := "*." + lang + ".toml"
+		if dir != "." {
+			pattern = dir + "/" + pattern
+		}
+		paths, err := fs.Glob(fsys, pattern)
+		if err != nil {
+			return err
+		}
+		if dir != "." {
+			paths = append([]string{dir + "/" + lang + ".toml"}, paths...)
+		}
+		t := translators[lang]
+		subs := maps.Clone(*t.subs.Load())
+		ids := slices.Clone(keys[lang])
+		added := false
 		for _, path := range paths {
-			mf, err := bundle.LoadMessageFileFS(files, path)
+			b, err := fs.ReadFile(fsys, path)
 			if err != nil {
-				panic(fmt.Sprintf("i18n: %s: %v", path, err))
+				return fmt.Errorf("i18n: %s: %w", path, err)
+			}
+			name := pathpkg.Base(path)
+			if prev, ok := registered[name]; ok {
+				if prev == string(b) {
+					continue
+				}
+				return fmt.Errorf("i18n: two message files named %s", name)
+			}
+			mf, err := goi18n.ParseMessageFileBytes(b, path, map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal})
+			if err != nil {
+				return fmt.Errorf("i18n: %s: %w", path, err)
 			}
 			for _, m := range mf.Messages {
-				if prev, dup := seen[m.ID]; dup {
-					panic(fmt.Sprintf("i18n: message %q is in both %s and %s", m.ID, prev, path))
+				if prev, dup := sources[lang+"\x00"+m.ID]; dup {
+					return fmt.Errorf("i18n: message %q is in both %s and %s", m.ID, prev, name)
 				}
-				seen[m.ID] = path
+			}
+			if err := bundle.AddMessages(mf.Tag, mf.Messages...); err != nil {
+				return fmt.Errorf("i18n: %s: %w", path, err)
+			}
+			registered[name] = string(b)
+			added = true
+			if rawFiles[lang] == nil {
+				rawFiles[lang] = map[string]string{}
+			}
+			for _, m := range mf.Messages {
+				sources[lang+"\x00"+m.ID] = name
+				rawFiles[lang][m.ID] = m.Other
 				ids = append(ids, m.ID)
 				if m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" && m.LeftDelim == "" && m.RightDelim == "" {
 					if sub := parseSubstitution(m.Other); sub != nil {
@@ -150,10 +215,60 @@ func init() {
 				}
 			}
 		}
+		if !added {
+			continue
+		}
 		sort.Strings(ids)
 		keys[lang] = ids
-		translators[lang] = &Translator{lang: lang, loc: goi18n.NewLocalizer(bundle, lang), subs: subs}
+		t.subs.Store(&subs)
 	}
+	return nil
+}
+
+// Problems lists what is wrong with the messages registered so far: a
+// message one language has and another lacks, an empty message, or a
+// message whose arguments differ between languages. Tests of the
+// assembled product call it after every feature registered its files.
+func Problems() []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	arg := regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+	args := func(s string) []string {
+		var out []string
+		for _, m := range arg.FindAllStringSubmatch(s, -1) {
+			out = append(out, m[1])
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	var out []string
+	def := rawFiles[Default]
+	for _, lang := range Supported {
+		for id, text := range rawFiles[lang] {
+			if strings.TrimSpace(text) == "" {
+				out = append(out, fmt.Sprintf("%s: %s is empty", lang, id))
+			}
+			if lang == Default {
+				continue
+			}
+			d, ok := def[id]
+			if !ok {
+				out = append(out, fmt.Sprintf("%s has %s, %s lacks it", lang, id, Default))
+			} else if !slices.Equal(args(d), args(text)) {
+				out = append(out, fmt.Sprintf("%s: arguments %v in %s but %v in %s", id, args(d), Default, args(text), lang))
+			}
+		}
+		if lang == Default {
+			continue
+		}
+		for id := range def {
+			if _, ok := rawFiles[lang][id]; !ok {
+				out = append(out, fmt.Sprintf("%s lacks %s", lang, id))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Match returns the supported language that best fits the candidates, in
@@ -208,8 +323,8 @@ type Translator struct {
 	// that exist are kept.
 	plain sync.Map
 	// subs: the messages of this language with fields only, filled in
-	// without go-i18n (see substitution). Read-only after init.
-	subs map[string]*substitution
+	// without go-i18n (see substitution). Replaced whole by Register.
+	subs atomic.Pointer[map[string]*substitution]
 }
 
 // For returns the translator of lang (Default if lang is not supported).
@@ -231,7 +346,7 @@ func (t *Translator) T(id string, args ...any) string {
 			return s.(string)
 		}
 	}
-	if sub := t.subs[id]; sub != nil && len(args) > 0 {
+	if sub := (*t.subs.Load())[id]; sub != nil && len(args) > 0 {
 		if s, ok := sub.fill(args); ok {
 			return s
 		}
@@ -258,13 +373,19 @@ func (t *Translator) T(id string, args ...any) string {
 
 // Has reports whether lang has the message id.
 func Has(lang, id string) bool {
+	regMu.RLock()
+	defer regMu.RUnlock()
 	ks := keys[lang]
 	i := sort.SearchStrings(ks, id)
 	return i < len(ks) && ks[i] == id
 }
 
 // Keys lists the message IDs of lang, sorted.
-func Keys(lang string) []string { return append([]string(nil), keys[lang]...) }
+func Keys(lang string) []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return append([]string(nil), keys[lang]...)
+}
 
 // Files exposes the embedded message files (for tests and tools).
 func Files() fs.FS { return files }

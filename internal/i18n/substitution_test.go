@@ -14,7 +14,7 @@ func TestSubstitution(t *testing.T) {
 	n := 0
 	for _, lang := range Supported {
 		tr := For(lang)
-		for id, sub := range tr.subs {
+		for id, sub := range *tr.subs.Load() {
 			for _, val := range []any{0, 12, int64(-3), int32(7), "a<b>&\"'+", ""} {
 				var args []any
 				data := map[string]any{}
@@ -41,7 +41,7 @@ func TestSubstitution(t *testing.T) {
 		t.Fatal("no message with fields")
 	}
 	for _, l := range []string{"zh-CN", "en"} {
-		if For(l).subs["orgs.members_n"] == nil {
+		if (*For(l).subs.Load())["orgs.members_n"] == nil {
 			t.Errorf("%s: orgs.members_n is not filled in directly", l)
 		}
 	}
