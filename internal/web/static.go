@@ -44,35 +44,44 @@ func newStaticFiles() (*staticFiles, error) {
 	}
 	sf := &staticFiles{files: map[string]*staticFile{}}
 	for _, fsys := range []fs.FS{own, assets.Static} { // own files win
-		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || sf.files[p] != nil {
-				return err
-			}
-			b, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(b)
-			f := &staticFile{data: b, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
-			f.ctype = mime.TypeByExtension(path.Ext(p))
-			if f.ctype == "" {
-				f.ctype = http.DetectContentType(b)
-			}
-			if compressible(f.ctype) && len(b) > 512 {
-				var buf bytes.Buffer
-				zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-				zw.Write(b)
-				zw.Close()
-				if buf.Len() < len(b) {
-					f.gz = buf.Bytes()
-				}
-			}
-			sf.files[p] = f
-			return nil
-		})
-		if err != nil {
+		if err := sf.add(fsys); err != nil {
 			return nil, err
 		}
+	}
+	return sf, nil
+}
+
+// add takes the files of fsys that are not there yet (a feature's static
+// files: Assets.Static) and computes the version again.
+func (sf *staticFiles) add(fsys fs.FS) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || sf.files[p] != nil {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		f := &staticFile{data: b, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		f.ctype = mime.TypeByExtension(path.Ext(p))
+		if f.ctype == "" {
+			f.ctype = http.DetectContentType(b)
+		}
+		if compressible(f.ctype) && len(b) > 512 {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(b)
+			zw.Close()
+			if buf.Len() < len(b) {
+				f.gz = buf.Bytes()
+			}
+		}
+		sf.files[p] = f
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	names := make([]string, 0, len(sf.files))
 	for n := range sf.files {
@@ -85,7 +94,7 @@ func newStaticFiles() (*staticFiles, error) {
 		h.Write([]byte(sf.files[n].etag))
 	}
 	sf.version = hex.EncodeToString(h.Sum(nil)[:6])
-	return sf, nil
+	return nil
 }
 
 func compressible(ctype string) bool {
