@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/app"
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -61,7 +62,7 @@ func page(ctx context.Context, s *store.Store, name string, c *pingyi.Campaign, 
 			s.UpdateUser(context.Background(), u, Actor)
 		}
 	}()
-	srv, err := web.New(s, web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := app.NewServer(s, web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		res.Skipped = err.Error()
 		return res

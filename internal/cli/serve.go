@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/app"
 	"github.com/pingyi/pingyi/internal/web"
 )
 
@@ -20,10 +20,6 @@ func init() {
 	register(command{name: "serve", args: "[--addr :8080] [--demo] [--secure-cookies] [--base-url URL]",
 		short: "run the web server (--demo: seed a demo district and print logins)", run: runServe})
 }
-
-// apiRoutes returns routes mounted next to the web UI's (the JSON ballot
-// API of SPEC §6, all PublicNoSession). Other packages hook in here.
-var apiRoutes = func(st *store.Store) []web.Route { return nil }
 
 func runServe(e *env, args []string) int {
 	fs := newFlags(e, "serve", "[--addr :8080] [--demo] [--secure-cookies] [--base-url URL]")
@@ -56,8 +52,7 @@ func runServe(e *env, args []string) int {
 			return fail(e, err)
 		}
 	}
-	srv, err := web.New(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader,
-		ExtraRoutes: apiRoutes(s), Logger: log})
+	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, Logger: log})
 	if err != nil {
 		return fail(e, err)
 	}

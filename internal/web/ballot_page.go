@@ -60,7 +60,7 @@ func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, status int,
 	s.fill(r, &v.View)
 	v.Status = status
 	var buf bytes.Buffer
-	if err := s.tmpl.pages[v.Lang]["ballot"].ExecuteTemplate(&buf, "phone", v); err != nil {
+	if err := s.PageSet(v.Lang, "ballot").ExecuteTemplate(&buf, "phone", v); err != nil {
 		s.ServerError(w, r, fmt.Errorf("template ballot: %w", err))
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,7 +63,7 @@ func TestTranslationsExist(t *testing.T) {
 	}
 
 	// Dynamic keys.
-	for _, n := range nav {
+	for _, n := range slices.Concat(navHead, navTail) {
 		need[n.Key] = "nav"
 		need[n.Key+"_hint"] = "nav (dashboard)"
 	}

@@ -33,11 +33,14 @@ var templateFS embed.FS
 // values through label: {{label "domain" .Domain}} (message "domain.rural").
 type templates struct {
 	pages map[string]map[string]*template.Template // lang → page → set
-	frags map[string]*template.Template            // lang → partials
+	frags map[string]*template.Template            // lang → the shell's partials
+	// fragSet finds the set of a feature's fragment (lang → name → set).
+	fragSet map[string]map[string]*template.Template
 }
 
 func parseTemplates(s *Server) (*templates, error) {
-	t := &templates{pages: map[string]map[string]*template.Template{}, frags: map[string]*template.Template{}}
+	t := &templates{pages: map[string]map[string]*template.Template{}, frags: map[string]*template.Template{},
+		fragSet: map[string]map[string]*template.Template{}}
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
@@ -49,15 +52,39 @@ func parseTemplates(s *Server) (*templates, error) {
 		}
 		t.frags[lang] = base
 		t.pages[lang] = map[string]*template.Template{}
-		for _, p := range pages {
-			set, err := template.Must(base.Clone()).ParseFS(templateFS, p)
-			if err != nil {
-				return nil, err
-			}
-			t.pages[lang][strings.TrimSuffix(path.Base(p), ".html")] = set
+		if err := t.addPages(lang, base, templateFS, pages); err != nil {
+			return nil, err
 		}
 	}
 	return t, nil
+}
+
+// addPages parses each page of fsys over a clone of base.
+func (t *templates) addPages(lang string, base *template.Template, fsys fs.FS, pages []string) error {
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if t.pages[lang][name] != nil {
+			return fmt.Errorf("page %q defined twice", name)
+		}
+		set, err := template.Must(base.Clone()).ParseFS(fsys, p)
+		if err != nil {
+			return err
+		}
+		t.pages[lang][name] = set
+	}
+	return nil
+}
+
+// PageSet returns the template set of a page, for a page written from
+// several of its templates: s.PageSet(lang, "ballot").ExecuteTemplate(w, "phone", v).
+func (s *Server) PageSet(lang, name string) *template.Template { return s.tmpl.pages[lang][name] }
+
+// fragment returns the set that defines the fragment name.
+func (t *templates) fragment(lang, name string) *template.Template {
+	if set := t.fragSet[lang][name]; set != nil {
+		return set
+	}
+	return t.frags[lang]
 }
 
 func (s *Server) funcs(tr *i18n.Translator) template.FuncMap {
@@ -115,11 +142,6 @@ func (v *View) base() *View { return v }
 // Page is the data of a page: a struct that embeds View.
 type Page interface{ base() *View }
 
-type navItem struct {
-	Key, Href, Pattern string
-	Fallback           []pingyi.Role
-}
-
 type navLink struct {
 	Key, Href string
 	Active    bool
@@ -145,14 +167,8 @@ func (s *Server) fill(r *http.Request, v *View) {
 
 func (s *Server) navFor(u *pingyi.User, here string) []navLink {
 	var out []navLink
-	for _, n := range nav {
-		show := false
-		if i := slices.IndexFunc(s.table, func(rt Route) bool { return rt.Pattern == n.Pattern }); i >= 0 {
-			show = s.table[i].Access.Allows(u.Role)
-		} else {
-			show = slices.Contains(n.Fallback, u.Role)
-		}
-		if show {
+	for _, n := range s.navItems() {
+		if i := slices.IndexFunc(s.table, func(rt Route) bool { return rt.Pattern == n.Pattern }); i >= 0 && s.table[i].Access.Allows(u.Role) {
 			out = append(out, navLink{Key: n.Key, Href: n.Href, Active: here == n.Href || strings.HasPrefix(here, n.Href+"/")})
 		}
 	}
@@ -240,7 +256,7 @@ func (s *Server) Fragment(w http.ResponseWriter, r *http.Request, status int, na
 		p.base().OOB = true
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.frags[s.Lang(r)].ExecuteTemplate(&buf, name, data); err != nil {
+	if err := s.tmpl.fragment(s.Lang(r), name).ExecuteTemplate(&buf, name, data); err != nil {
 		s.ServerError(w, r, fmt.Errorf("fragment %s: %w", name, err))
 		return
 	}

@@ -274,7 +274,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.pages[lang]["results"].ExecuteTemplate(&buf, "results_body", v); err != nil {
+	if err := s.PageSet(lang, "results").ExecuteTemplate(&buf, "results_body", v); err != nil {
 		s.ServerError(w, r, fmt.Errorf("template results_body: %w", err))
 		return
 	}

@@ -1,6 +1,10 @@
 package web
 
-import "github.com/pingyi/pingyi/internal/pingyi"
+import (
+	"slices"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
 
 // Role shorthands for the route table.
 const (
@@ -69,13 +73,21 @@ func (s *Server) routes() []Route {
 	return r
 }
 
-// nav is the main navigation: an item shows when its route lets the user
-// in (while the route does not exist yet, for the Fallback roles).
-var nav = []navItem{
-	{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
-	{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns", Fallback: Staff},
-	{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"},
-	{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
-	{Key: "nav.accounts", Href: "/accounts", Pattern: "GET /accounts"},
-	{Key: "nav.audit", Href: "/audit", Pattern: "GET /audit"},
+// The main navigation: an item shows when its route lets the user in. The
+// features' items (Feature.Nav) come between navHead and navTail.
+var (
+	navHead = []NavItem{
+		{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
+		{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns"},
+		{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"},
+	}
+	navTail = []NavItem{
+		{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
+		{Key: "nav.accounts", Href: "/accounts", Pattern: "GET /accounts"},
+		{Key: "nav.audit", Href: "/audit", Pattern: "GET /audit"},
+	}
+)
+
+func (s *Server) navItems() []NavItem {
+	return slices.Concat(navHead, s.featureNav, navTail)
 }

@@ -35,9 +35,6 @@ type Options struct {
 	// username (defaults 5 and 15 minutes).
 	LoginFailures int
 	LoginWindow   time.Duration
-	// ExtraRoutes are mounted after the route table, e.g. the JSON ballot
-	// API of another package (PublicNoSession).
-	ExtraRoutes []Route
 	// Logger for requests and errors (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -63,6 +60,10 @@ type Server struct {
 	chromes chromeCache
 	// results caches the results page's body (results_cache.go).
 	results resultsCache
+	// features are the features added (feature.go), featureNav their
+	// navigation entries.
+	features   []Feature
+	featureNav []NavItem
 }
 
 // Session keys.
@@ -116,11 +117,6 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	s.intake = st.NewIntake()
 	s.limits = newCampaignLimits()
 	s.table = s.routes()
-	for _, rt := range opts.ExtraRoutes {
-		if err := s.Mount(rt.Pattern, rt.Access, rt.Handler); err != nil {
-			return nil, err
-		}
-	}
 	return s, nil
 }
 
@@ -171,9 +167,13 @@ func (s *Server) Handler() http.Handler {
 	return s.handler
 }
 
-// Close stops the ballot intake after the ballots already queued are
-// committed. Call it after the HTTP server has shut down.
+// Close closes the features (the last added first), then stops the ballot
+// intake after the ballots already queued are committed. Call it after the HTTP server has shut down.
 func (s *Server) Close() {
+	for i := len(s.features) - 1; i >= 0; i-- {
+		s.features[i].Close()
+	}
+	s.features = nil
 	if s.intake != nil {
 		s.intake.Close()
 	}

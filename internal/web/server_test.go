@@ -61,21 +61,21 @@ func TestStaticFiles(t *testing.T) {
 	}
 }
 
-func TestExtraRoutesAndRecovery(t *testing.T) {
+func TestMountedRoutesAndRecovery(t *testing.T) {
 	st := storetest.SQLite(t)
 	seed(t, st)
 	var logs bytes.Buffer
-	srv, err := New(st, Options{
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-		ExtraRoutes: []Route{{Pattern: "POST /extra/v1/things", Access: PublicNoSession, Handler: func(w http.ResponseWriter, r *http.Request) {
-			w.WriteHeader(http.StatusCreated)
-			io.WriteString(w, `{"receipt":"r"}`)
-		}}},
-	})
+	srv, err := New(st, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	if err := srv.Mount("POST /extra/v1/things", PublicNoSession, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"receipt":"r"}`)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if err := srv.Mount("GET /extra/v1/things/{code}", PublicNoSession, func(w http.ResponseWriter, r *http.Request) {
 		panic("boom")
 	}); err != nil {

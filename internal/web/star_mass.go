@@ -171,7 +171,7 @@ func (s *Server) renderStarMass(w http.ResponseWriter, r *http.Request, status i
 	s.fill(r, &v.View)
 	v.Status = status
 	var buf bytes.Buffer
-	if err := s.tmpl.pages[v.Lang]["star_mass"].ExecuteTemplate(&buf, "phone", v); err != nil {
+	if err := s.PageSet(v.Lang, "star_mass").ExecuteTemplate(&buf, "phone", v); err != nil {
 		s.ServerError(w, r, fmt.Errorf("template star_mass: %w", err))
 		return
 	}
