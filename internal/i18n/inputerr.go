@@ -153,6 +153,10 @@ var inputErrs = map[string]inputErr{
 	"org %q has no members to rate":                                  {id: "star_mass_no_members"},
 	"member %q is not in %s":                                         {id: "star_mass_other_org"},
 	"rate at least one member":                                       {id: "star_mass_none"},
+
+	// The working-day calendar (store.ImportCalendar, rules.ParseCalendarRow).
+	"unknown kind %q (holiday, workday)":         {id: "calendar_kind"},
+	"date %s is listed twice (first on line %d)": {id: "calendar_date_twice"},
 }
 
 // InputErrorID is the message ID of a refused-input format ("inputerr.…"),

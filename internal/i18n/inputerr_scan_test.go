@@ -37,6 +37,7 @@ var forwarders = map[string]bool{
 	"xlsxError":      true,
 	"cellError":      true,
 	"parseStarCells": true, // internal/store: rules.CellError → InputError
+	"addCellError":   true, // internal/store, internal/voice: rules.CellError → InputError
 }
 
 // repoRoot is the directory of go.mod above this package.
