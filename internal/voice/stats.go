@@ -1,0 +1,161 @@
+package voice
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
+)
+
+// StatsHeader is the header of opinions stats (SPEC §6).
+var StatsHeader = []string{"org_code", "received", "due", "replied", "replied_on_time", "overdue", "resolved", "partly", "unresolved",
+	"rated", "dissatisfied", "response_rate", "resolution_rate", "satisfaction_rate"}
+
+// StatsRow is one org's line.
+type StatsRow struct {
+	OrgCode string
+	rules.OpinionTally
+}
+
+// Record is the row as the CSV writes it (rates as percentages with two
+// decimals half up, empty with a denominator of 0).
+func (r StatsRow) Record() []string {
+	t := r.OpinionTally
+	n := func(i int) string { return strconv.Itoa(i) }
+	return []string{r.OrgCode, n(t.Received), n(t.Due), n(t.Replied), n(t.RepliedOnTime), n(t.Overdue()), n(t.Resolved), n(t.Partly),
+		n(t.Unresolved), n(t.Rated), n(t.Dissatisfied), rules.FormatRate(t.ResponseRate()), rules.FormatRate(t.ResolutionRate()),
+		rules.FormatRate(t.SatisfactionRate())}
+}
+
+// ErrUnknownScope is returned for a scope code that names no org.
+var ErrUnknownScope = errors.New("unknown scope")
+
+// Stats computes opinions stats (SPEC §6): the opinions whose receive is
+// dated from..to (local dates, inclusive), routed to an org of the scope's
+// subtree (the org after the last route), as of asOf (later events
+// ignored); one row per org with at least one, sorted by code, and the
+// TOTAL row (counts summed, rates from the sums).
+//
+// Opinions whose ledger ends by asOf are counted from their stored fold;
+// only those with events after asOf are replayed up to it.
+func (v *Voice) Stats(ctx context.Context, scope, from, to string, asOf time.Time) ([]StatsRow, StatsRow, error) {
+	total := StatsRow{OrgCode: "TOTAL"}
+	org, err := v.S.Org(ctx, scope)
+	if errors.Is(err, pingyi.ErrNotFound) {
+		return nil, total, ErrUnknownScope
+	}
+	if err != nil {
+		return nil, total, err
+	}
+	// The subtree's orgs.
+	sub := map[int64]string{}
+	byCode := map[string]bool{}
+	rows, err := v.S.R().Query(ctx, `SELECT id, code FROM orgs WHERE path LIKE ? ESCAPE '\'`, likePrefix(org.Path))
+	if err != nil {
+		return nil, total, err
+	}
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			rows.Close()
+			return nil, total, err
+		}
+		sub[id], byCode[code] = code, true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, total, err
+	}
+	tallies := map[string]*rules.OpinionTally{}
+	add := func(code string, o *rules.Opinion) {
+		t := tallies[code]
+		if t == nil {
+			t = &rules.OpinionTally{}
+			tallies[code] = t
+		}
+		t.Add(o, asOf)
+	}
+	asOfDB := fmtDB(asOf)
+	// Every opinion of the period: those ending by asOf in the subtree
+	// count from their fold; the others are replayed below.
+	rows, err = v.S.R().Query(ctx, `SELECT id, org_id, last_at, received_at, first_reply_at, first_reply_by, outcome, rating, ratings
+		FROM opinions WHERE received_on >= ? AND received_on <= ?`, from, to)
+	if err != nil {
+		return nil, total, err
+	}
+	var replay []int64
+	for rows.Next() {
+		var id, orgID int64
+		var last, recv, fra, frb, outcome, rating string
+		var ratings int
+		if err := rows.Scan(&id, &orgID, &last, &recv, &fra, &frb, &outcome, &rating, &ratings); err != nil {
+			rows.Close()
+			return nil, total, err
+		}
+		if last > asOfDB {
+			if recv <= asOfDB {
+				replay = append(replay, id)
+			}
+			continue
+		}
+		code, in := sub[orgID]
+		if !in {
+			continue
+		}
+		o := rules.Opinion{Outcome: rules.Outcome(outcome), Rating: pingyi.Rating(rating), Ratings: ratings}
+		if o.FirstReplyAt, err = parseDB(fra); err == nil {
+			o.FirstReplyBy, err = parseDB(frb)
+		}
+		if err != nil {
+			rows.Close()
+			return nil, total, err
+		}
+		add(code, &o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, total, err
+	}
+	if len(replay) > 0 {
+		cal, err := v.S.Calendar(ctx)
+		if err != nil {
+			return nil, total, err
+		}
+		r := v.rules(cal)
+		for len(replay) > 0 {
+			chunk := replay[:min(len(replay), 500)]
+			replay = replay[len(chunk):]
+			args := make([]any, len(chunk))
+			for i, id := range chunk {
+				args[i] = id
+			}
+			ls, err := loadLedgers(ctx, v.S.R(), r, `op.id IN (`+strings.Repeat("?, ", len(chunk)-1)+`?)`, args, asOf)
+			if err != nil {
+				return nil, total, err
+			}
+			for _, l := range ls {
+				if l.Fold.Events > 0 && byCode[l.Fold.Org] {
+					add(l.Fold.Org, &l.Fold)
+				}
+			}
+		}
+	}
+	out := make([]StatsRow, 0, len(tallies))
+	for code, t := range tallies {
+		out = append(out, StatsRow{OrgCode: code, OpinionTally: *t})
+		total.Plus(*t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].OrgCode < out[j].OrgCode })
+	return out, total, nil
+}
+
+// likePrefix is a LIKE pattern for the paths under path (inclusive).
+func likePrefix(path string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(path) + "%"
+}
