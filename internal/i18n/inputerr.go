@@ -157,6 +157,26 @@ var inputErrs = map[string]inputErr{
 	// The working-day calendar (store.ImportCalendar, rules.ParseCalendarRow).
 	"unknown kind %q (holiday, workday)":         {id: "calendar_kind"},
 	"date %s is listed twice (first on line %d)": {id: "calendar_date_twice"},
+
+	// Opinions (voice.Import, rules.OpinionRules).
+	"dated before the opinion's last event (%s)":    {id: "opinion_before_last"},
+	"%s is out of order: the opinion is %s":         {id: "opinion_order"},
+	"a second extend: an opinion is extended once":  {id: "opinion_extend_twice"},
+	"too late to extend: the reply deadline was %s": {id: "opinion_extend_late"},
+	"rate needs a reply before it":                  {id: "opinion_rate_unreplied"},
+	"an opinion is closed only once seen or rated, or after three failed call-backs since the last reply (it is %s)": {id: "opinion_close_unseen"},
+	"unknown event %q (receive, route, accept, extend, reply, seen, callback_failed, rate, close)":                   {id: "opinion_event"},
+	"event %q was already imported":                                            {id: "opinion_event_imported"},
+	"no opinion %q: its receive comes first":                                   {id: "opinion_unknown_ref"},
+	"an event number was imported at the same time: %s":                        {id: "opinion_event_concurrent"},
+	"not a time (YYYY-MM-DD HH:MM): %q":                                        {id: "not_time"},
+	"must be empty for a %s event":                                             {id: "opinion_cell_unused"},
+	"unknown channel %q (visit, seminar, reception, email, box, web, hotline)": {id: "opinion_channel"},
+	"unknown category %q (consultation, help, suggestion, complaint, praise)":  {id: "opinion_category"},
+	"unknown urgency %q (normal, urgent)":                                      {id: "opinion_urgency"},
+	"unknown outcome %q (resolved, partly, unresolved)":                        {id: "opinion_outcome"},
+	"%q is not on the 3-level scale (satisfied, basically_satisfied, dissatisfied; 满意, 基本满意, 不满意)": {id: "opinion_rating"},
+	"duplicate event number %q (first on line %d)":                                                 {id: "opinion_event_twice"},
 }
 
 // InputErrorID is the message ID of a refused-input format ("inputerr.…"),

@@ -266,7 +266,7 @@ func (r OpinionRules) Apply(o *Opinion, e OpinionEvent) *CellError {
 			return outOfOrder()
 		}
 		if ReplyWorkingDays(e.Category) == 0 {
-			ce := cellError("category", "unknown category %q", string(e.Category))
+			ce := cellError("category", "unknown category %q (consultation, help, suggestion, complaint, praise)", string(e.Category))
 			return &ce
 		}
 		urgency := e.Urgency
@@ -367,7 +367,7 @@ func (r OpinionRules) Apply(o *Opinion, e OpinionEvent) *CellError {
 		}
 		n.State = StateClosed
 	default:
-		ce := cellError("event", "unknown event %q", string(e.Kind))
+		ce := cellError("event", "unknown event %q (receive, route, accept, extend, reply, seen, callback_failed, rate, close)", string(e.Kind))
 		return &ce
 	}
 	n.Last = e.At
