@@ -177,6 +177,7 @@ var inputErrs = map[string]inputErr{
 	"unknown outcome %q (resolved, partly, unresolved)":                        {id: "opinion_outcome"},
 	"%q is not on the 3-level scale (satisfied, basically_satisfied, dissatisfied; 满意, 基本满意, 不满意)": {id: "opinion_rating"},
 	"duplicate event number %q (first on line %d)":                                                 {id: "opinion_event_twice"},
+	"not a valid email address: %q":                                                                {id: "email"},
 }
 
 // InputErrorID is the message ID of a refused-input format ("inputerr.…"),
