@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/pingyi/pingyi/internal/store"
+	voiceweb "github.com/pingyi/pingyi/internal/voice/web"
 	"github.com/pingyi/pingyi/internal/web"
 )
 
@@ -14,7 +15,9 @@ import (
 type FeatureFunc func(srv *web.Server, st *store.Store) (web.Feature, error)
 
 // Features are the feature packages' web parts, in navigation order.
-var Features = []FeatureFunc{}
+var Features = []FeatureFunc{
+	voiceweb.New,
+}
 
 // NewServer is the shell with every feature added.
 func NewServer(st *store.Store, opts web.Options) (*web.Server, error) {

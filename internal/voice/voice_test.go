@@ -201,7 +201,7 @@ func TestInbox(t *testing.T) {
 			}
 			return rc.Ref
 		}
-		a := mk("V1", "complaint", "")   // by 3/16
+		a := mk("V1", "complaint", "")    // by 3/16
 		b := mk("V2", "help", "urgent")   // accept by 11:00
 		c := mk("V3", "consultation", "") // other town
 		d := mk("T1", "suggestion", "")   // accept by 3/3

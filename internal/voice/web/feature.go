@@ -1,0 +1,51 @@
+// Package web is the web part of the voice of the masses (internal/voice):
+// the public form and tracking page (phone first; anonymous allowed), and
+// the staff inbox of an org and its subtree with deadlines and overdue
+// items, an opinion's ledger and its actions (route, accept, extend,
+// reply, call-back, close).
+package web
+
+import (
+	"embed"
+	"io/fs"
+
+	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/voice"
+	shell "github.com/pingyi/pingyi/internal/web"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+// Feature is the voice of the masses on the shell.
+type Feature struct {
+	srv *shell.Server
+	v   *voice.Voice
+}
+
+// New makes the feature over the shell and the store.
+func New(srv *shell.Server, st *store.Store) (shell.Feature, error) {
+	v, err := voice.New(st)
+	if err != nil {
+		return nil, err
+	}
+	return &Feature{srv: srv, v: v}, nil
+}
+
+// Name is the feature's name.
+func (f *Feature) Name() string { return "voice" }
+
+// Nav is the inbox entry of the main navigation.
+func (f *Feature) Nav() []shell.NavItem {
+	return []shell.NavItem{{Key: "voice.nav_inbox", Href: "/inbox", Pattern: "GET /inbox"}}
+}
+
+// Assets are the templates and translations.
+func (f *Feature) Assets() shell.Assets {
+	tmpl, _ := fs.Sub(files, "templates")
+	loc, _ := fs.Sub(files, "locales")
+	return shell.Assets{Templates: tmpl, Translations: loc}
+}
+
+// Close has nothing to stop.
+func (f *Feature) Close() {}

@@ -1,0 +1,30 @@
+package web
+
+import (
+	"github.com/pingyi/pingyi/internal/pingyi"
+	shell "github.com/pingyi/pingyi/internal/web"
+)
+
+// handlers: roles that handle opinions (read-only inspectors and members
+// never change them).
+var handlers = []pingyi.Role{pingyi.RoleAdmin, pingyi.RoleOrgAdmin, pingyi.RoleSecretary}
+
+// Routes is the feature's route table; every line is in the authorization
+// matrix (authz_test.go).
+func (f *Feature) Routes() []shell.Route {
+	return []shell.Route{
+		// The public: the form and the private tracking link.
+		{Pattern: "GET /opinion", Access: shell.Public, Handler: f.publicForm},
+		{Pattern: "POST /opinion", Access: shell.Public, Handler: f.publicFile},
+		{Pattern: "GET /opinion/t/{token}", Access: shell.Public, Handler: f.track},
+		{Pattern: "POST /opinion/t/{token}/rate", Access: shell.Public, Handler: f.trackRate},
+
+		// Staff: the inbox of the viewer's subtree, entry on behalf of
+		// someone, an opinion and its actions.
+		{Pattern: "GET /inbox", Access: shell.Read(shell.Staff...), Handler: f.inbox},
+		{Pattern: "GET /inbox/new", Access: shell.Write(handlers...), Handler: f.staffForm},
+		{Pattern: "POST /inbox/new", Access: shell.Write(handlers...), Handler: f.staffFile},
+		{Pattern: "GET /inbox/{ref}", Access: shell.Read(shell.Staff...), Handler: f.opinionPage},
+		{Pattern: "POST /inbox/{ref}", Access: shell.Write(handlers...), Handler: f.opinionAct},
+	}
+}
