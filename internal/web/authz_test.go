@@ -50,6 +50,11 @@ var shellAuthz = []webtest.Case{
 	{Route: "GET /import", In: webtest.Want{303, 200, 200, 403, 403, 403}},
 	{Route: "POST /import/orgs", In: webtest.Want{303, 400, 403, 403, 403, 403}},
 	{Route: "POST /import/members", In: webtest.Want{303, 400, 400, 403, 403, 403}},
+
+	// Working-day calendar (POSTs with an empty form: 422; the import without a file: 400)
+	{Route: "GET /calendar", In: webtest.Want{303, 200, 200, 200, 403, 200}},
+	{Route: "POST /calendar", In: webtest.Want{303, 422, 403, 403, 403, 403}},
+	{Route: "POST /calendar/import", In: webtest.Want{303, 400, 403, 403, 403, 403}},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

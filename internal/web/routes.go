@@ -66,6 +66,10 @@ func (s *Server) routes() []Route {
 		{"GET /import", Write(admin, orgAdmin), s.importPage},
 		{"POST /import/orgs", Write(admin), s.importOrgs},
 		{"POST /import/members", Write(admin, orgAdmin), s.importMembers},
+
+		{"GET /calendar", Read(Staff...), s.calendarPage},
+		{"POST /calendar", Write(admin), s.calendarSet},
+		{"POST /calendar/import", Write(admin), s.calendarImport},
 	}
 	// Each area keeps its routes in routes_AREA.go.
 	r = append(r, s.campaignRoutes()...)
