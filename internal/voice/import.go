@@ -179,21 +179,25 @@ func (v *Voice) Import(ctx context.Context, rows []ImportRow, a store.Actor) (Im
 	}
 	st.Events = len(appends)
 	err = v.S.Tx(ctx, func(q store.Q) error {
+		var ops [][]any
 		for _, l := range ledgers {
 			if l.New {
-				if err := insertOpinion(ctx, q, l, v.Loc); err != nil {
-					return err
-				}
+				ops = append(ops, opinionArgs(l, v.Loc))
 			}
 		}
+		if err := insertRows(ctx, q, "opinions", opinionCols, ops); err != nil {
+			return err
+		}
+		evs := make([][]any, 0, len(appends))
 		for _, p := range appends {
-			if err := insertEvent(ctx, q, p.l.ID, p.event, p.orgID); err != nil {
-				if store.IsUniqueViolation(err) {
-					ie.Add(0, "event_no", "an event number was imported at the same time: %s", p.event.EventNo)
-					return ie
-				}
-				return err
+			evs = append(evs, eventArgs(p.l.ID, p.event, p.orgID))
+		}
+		if err := insertRows(ctx, q, "opinion_events", eventCols, evs); err != nil {
+			if store.IsUniqueViolation(err) {
+				ie.Add(0, "event_no", "an event number of this file was imported at the same time")
+				return ie
 			}
+			return err
 		}
 		for _, l := range ledgers {
 			if l.Changed && !l.New {

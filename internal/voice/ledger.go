@@ -143,29 +143,24 @@ func b2i(b bool) int {
 	return 0
 }
 
-// insertOpinion stores a new opinion with its fold.
-func insertOpinion(ctx context.Context, q store.Q, l *ledger, loc *time.Location) error {
+// opinionCols are the columns of a new opinion, in opinionArgs order.
+var opinionCols = []string{"id", "ref", "token_hash", "channel", "category", "urgency", "content", "org_id", "received_on", "day_only",
+	"contact_name", "contact_phone", "contact_email", "public_ok", "state", "received_at", "accept_by", "reply_by", "first_reply_by",
+	"first_reply_at", "accepted_at", "extended", "reopened", "outcome", "rating", "ratings", "failed_callbacks", "last_at", "events"}
+
+func opinionArgs(l *ledger, loc *time.Location) []any {
 	f := &l.Fold
-	_, err := q.Exec(ctx, `INSERT INTO opinions (id, ref, token_hash, channel, category, urgency, content, org_id, received_on, day_only,
-		contact_name, contact_phone, contact_email, public_ok, state, received_at, accept_by, reply_by, first_reply_by, first_reply_at,
-		accepted_at, extended, reopened, outcome, rating, ratings, failed_callbacks, last_at, events)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		l.ID, l.Ref, l.TokenHash, string(f.Channel), string(f.Category), string(f.Urgency), l.Content, l.OrgID,
+	return []any{l.ID, l.Ref, l.TokenHash, string(f.Channel), string(f.Category), string(f.Urgency), l.Content, l.OrgID,
 		f.ReceivedAt.In(loc).Format("2006-01-02"), b2i(f.DayOnly), l.Name, l.Phone, l.Email, b2i(l.PublicOK),
 		string(f.State), fmtDB(f.ReceivedAt), fmtDB(f.AcceptBy), fmtDB(f.ReplyBy), fmtDB(f.FirstReplyBy), fmtDB(f.FirstReplyAt),
 		fmtDB(f.AcceptedAt), b2i(f.Extended), b2i(f.Reopened), string(f.Outcome), string(f.Rating), f.Ratings, f.FailedCallbacks,
-		fmtDB(f.Last), f.Events)
-	return err
+		fmtDB(f.Last), f.Events}
 }
 
-// updateFold rewrites a stored opinion's fold.
-func updateFold(ctx context.Context, q store.Q, l *ledger) error {
-	_, err := q.Exec(ctx, `UPDATE opinions SET `+foldCols+` WHERE id = ?`, append(foldArgs(l.OrgID, &l.Fold), l.ID)...)
-	return err
-}
+// eventCols are the columns of an event, in eventArgs order.
+var eventCols = []string{"opinion_id", "seq", "event_no", "event", "at", "org_id", "outcome", "rating", "note", "user_id"}
 
-// insertEvent appends one event to a ledger.
-func insertEvent(ctx context.Context, q store.Q, opinionID int64, e Event, orgID int64) error {
+func eventArgs(opinionID int64, e Event, orgID int64) []any {
 	var no, org any
 	if e.EventNo != "" {
 		no = e.EventNo
@@ -173,8 +168,46 @@ func insertEvent(ctx context.Context, q store.Q, opinionID int64, e Event, orgID
 	if orgID != 0 {
 		org = orgID
 	}
-	_, err := q.Exec(ctx, `INSERT INTO opinion_events (opinion_id, seq, event_no, event, at, org_id, outcome, rating, note, user_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		opinionID, e.Seq, no, string(e.Kind), fmtDB(e.At), org, string(e.Outcome), string(e.Rating), e.Note, e.UserID)
+	return []any{opinionID, e.Seq, no, string(e.Kind), fmtDB(e.At), org, string(e.Outcome), string(e.Rating), e.Note, e.UserID}
+}
+
+// insertOpinion stores a new opinion with its fold.
+func insertOpinion(ctx context.Context, q store.Q, l *ledger, loc *time.Location) error {
+	return insertRows(ctx, q, "opinions", opinionCols, [][]any{opinionArgs(l, loc)})
+}
+
+// insertEvent appends one event to a ledger.
+func insertEvent(ctx context.Context, q store.Q, opinionID int64, e Event, orgID int64) error {
+	return insertRows(ctx, q, "opinion_events", eventCols, [][]any{eventArgs(opinionID, e, orgID)})
+}
+
+// insertRows inserts rows with multi-row INSERTs of at most 900 values
+// each (both databases take such a statement).
+func insertRows(ctx context.Context, q store.Q, table string, cols []string, rows [][]any) error {
+	per := max(1, 900/len(cols))
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		args := make([]any, 0, n*len(cols))
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+			args = append(args, rows[i]...)
+		}
+		if _, err := q.Exec(ctx, b.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// updateFold rewrites a stored opinion's fold.
+func updateFold(ctx context.Context, q store.Q, l *ledger) error {
+	_, err := q.Exec(ctx, `UPDATE opinions SET `+foldCols+` WHERE id = ?`, append(foldArgs(l.OrgID, &l.Fold), l.ID)...)
 	return err
 }
