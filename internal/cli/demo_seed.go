@@ -78,6 +78,9 @@ func seedDemo(ctx context.Context, st *store.Store, w io.Writer) ([]demoLogin, e
 		if err := seedDemoCampaigns(ctx, st, pick, w); err != nil {
 			return nil, fmt.Errorf("demo campaigns: %w", err)
 		}
+		if err := seedDemoVoice(ctx, st, pick, w); err != nil {
+			return nil, fmt.Errorf("demo opinions: %w", err)
+		}
 	}
 	accounts := []struct {
 		label string
