@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 )
 
 // SelfCheck is an org's self-check (自查) for a campaign.
@@ -312,18 +313,6 @@ func (s *Store) WipeTestCampaign(ctx context.Context, c *pingyi.Campaign, a Acto
 	})
 }
 
-// workingDaysAfter returns the date n working days (Mon–Fri) after from.
-func workingDaysAfter(from time.Time, n int) time.Time {
-	d := from
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return d
-}
-
 // StartPublicity opens the publicity period (公示) from today; it lasts the
 // campaign's publicity days (working days).
 func (s *Store) StartPublicity(ctx context.Context, c *pingyi.Campaign, a Actor) error {
@@ -336,8 +325,8 @@ func (s *Store) StartPublicity(ctx context.Context, c *pingyi.Campaign, a Actor)
 }
 
 // Publicity reports the publicity period of a campaign and whether today
-// lies in it.
-func Publicity(from string, days int, now time.Time) (start, end string, active bool) {
+// lies in it: days working days of the calendar (SPEC §7) from the start.
+func Publicity(cal *rules.Calendar, from string, days int, now time.Time) (start, end string, active bool) {
 	if from == "" {
 		return "", "", false
 	}
@@ -345,10 +334,7 @@ func Publicity(from string, days int, now time.Time) (start, end string, active 
 	if err != nil {
 		return "", "", false
 	}
-	e := workingDaysAfter(t, days-1)
-	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
-		e = workingDaysAfter(t, days)
-	}
+	e := cal.PeriodEnd(t, days)
 	today := now.Format("2006-01-02")
 	return from, e.Format("2006-01-02"), today >= from && today <= e.Format("2006-01-02")
 }

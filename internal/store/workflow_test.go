@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
 )
@@ -161,11 +162,19 @@ func TestObjectionsAndRectifications(t *testing.T) {
 
 func TestPublicityWorkingDays(t *testing.T) {
 	// Friday 2026-11-20 + 5 working days: Fri, Mon, Tue, Wed, Thu → ends Thu 26th.
-	start, end, active := store.Publicity("2026-11-20", 5, time.Date(2026, 11, 23, 12, 0, 0, 0, time.Local))
+	start, end, active := store.Publicity(nil, "2026-11-20", 5, time.Date(2026, 11, 23, 12, 0, 0, 0, time.Local))
 	if start != "2026-11-20" || end != "2026-11-26" || !active {
 		t.Errorf("publicity %s..%s active=%v; want 2026-11-20..2026-11-26 active", start, end, active)
 	}
-	if _, _, active := store.Publicity("2026-11-20", 5, time.Date(2026, 11, 27, 12, 0, 0, 0, time.Local)); active {
+	if _, _, active := store.Publicity(nil, "2026-11-20", 5, time.Date(2026, 11, 27, 12, 0, 0, 0, time.Local)); active {
 		t.Error("publicity still active after its last working day")
+	}
+	// On the calendar (SPEC §7): from Wednesday 2026-09-30, 国庆 10/1–10/7
+	// off and Saturday 10/10 worked: 9/30, 10/8, 10/9, 10/10, 10/12.
+	cal := rules.NewCalendar([]rules.CalendarDay{{Date: "2026-10-01", Kind: rules.Holiday}, {Date: "2026-10-02", Kind: rules.Holiday},
+		{Date: "2026-10-05", Kind: rules.Holiday}, {Date: "2026-10-06", Kind: rules.Holiday}, {Date: "2026-10-07", Kind: rules.Holiday},
+		{Date: "2026-10-10", Kind: rules.Workday}})
+	if _, end, _ := store.Publicity(cal, "2026-09-30", 5, time.Date(2026, 10, 9, 12, 0, 0, 0, time.Local)); end != "2026-10-12" {
+		t.Errorf("publicity over 国庆 ends %s, want 2026-10-12", end)
 	}
 }

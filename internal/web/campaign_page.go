@@ -46,7 +46,12 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	v.PublicityFrom, v.PublicityEnd, v.PublicityOn = store.Publicity(v.PublicityFrom, c.PublicityDays, time.Now())
+	cal, err := s.st.Calendar(ctx)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	v.PublicityFrom, v.PublicityEnd, v.PublicityOn = store.Publicity(cal, v.PublicityFrom, c.PublicityDays, time.Now())
 	statuses, err := s.st.UnitStatuses(ctx, c, scope)
 	if err != nil {
 		s.ServerError(w, r, err)

@@ -68,7 +68,11 @@ func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityV
 	if err != nil {
 		return nil, err
 	}
-	v.From, v.To, v.Active = store.Publicity(from, c.PublicityDays, now)
+	cal, err := s.st.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v.From, v.To, v.Active = store.Publicity(cal, from, c.PublicityDays, now)
 	v.Started = v.From != "" && v.Campaign.Closed()
 	v.Active = v.Active && v.Started
 	v.Ended = v.Started && !v.Active && now.Format("2006-01-02") > v.To
