@@ -8,6 +8,11 @@ package web
 import (
 	"embed"
 	"io/fs"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/auth"
 
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/voice"
@@ -17,10 +22,17 @@ import (
 //go:embed templates locales
 var files embed.FS
 
+// PublicPerHour is how many opinions one client address may file on the
+// public form in an hour, and how many ratings it may send (429 beyond;
+// 0: no limit).
+var PublicPerHour = 30
+
 // Feature is the voice of the masses on the shell.
 type Feature struct {
-	srv *shell.Server
-	v   *voice.Voice
+	srv     *shell.Server
+	v       *voice.Voice
+	filings *auth.Limiter // public filings per client address
+	ratings *auth.Limiter // public ratings per client address
 }
 
 // New makes the feature over the shell and the store.
@@ -29,7 +41,7 @@ func New(srv *shell.Server, st *store.Store) (shell.Feature, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Feature{srv: srv, v: v}, nil
+	return &Feature{srv: srv, v: v, filings: auth.NewLimiter(PublicPerHour, time.Hour), ratings: auth.NewLimiter(PublicPerHour, time.Hour)}, nil
 }
 
 // Name is the feature's name.
@@ -49,3 +61,22 @@ func (f *Feature) Assets() shell.Assets {
 
 // Close has nothing to stop.
 func (f *Feature) Close() {}
+
+// clientAddr is the client's address for the public rate limits (the
+// connection's peer).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limited reports whether the client has used up lim this hour.
+func limited(lim *auth.Limiter, r *http.Request) bool {
+	if PublicPerHour <= 0 {
+		return false
+	}
+	blocked, _ := lim.Blocked(clientAddr(r))
+	return blocked
+}

@@ -69,6 +69,11 @@ func (f *Feature) publicFile(w http.ResponseWriter, r *http.Request) {
 	}
 	n := formOpinion(r)
 	n.Channel, n.Urgency = string(rules.ChannelWeb), ""
+	if limited(f.filings, r) {
+		f.srv.Render(w, r, http.StatusTooManyRequests, "opinion_form", &formView{Org: n.OrgCode, Form: n,
+			Errors: map[string]string{"content": f.srv.Tr(r).T("voice.too_many")}, Categories: rules.OpinionCategories})
+		return
+	}
 	rc, err := f.v.Receive(r.Context(), n, time.Now(), store.Actor{Username: "public"})
 	if fields, ok := shell.RefusedFields(f.srv.Tr(r), err); ok {
 		f.srv.Render(w, r, http.StatusUnprocessableEntity, "opinion_form", &formView{Org: n.OrgCode, Form: n, Errors: fields,
@@ -79,6 +84,7 @@ func (f *Feature) publicFile(w http.ResponseWriter, r *http.Request) {
 		f.srv.ServerError(w, r, err)
 		return
 	}
+	f.filings.Fail(clientAddr(r))
 	shell.Redirect(w, r, "/opinion/t/"+rc.Token+"?new=1")
 }
 
@@ -149,6 +155,10 @@ func (f *Feature) trackRate(w http.ResponseWriter, r *http.Request) {
 		f.srv.ServerError(w, r, err)
 		return
 	}
+	if limited(f.ratings, r) {
+		f.trackPage(w, r, http.StatusTooManyRequests, f.srv.Tr(r).T("voice.too_many"))
+		return
+	}
 	rating, ok := rules.ParseOpinionRating(r.PostFormValue("rating"))
 	if !ok {
 		f.trackPage(w, r, http.StatusUnprocessableEntity, f.srv.Tr(r).T("voice.rating_required"))
@@ -164,5 +174,6 @@ func (f *Feature) trackRate(w http.ResponseWriter, r *http.Request) {
 		f.srv.ServerError(w, r, err)
 		return
 	}
+	f.ratings.Fail(clientAddr(r))
 	shell.Redirect(w, r, "/opinion/t/"+r.PathValue("token"))
 }

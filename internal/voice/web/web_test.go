@@ -215,3 +215,26 @@ func TestTranslations(t *testing.T) {
 		t.Errorf("translations:\n%s", strings.Join(p, "\n"))
 	}
 }
+
+// The public form is rate-limited per client address.
+func TestPublicRateLimit(t *testing.T) {
+	old := voiceweb.PublicPerHour
+	voiceweb.PublicPerHour = 3
+	t.Cleanup(func() { voiceweb.PublicPerHour = old })
+	f := webtest.New(t, storetest.SQLite(t), voiceweb.New)
+	c := f.Client()
+	form := url.Values{"org": {"V1"}, "category": {"help"}, "content": {"路灯坏了"}}
+	for i := 0; i < 3; i++ {
+		if st, _ := c.Post("/opinion", form); st != 303 {
+			t.Fatalf("filing %d: %d", i+1, st)
+		}
+	}
+	if st, body := c.Post("/opinion", form); st != http.StatusTooManyRequests || !strings.Contains(body, "频繁") {
+		t.Errorf("fourth filing: %d", st)
+	}
+	var n int
+	f.St.R().QueryRow(context.Background(), `SELECT COUNT(*) FROM opinions`).Scan(&n)
+	if n != 3 {
+		t.Errorf("%d opinions stored", n)
+	}
+}
