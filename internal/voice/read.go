@@ -156,3 +156,39 @@ func (v *Voice) Inbox(ctx context.Context, path string, f InboxFilter, now time.
 	})
 	return out, nil
 }
+
+// BoardItem is an answered opinion on the public board: no personal data.
+type BoardItem struct {
+	Ref, Content, OrgName, ReceivedOn string
+	Category                          rules.OpinionCategory
+	Outcome                           rules.Outcome
+	Reply                             string
+}
+
+// Board lists the latest answered opinions whose person agreed to the
+// public board (public_ok), newest first, with their latest reply.
+func (v *Voice) Board(ctx context.Context, limit int) ([]BoardItem, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := v.S.R().Query(ctx, `SELECT op.ref, op.content, o.name, op.received_on, op.category, op.outcome,
+		COALESCE((SELECT e.note FROM opinion_events e WHERE e.opinion_id = op.id AND e.event = 'reply' ORDER BY e.seq DESC LIMIT 1), '')
+		FROM opinions op JOIN orgs o ON o.id = op.org_id
+		WHERE op.public_ok = 1 AND op.first_reply_at <> '' AND op.state IN ('answered', 'seen', 'rated', 'closed')
+		ORDER BY op.last_at DESC, op.ref LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BoardItem
+	for rows.Next() {
+		var b BoardItem
+		var cat, outcome string
+		if err := rows.Scan(&b.Ref, &b.Content, &b.OrgName, &b.ReceivedOn, &cat, &outcome, &b.Reply); err != nil {
+			return nil, err
+		}
+		b.Category, b.Outcome = rules.OpinionCategory(cat), rules.Outcome(outcome)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

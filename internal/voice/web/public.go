@@ -177,3 +177,19 @@ func (f *Feature) trackRate(w http.ResponseWriter, r *http.Request) {
 	f.ratings.Fail(clientAddr(r))
 	shell.Redirect(w, r, "/opinion/t/"+r.PathValue("token"))
 }
+
+type boardView struct {
+	shell.View
+	Items []voice.BoardItem
+}
+
+// board is GET /opinion/board: the answered opinions whose authors agreed
+// to it, with the reply, and no personal data.
+func (f *Feature) board(w http.ResponseWriter, r *http.Request) {
+	items, err := f.v.Board(r.Context(), 50)
+	if err != nil {
+		f.srv.ServerError(w, r, err)
+		return
+	}
+	f.srv.Render(w, r, http.StatusOK, "opinion_board", &boardView{Items: items})
+}

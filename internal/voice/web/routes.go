@@ -18,6 +18,7 @@ func (f *Feature) Routes() []shell.Route {
 		{Pattern: "POST /opinion", Access: shell.Public, Handler: f.publicFile},
 		{Pattern: "GET /opinion/t/{token}", Access: shell.Public, Handler: f.track},
 		{Pattern: "POST /opinion/t/{token}/rate", Access: shell.Public, Handler: f.trackRate},
+		{Pattern: "GET /opinion/board", Access: shell.Public, Handler: f.board},
 
 		// Staff: the inbox of the viewer's subtree, entry on behalf of
 		// someone, an opinion and its actions.

@@ -45,6 +45,7 @@ var authz = []webtest.Case{
 	{Route: "POST /opinion", In: webtest.All(422)},
 	{Route: "GET /opinion/t/{token}", Obj: "token", In: webtest.All(200)},
 	{Route: "POST /opinion/t/{token}/rate", Obj: "token", In: webtest.All(422)},
+	{Route: "GET /opinion/board", In: webtest.All(200)},
 	{Route: "GET /inbox", In: webtest.Want{303, 200, 200, 200, 403, 200}},
 	{Route: "GET /inbox/new", In: webtest.Want{303, 200, 200, 200, 403, 403}},
 	{Route: "POST /inbox/new", In: webtest.Want{303, 422, 422, 422, 403, 403}},
@@ -171,6 +172,10 @@ func TestPublicToReplyFlow(t *testing.T) {
 			t.Errorf("final rating: %d", st1)
 		}
 		post(town, url.Values{"event": {"close"}}, 303)
+		// The person did not agree to the public board: not on it.
+		if _, body = person.Get("/opinion/board"); strings.Contains(body, "楼道灯坏了") {
+			t.Error("on the board without consent")
+		}
 		if _, body = person.Get(track); !strings.Contains(body, "已办结") {
 			t.Errorf("closed: %s", webtest.Excerpt(body))
 		}
@@ -236,5 +241,41 @@ func TestPublicRateLimit(t *testing.T) {
 	f.St.R().QueryRow(context.Background(), `SELECT COUNT(*) FROM opinions`).Scan(&n)
 	if n != 3 {
 		t.Errorf("%d opinions stored", n)
+	}
+}
+
+// The public board shows answered opinions whose authors agreed, without
+// their contact.
+func TestPublicBoard(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := webtest.New(t, st, voiceweb.New)
+	v, _ := voice.New(st)
+	ctx := context.Background()
+	for i, n := range []voice.NewOpinion{
+		{Channel: "web", Category: "suggestion", Content: "建议增设健身器材", OrgCode: "V1", Name: "赵某", Phone: "13600001111", PublicOK: true},
+		{Channel: "web", Category: "suggestion", Content: "不公开的意见", OrgCode: "V1", Phone: "13600002222"},
+		{Channel: "web", Category: "help", Content: "同意公开但未答复", OrgCode: "V1", PublicOK: true},
+	} {
+		rc, err := v.Receive(ctx, n, time.Now(), store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			continue
+		}
+		for _, c := range []voice.Change{{Kind: "accept"}, {Kind: "reply", Outcome: "resolved", Note: "已在广场安装"}} {
+			if _, err := v.Record(ctx, rc.Ref, c, time.Now(), store.CLI); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, body := f.Client().Get("/opinion/board")
+	if !strings.Contains(body, "建议增设健身器材") || !strings.Contains(body, "已在广场安装") {
+		t.Errorf("board lacks the agreed answer: %s", webtest.Excerpt(body))
+	}
+	for _, hidden := range []string{"不公开的意见", "同意公开但未答复", "赵某", "13600001111"} {
+		if strings.Contains(body, hidden) {
+			t.Errorf("board shows %q", hidden)
+		}
 	}
 }
