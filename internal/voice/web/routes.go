@@ -20,11 +20,20 @@ func (f *Feature) Routes() []shell.Route {
 		{Pattern: "POST /opinion/t/{token}/rate", Access: shell.Public, Handler: f.trackRate},
 		{Pattern: "GET /opinion/board", Access: shell.Public, Handler: f.board},
 
+		// The API of a hotline or 12345 system (bearer tokens).
+		{Pattern: "POST /api/v1/opinions", Access: shell.PublicNoSession, Handler: f.apiFile},
+		{Pattern: "GET /api/v1/track/{token}", Access: shell.PublicNoSession, Handler: f.apiTrack},
+		{Pattern: "POST /api/v1/track/{token}/seen", Access: shell.PublicNoSession, Handler: f.apiSeen},
+		{Pattern: "POST /api/v1/track/{token}/rating", Access: shell.PublicNoSession, Handler: f.apiRating},
+
 		// Staff: the inbox of the viewer's subtree, entry on behalf of
 		// someone, an opinion and its actions.
 		{Pattern: "GET /inbox", Access: shell.Read(shell.Staff...), Handler: f.inbox},
 		{Pattern: "GET /inbox/new", Access: shell.Write(handlers...), Handler: f.staffForm},
 		{Pattern: "POST /inbox/new", Access: shell.Write(handlers...), Handler: f.staffFile},
+		{Pattern: "GET /inbox/tokens", Access: shell.Read(pingyi.RoleAdmin), Handler: f.tokens},
+		{Pattern: "POST /inbox/tokens", Access: shell.Write(pingyi.RoleAdmin), Handler: f.tokenIssue},
+		{Pattern: "POST /inbox/tokens/{id}/revoke", Access: shell.Write(pingyi.RoleAdmin), Handler: f.tokenRevoke},
 		{Pattern: "GET /inbox/{ref}", Access: shell.Read(shell.Staff...), Handler: f.opinionPage},
 		{Pattern: "POST /inbox/{ref}", Access: shell.Write(handlers...), Handler: f.opinionAct},
 	}

@@ -46,6 +46,14 @@ var authz = []webtest.Case{
 	{Route: "GET /opinion/t/{token}", Obj: "token", In: webtest.All(200)},
 	{Route: "POST /opinion/t/{token}/rate", Obj: "token", In: webtest.All(422)},
 	{Route: "GET /opinion/board", In: webtest.All(200)},
+	// The API: without a bearer token every visitor gets 401.
+	{Route: "POST /api/v1/opinions", In: webtest.All(401)},
+	{Route: "GET /api/v1/track/{token}", Obj: "token", In: webtest.All(401)},
+	{Route: "POST /api/v1/track/{token}/seen", Obj: "token", In: webtest.All(401)},
+	{Route: "POST /api/v1/track/{token}/rating", Obj: "token", In: webtest.All(401)},
+	{Route: "GET /inbox/tokens", In: webtest.Want{303, 200, 403, 403, 403, 403}},
+	{Route: "POST /inbox/tokens", In: webtest.Want{303, 422, 403, 403, 403, 403}},
+	{Route: "POST /inbox/tokens/{id}/revoke", Obj: "apitoken", In: webtest.Want{303, 404, 403, 403, 403, 403}},
 	{Route: "GET /inbox", In: webtest.Want{303, 200, 200, 200, 403, 200}},
 	{Route: "GET /inbox/new", In: webtest.Want{303, 200, 200, 200, 403, 403}},
 	{Route: "POST /inbox/new", In: webtest.Want{303, 422, 422, 422, 403, 403}},
@@ -58,8 +66,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		f := webtest.New(t, st, voiceweb.New)
 		in, out := seed(t, st)
 		objs := map[string]webtest.Objects{
-			"opinion": {In: webtest.Same(in.Ref), Out: webtest.Same(out.Ref)},
-			"token":   {In: webtest.Same(in.Token)},
+			"opinion":  {In: webtest.Same(in.Ref), Out: webtest.Same(out.Ref)},
+			"token":    {In: webtest.Same(in.Token)},
+			"apitoken": {In: webtest.Same("12345")},
 		}
 		feat, err := voiceweb.New(f.Srv, st)
 		if err != nil {
