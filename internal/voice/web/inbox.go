@@ -18,6 +18,7 @@ type inboxView struct {
 	Open     bool
 	Overdue  int
 	CanEnter bool
+	IsAdmin  bool
 }
 
 // scopePath is the subtree the viewer sees ("/" for all).
@@ -47,6 +48,7 @@ func (f *Feature) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	u := shell.CurrentUser(r)
 	v.CanEnter = u != nil && u.Role != pingyi.RoleInspector && u.Role != pingyi.RoleMember
+	v.IsAdmin = u != nil && u.Role == pingyi.RoleAdmin
 	f.srv.Render(w, r, http.StatusOK, "inbox", v)
 }
 

@@ -31,6 +31,7 @@ func (f *Feature) Routes() []shell.Route {
 		{Pattern: "GET /inbox", Access: shell.Read(shell.Staff...), Handler: f.inbox},
 		{Pattern: "GET /inbox/new", Access: shell.Write(handlers...), Handler: f.staffForm},
 		{Pattern: "POST /inbox/new", Access: shell.Write(handlers...), Handler: f.staffFile},
+		{Pattern: "GET /inbox/stats", Access: shell.Read(shell.Staff...), Handler: f.stats},
 		{Pattern: "GET /inbox/tokens", Access: shell.Read(pingyi.RoleAdmin), Handler: f.tokens},
 		{Pattern: "POST /inbox/tokens", Access: shell.Write(pingyi.RoleAdmin), Handler: f.tokenIssue},
 		{Pattern: "POST /inbox/tokens/{id}/revoke", Access: shell.Write(pingyi.RoleAdmin), Handler: f.tokenRevoke},

@@ -51,6 +51,7 @@ var authz = []webtest.Case{
 	{Route: "GET /api/v1/track/{token}", Obj: "token", In: webtest.All(401)},
 	{Route: "POST /api/v1/track/{token}/seen", Obj: "token", In: webtest.All(401)},
 	{Route: "POST /api/v1/track/{token}/rating", Obj: "token", In: webtest.All(401)},
+	{Route: "GET /inbox/stats", In: webtest.Want{303, 200, 200, 200, 403, 200}},
 	{Route: "GET /inbox/tokens", In: webtest.Want{303, 200, 403, 403, 403, 403}},
 	{Route: "POST /inbox/tokens", In: webtest.Want{303, 422, 403, 403, 403, 403}},
 	{Route: "POST /inbox/tokens/{id}/revoke", Obj: "apitoken", In: webtest.Want{303, 404, 403, 403, 403, 403}},
