@@ -478,3 +478,14 @@ func (t OpinionTally) ResolutionRate() *big.Rat { return ratio(t.Resolved, t.Rep
 
 // SatisfactionRate is (rated − dissatisfied) ÷ rated, latest rating counting.
 func (t OpinionTally) SatisfactionRate() *big.Rat { return ratio(t.Rated-t.Dissatisfied, t.Rated) }
+
+// DueSoon reports whether the org should be reminded at now: a deadline it
+// has to meet is not yet passed but ends by the end of the next working day
+// (the reminder comes the working day before a deadline).
+func (r OpinionRules) DueSoon(o *Opinion, now time.Time) bool {
+	if !o.Open() || o.Overdue(now) {
+		return false
+	}
+	d := o.Deadline()
+	return !d.After(r.Cal.WorkingDaysEnd(now, 1, r.loc()))
+}

@@ -342,3 +342,29 @@ func TestParseOpinionCodes(t *testing.T) {
 }
 
 var big2of3 = big.NewRat(2, 3)
+
+func TestOpinionDueSoon(t *testing.T) {
+	r := opRules()
+	// Consultation of Thursday 2/12, reply by Tuesday 2/24 (after 春节).
+	o := ledger(t, recv("2026-02-12 15:30", CategoryConsultation, Normal), ev(EvAccept, "2026-02-12 16:00"))
+	for _, tc := range []struct {
+		now  string
+		want bool
+	}{
+		{"2026-02-13 10:00", false}, // the next working day is the worked Saturday 2/14
+		{"2026-02-14 10:00", true},  // the worked Saturday: the next working day is 2/24, the deadline
+		{"2026-02-16 10:00", true},  // in the holiday, likewise
+		{"2026-02-24 23:00", true},  // the last day itself
+		{"2026-02-25 00:00", false}, // overdue: no reminder but the overdue mark
+	} {
+		if got := r.DueSoon(o, at(tc.now)); got != tc.want {
+			t.Errorf("DueSoon at %s = %v, want %v", tc.now, got, tc.want)
+		}
+	}
+	// Handled opinions are never due.
+	done := ledger(t, recv("2026-02-12 15:30", CategoryConsultation, Normal), ev(EvAccept, "2026-02-12 16:00"),
+		OpinionEvent{Kind: EvReply, At: at("2026-02-13 09:00"), Outcome: Resolved})
+	if r.DueSoon(done, at("2026-02-14 10:00")) {
+		t.Error("an answered opinion is due soon")
+	}
+}

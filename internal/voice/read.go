@@ -105,6 +105,7 @@ type InboxItem struct {
 	Detail
 	Deadline time.Time
 	Overdue  bool
+	DueSoon  bool // the reminder: the deadline ends by the end of the next working day
 }
 
 // InboxFilter selects an inbox list.
@@ -127,6 +128,11 @@ func (v *Voice) Inbox(ctx context.Context, path string, f InboxFilter, now time.
 		q += ` AND op.state IN ('filed', 'routed', 'accepted')`
 	}
 	q += ` ORDER BY CASE WHEN op.state IN ('filed', 'routed', 'accepted') THEN 0 ELSE 1 END, op.reply_by, op.ref LIMIT ?`
+	cal, err := v.S.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := v.rules(cal)
 	rows, err := v.S.R().Query(ctx, q, likePrefix(path), limit)
 	if err != nil {
 		return nil, err
@@ -138,7 +144,7 @@ func (v *Voice) Inbox(ctx context.Context, path string, f InboxFilter, now time.
 		if err := scanDetail(rows, &it.Detail); err != nil {
 			return nil, err
 		}
-		it.Deadline, it.Overdue = it.Fold.Deadline(), it.Fold.Overdue(now)
+		it.Deadline, it.Overdue, it.DueSoon = it.Fold.Deadline(), it.Fold.Overdue(now), r.DueSoon(&it.Fold, now)
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {

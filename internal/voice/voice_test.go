@@ -223,9 +223,12 @@ func TestInbox(t *testing.T) {
 			if it.Overdue {
 				mark = "!"
 			}
+			if it.DueSoon {
+				mark = "~" // accepted by the end of 3/3, the next working day
+			}
 			got = append(got, it.Ref+mark)
 		}
-		if want := []string{b + "!", d, a}; strings.Join(got, " ") != strings.Join(want, " ") {
+		if want := []string{b + "!", d + "~", a + "~"}; strings.Join(got, " ") != strings.Join(want, " ") {
 			// a and d: acceptance by 3/3 23:59:59 both; d replies sooner.
 			t.Errorf("inbox %v, want %v", got, want)
 		}

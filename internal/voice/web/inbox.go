@@ -17,6 +17,7 @@ type inboxView struct {
 	Items    []voice.InboxItem
 	Open     bool
 	Overdue  int
+	DueSoon  int
 	CanEnter bool
 	IsAdmin  bool
 }
@@ -44,6 +45,9 @@ func (f *Feature) inbox(w http.ResponseWriter, r *http.Request) {
 	for _, it := range items {
 		if it.Overdue {
 			v.Overdue++
+		}
+		if it.DueSoon {
+			v.DueSoon++
 		}
 	}
 	u := shell.CurrentUser(r)
