@@ -87,3 +87,46 @@ func TestStatsCityScale(t *testing.T) {
 		}
 	})
 }
+
+// TestReceiveThroughput measures filing on the public path with 64
+// concurrent clients (PINGYI_BENCH_RECEIVE opinions, e.g. 5000), anonymous
+// and not, on both databases. Target (issue 13): ≥ 2,000 opinions/s.
+func TestReceiveThroughput(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("PINGYI_BENCH_RECEIVE"))
+	if n <= 0 {
+		t.Skip("set PINGYI_BENCH_RECEIVE=5000 to measure the public form's intake")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		v := newVoice(t, s)
+		start := time.Now()
+		work := make(chan int)
+		errs := make(chan error, 64)
+		for w := 0; w < 64; w++ {
+			go func() {
+				var err error
+				for i := range work {
+					n := voice.NewOpinion{Channel: "web", Category: "help", Content: "楼道灯坏了", OrgCode: "V1"}
+					if i%2 == 0 {
+						n.Phone = "13800138000"
+					}
+					if _, e := v.Receive(ctx, n, time.Now(), store.Actor{Username: "public"}); e != nil && err == nil {
+						err = e
+					}
+				}
+				errs <- err
+			}()
+		}
+		for i := 0; i < n; i++ {
+			work <- i
+		}
+		close(work)
+		for w := 0; w < 64; w++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		d := time.Since(start)
+		t.Logf("%s: %d opinions filed by 64 clients in %s: %.0f/s", s.Dialect, n, d.Round(time.Millisecond), float64(n)/d.Seconds())
+	})
+}
