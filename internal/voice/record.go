@@ -207,6 +207,19 @@ var ErrNotFound = pingyi.ErrNotFound
 // ledger's rules, rewrites its fold and audits the change. A refused event
 // is a *pingyi.InputError naming the field at fault.
 func (v *Voice) Record(ctx context.Context, ref string, c Change, now time.Time, a store.Actor) (*rules.Opinion, error) {
+	// Two events recorded at once on one opinion take the same next seq:
+	// the ledger's key refuses the second, which then starts again from
+	// the ledger as the first left it.
+	for attempt := 0; ; attempt++ {
+		o, err := v.record(ctx, ref, c, now, a)
+		if err != nil && attempt < 3 && store.IsUniqueViolation(err) {
+			continue
+		}
+		return o, err
+	}
+}
+
+func (v *Voice) record(ctx context.Context, ref string, c Change, now time.Time, a store.Actor) (*rules.Opinion, error) {
 	cal, err := v.S.Calendar(ctx)
 	if err != nil {
 		return nil, err

@@ -234,3 +234,44 @@ func TestInbox(t *testing.T) {
 		}
 	})
 }
+
+// Events recorded at once on one opinion all land, each checked against
+// the ledger as the others left it: of eight concurrent extensions exactly
+// one is taken.
+func TestRecordConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		v := newVoice(t, s)
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, cst)
+		rc, err := v.Receive(ctx, voice.NewOpinion{Channel: "box", Category: "complaint", Content: "x", OrgCode: "V1", Name: "甲"}, now, store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.Record(ctx, rc.Ref, voice.Change{Kind: rules.EvAccept}, now, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func() {
+				_, err := v.Record(ctx, rc.Ref, voice.Change{Kind: rules.EvExtend, Note: "协调"}, now.Add(time.Hour), store.CLI)
+				errs <- err
+			}()
+		}
+		ok, refused := 0, 0
+		for i := 0; i < 8; i++ {
+			var ie *pingyi.InputError
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.As(err, &ie):
+				refused++
+			default:
+				t.Errorf("concurrent extend: %v", err)
+			}
+		}
+		d, _ := v.Opinion(ctx, rc.Ref)
+		if ok != 1 || refused != 7 || len(d.Events) != 3 {
+			t.Errorf("%d taken, %d refused, %d events", ok, refused, len(d.Events))
+		}
+	})
+}
