@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,7 +119,17 @@ type opinionView struct {
 	Errors   map[string]string
 	Outcomes []rules.Outcome
 	Ratings  []pingyi.Rating
+	// Answer templates of the opinion's category (links that start the
+	// reply from one) and the reply text to start from.
+	Templates []template
+	Draft     string
 }
+
+type template struct{ N, Text string }
+
+// answerTemplates are the message keys of a category's answer templates.
+var answerTemplates = map[rules.OpinionCategory]int{rules.CategoryConsultation: 2, rules.CategoryHelp: 2, rules.CategorySuggestion: 2,
+	rules.CategoryComplaint: 2, rules.CategoryPraise: 1}
 
 // visible loads the opinion ref if it lies in the viewer's subtree (else
 // 404, as for one that does not exist).
@@ -144,6 +155,18 @@ func (f *Feature) renderOpinion(w http.ResponseWriter, r *http.Request, status i
 		Ratings: rules.OpinionRatings}
 	if !v.Manages { // never send personal data to those not handling it
 		d.Name, d.Phone, d.Email = "", "", ""
+	}
+	tr := f.srv.Tr(r)
+	for i := 1; i <= answerTemplates[d.Fold.Category]; i++ {
+		n := strconv.Itoa(i)
+		text := tr.T("voice.template_" + string(d.Fold.Category) + "_" + n)
+		v.Templates = append(v.Templates, template{N: n, Text: text})
+		if r.Method == http.MethodGet && r.URL.Query().Get("template") == n {
+			v.Draft = text
+		}
+	}
+	if r.Method == http.MethodPost {
+		v.Draft = r.PostFormValue("note")
 	}
 	f.srv.Render(w, r, status, "inbox_opinion", v)
 }

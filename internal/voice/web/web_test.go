@@ -155,6 +155,10 @@ func TestPublicToReplyFlow(t *testing.T) {
 			t.Errorf("close refusal: %s", webtest.Excerpt(body))
 		}
 		post(town, url.Values{"event": {"accept"}}, 303)
+		// A reply starts from an answer template of the category (help).
+		if _, body = town.Get("/inbox/" + ref + "?template=1"); !strings.Contains(body, `id="reply-text">收到您的求助后`) {
+			t.Errorf("answer template: %s", webtest.Excerpt(body))
+		}
 		post(town, url.Values{"event": {"reply"}, "outcome": {"partly"}}, 422) // no text
 		post(town, url.Values{"event": {"reply"}, "outcome": {"partly"}, "note": {"已联系物业，明日维修"}}, 303)
 		// The tracking page shows the reply, records seen, asks for the rating.
