@@ -121,8 +121,14 @@ type opinionView struct {
 	Ratings  []pingyi.Rating
 	// Answer templates of the opinion's category (links that start the
 	// reply from one) and the reply text to start from.
-	Templates []template
-	Draft     string
+	Templates   []template
+	Draft       string
+	Attachments []attachmentLink
+}
+
+type attachmentLink struct {
+	N        int
+	Filename string
 }
 
 type template struct{ N, Text string }
@@ -155,6 +161,14 @@ func (f *Feature) renderOpinion(w http.ResponseWriter, r *http.Request, status i
 		Ratings: rules.OpinionRatings}
 	if !v.Manages { // never send personal data to those not handling it
 		d.Name, d.Phone, d.Email = "", "", ""
+	}
+	atts, err := f.v.Attachments(r.Context(), d.Ref)
+	if err != nil {
+		f.srv.ServerError(w, r, err)
+		return
+	}
+	for i, a := range atts {
+		v.Attachments = append(v.Attachments, attachmentLink{N: i + 1, Filename: a.Filename})
 	}
 	tr := f.srv.Tr(r)
 	for i := 1; i <= answerTemplates[d.Fold.Category]; i++ {

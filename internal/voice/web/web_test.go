@@ -51,6 +51,9 @@ var authz = []webtest.Case{
 	{Route: "GET /api/v1/track/{token}", Obj: "token", In: webtest.All(401)},
 	{Route: "POST /api/v1/track/{token}/seen", Obj: "token", In: webtest.All(401)},
 	{Route: "POST /api/v1/track/{token}/rating", Obj: "token", In: webtest.All(401)},
+	{Route: "GET /inbox/email", In: webtest.Want{303, 200, 200, 200, 403, 200}},
+	{Route: "POST /inbox/email", In: webtest.Want{303, 400, 400, 400, 403, 403}}, // no file
+	{Route: "GET /inbox/{ref}/files/{n}", Obj: "file", In: webtest.Want{303, 200, 200, 200, 403, 200}, Out: webtest.Want{303, 200, 404, 404, 403, 404}},
 	{Route: "GET /inbox/stats", In: webtest.Want{303, 200, 200, 200, 403, 200}},
 	{Route: "GET /inbox/tokens", In: webtest.Want{303, 200, 403, 403, 403, 403}},
 	{Route: "POST /inbox/tokens", In: webtest.Want{303, 422, 403, 403, 403, 403}},
@@ -66,7 +69,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := webtest.New(t, st, voiceweb.New)
 		in, out := seed(t, st)
+		mailIn, mailOut := seedMail(t, st)
 		objs := map[string]webtest.Objects{
+			"file":     {In: webtest.Same(mailIn + "|1"), Out: webtest.Same(mailOut + "|1")},
 			"opinion":  {In: webtest.Same(in.Ref), Out: webtest.Same(out.Ref)},
 			"token":    {In: webtest.Same(in.Token)},
 			"apitoken": {In: webtest.Same("12345")},
