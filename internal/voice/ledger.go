@@ -76,53 +76,48 @@ func loadLedgers(ctx context.Context, q store.Q, r rules.OpinionRules, where str
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		ph := strings.Repeat("?, ", len(chunk)-1) + "?"
-		cargs := make([]any, len(chunk))
-		for i, id := range chunk {
-			cargs[i] = id
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// The events of the same opinions, in one query.
+	evs, err := q.Query(ctx, `SELECT e.opinion_id, e.seq, e.event, e.at, COALESCE(o.code, ''), e.outcome, e.rating
+		FROM opinion_events e JOIN opinions op ON op.id = e.opinion_id LEFT JOIN orgs o ON o.id = e.org_id
+		WHERE `+where+` ORDER BY e.opinion_id, e.seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer evs.Close()
+	for evs.Next() {
+		var id int64
+		var seq int
+		var kind, at, org, outcome, rating string
+		if err := evs.Scan(&id, &seq, &kind, &at, &org, &outcome, &rating); err != nil {
+			return nil, err
 		}
-		evs, err := q.Query(ctx, `SELECT e.opinion_id, e.seq, e.event, e.at, COALESCE(o.code, ''), e.outcome, e.rating
-			FROM opinion_events e LEFT JOIN orgs o ON o.id = e.org_id
-			WHERE e.opinion_id IN (`+ph+`) ORDER BY e.opinion_id, e.seq`, cargs...)
+		l := out[id]
+		if l == nil { // an opinion filed between the two queries
+			continue
+		}
+		l.Seq = seq
+		t, err := parseDB(at)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("opinion %s event %d: %w", l.Ref, seq, err)
 		}
-		for evs.Next() {
-			var id int64
-			var seq int
-			var kind, at, org, outcome, rating string
-			if err := evs.Scan(&id, &seq, &kind, &at, &org, &outcome, &rating); err != nil {
-				evs.Close()
-				return nil, err
-			}
-			l := out[id]
-			l.Seq = seq
-			t, err := parseDB(at)
-			if err != nil {
-				evs.Close()
-				return nil, fmt.Errorf("opinion %s event %d: %w", l.Ref, seq, err)
-			}
-			if !until.IsZero() && t.After(until) {
-				continue
-			}
-			e := rules.OpinionEvent{Kind: rules.OpinionEventKind(kind), At: t, Org: org,
-				Outcome: rules.Outcome(outcome), Rating: pingyi.Rating(rating)}
-			if e.Kind == rules.EvReceive {
-				h := heads[id]
-				e.Channel, e.Category, e.Urgency, e.DayOnly = rules.Channel(h.channel), rules.OpinionCategory(h.category), rules.Urgency(h.urgency), h.dayOnly != 0
-			}
-			if ce := r.Apply(&l.Fold, e); ce != nil {
-				evs.Close()
-				return nil, fmt.Errorf("opinion %s: stored event %d does not replay: %v", l.Ref, seq, ce)
-			}
+		if !until.IsZero() && t.After(until) {
+			continue
 		}
-		evs.Close()
-		if err := evs.Err(); err != nil {
-			return nil, err
+		e := rules.OpinionEvent{Kind: rules.OpinionEventKind(kind), At: t, Org: org,
+			Outcome: rules.Outcome(outcome), Rating: pingyi.Rating(rating)}
+		if e.Kind == rules.EvReceive {
+			h := heads[id]
+			e.Channel, e.Category, e.Urgency, e.DayOnly = rules.Channel(h.channel), rules.OpinionCategory(h.category), rules.Urgency(h.urgency), h.dayOnly != 0
 		}
+		if ce := r.Apply(&l.Fold, e); ce != nil {
+			return nil, fmt.Errorf("opinion %s: stored event %d does not replay: %v", l.Ref, seq, ce)
+		}
+	}
+	if err := evs.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -123,46 +123,18 @@ func (v *Voice) Stats(ctx context.Context, scope, from, to string, asOf time.Tim
 		return nil, total, err
 	}
 	// The others (events after asOf) are replayed up to it.
-	rows, err = v.S.R().Query(ctx, `SELECT id FROM opinions WHERE received_on >= ? AND received_on <= ? AND last_at > ? AND received_at <= ?`,
-		from, to, asOfDB, asOfDB)
+	cal, err := v.S.Calendar(ctx)
 	if err != nil {
 		return nil, total, err
 	}
-	var replay []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, total, err
-		}
-		replay = append(replay, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	ls, err := loadLedgers(ctx, v.S.R(), v.rules(cal), `op.received_on >= ? AND op.received_on <= ? AND op.last_at > ? AND op.received_at <= ?`,
+		[]any{from, to, asOfDB, asOfDB}, asOf)
+	if err != nil {
 		return nil, total, err
 	}
-	if len(replay) > 0 {
-		cal, err := v.S.Calendar(ctx)
-		if err != nil {
-			return nil, total, err
-		}
-		r := v.rules(cal)
-		for len(replay) > 0 {
-			chunk := replay[:min(len(replay), 500)]
-			replay = replay[len(chunk):]
-			args := make([]any, len(chunk))
-			for i, id := range chunk {
-				args[i] = id
-			}
-			ls, err := loadLedgers(ctx, v.S.R(), r, `op.id IN (`+strings.Repeat("?, ", len(chunk)-1)+`?)`, args, asOf)
-			if err != nil {
-				return nil, total, err
-			}
-			for _, l := range ls {
-				if l.Fold.Events > 0 && byCode[l.Fold.Org] {
-					add(l.Fold.Org, &l.Fold)
-				}
-			}
+	for _, l := range ls {
+		if l.Fold.Events > 0 && byCode[l.Fold.Org] {
+			add(l.Fold.Org, &l.Fold)
 		}
 	}
 	out := make([]StatsRow, 0, len(tallies))
