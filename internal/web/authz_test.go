@@ -9,7 +9,7 @@ import (
 )
 
 // The authorization matrix of the shell and of the areas still inside it
-// (campaigns, stars): for EVERY route of Routes(), the status each visitor
+// (campaigns): for EVERY route of Routes(), the status each visitor
 // gets, with the route's object inside and outside the visitor's subtree
 // (webtest.Authz runs it). A route without a line here fails the test, so
 // a new route needs one: add it next to the others of its page. Columns:
@@ -17,7 +17,7 @@ import (
 // (T1).
 
 // authzTable is the shell's lines plus each area's (authz_AREA_test.go).
-var authzTable = append(append(shellAuthz, campaignAuthz...), starAuthz...)
+var authzTable = append(shellAuthz, campaignAuthz...)
 
 var shellAuthz = []webtest.Case{
 	// Shell
@@ -57,9 +57,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 		f := webtest.New(t, st)
 		objs := webtest.ShellObjects(f)
 		for k, v := range campaignObjects(f) {
-			objs[k] = v
-		}
-		for k, v := range starObjects(f) {
 			objs[k] = v
 		}
 		webtest.Authz(t, f, f.Srv.Routes(), authzTable, objs)

@@ -69,7 +69,6 @@ func (s *Server) routes() []Route {
 	}
 	// Each area keeps its routes in routes_AREA.go.
 	r = append(r, s.campaignRoutes()...)
-	r = append(r, s.starRoutes()...)
 	return r
 }
 
@@ -79,7 +78,6 @@ var (
 	navHead = []NavItem{
 		{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
 		{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns"},
-		{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"},
 	}
 	navTail = []NavItem{
 		{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
