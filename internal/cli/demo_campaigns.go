@@ -125,7 +125,7 @@ func seedDemoStars(ctx context.Context, st *store.Store, pick *demoObjects, year
 	if err != nil {
 		return err
 	}
-	var rows []stars.StarRow
+	var rows []stars.Row
 	for _, o := range subtree {
 		ms, err := st.Members(ctx, o.ID)
 		if err != nil {
@@ -165,16 +165,16 @@ func seedDemoStars(ctx context.Context, st *store.Store, pick *demoObjects, year
 					excellent[c]++
 				}
 			}
-			rows = append(rows, stars.StarRow{Line: len(rows) + 2, MemberCode: m.Code, Cells: cells})
+			rows = append(rows, stars.Row{Line: len(rows) + 2, MemberCode: m.Code, Cells: cells})
 		}
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	if _, err := stars.New(st).ImportStars(ctx, year, rows, demoActor); err != nil {
+	if _, err := stars.New(st).Import(ctx, year, rows, demoActor); err != nil {
 		return fmt.Errorf("demo starFields: %w", err)
 	}
-	if _, v, err := stars.New(st).FinalizeStars(ctx, year, pick.town.Code, demoActor); err != nil {
+	if _, v, err := stars.New(st).Finalize(ctx, year, pick.town.Code, demoActor); err != nil {
 		return err
 	} else if len(v) > 0 {
 		return fmt.Errorf("demo starFields break a quota: %s", v[0])

@@ -66,17 +66,17 @@ func runStarImport(e *env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	t, err := readTable(pos[0], stars.StarColumns, nil, false)
+	t, err := readTable(pos[0], stars.Columns, nil, false)
 	if err != nil {
 		return fail(e, err)
 	}
-	rows := stars.StarRows(t)
+	rows := stars.Rows(t)
 	s, err := e.open()
 	if err != nil {
 		return fail(e, err)
 	}
 	defer s.Close()
-	stats, err := stars.New(s).ImportStars(e.ctx, *year, rows, store.CLI)
+	stats, err := stars.New(s).Import(e.ctx, *year, rows, store.CLI)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -111,7 +111,7 @@ func runStarFinalize(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
-	rows, violations, err := stars.New(s).FinalizeStars(e.ctx, *year, *scope, store.CLI)
+	rows, violations, err := stars.New(s).Finalize(e.ctx, *year, *scope, store.CLI)
 	if errors.Is(err, pingyi.ErrNotFound) {
 		fmt.Fprintf(e.stderr, "pingyi %s: unknown scope: org %q does not exist\n", cmd, *scope)
 		return ExitRefused

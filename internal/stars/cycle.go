@@ -64,18 +64,18 @@ const (
 	PostDemocraticSupervision = "democratic_supervision" // 民主监督岗
 )
 
-// StarPosts lists the seed's posts in display order; StarPostZH names them.
+// Posts lists the seed's posts in display order; PostZH names them.
 var (
-	StarPosts  = []string{PostTechDemo, PostVillageAffairs, PostStability, PostDemocraticSupervision}
-	StarPostZH = map[string]string{
+	Posts  = []string{PostTechDemo, PostVillageAffairs, PostStability, PostDemocraticSupervision}
+	PostZH = map[string]string{
 		PostTechDemo: "科技示范岗", PostVillageAffairs: "村务协助岗", PostStability: "维护稳定岗", PostDemocraticSupervision: "民主监督岗",
 	}
 )
 
-// StarGoal is a member's responsibility book of a year: the stars aimed
+// Goal is a member's responsibility book of a year: the stars aimed
 // at, the post claimed, the 1–2 households of "1+2" joint service, the
 // measures, and when the member and the secretary signed.
-type StarGoal struct {
+type Goal struct {
 	ID              int64
 	Year            int
 	MemberCode      string
@@ -85,7 +85,7 @@ type StarGoal struct {
 	Category        pingyi.Category
 	Cap             int
 	StarsAimed      int
-	Post            string // one of StarPosts or a custom post's name
+	Post            string // one of Posts or a custom post's name
 	PostNote        string
 	Household1      string
 	Household2      string
@@ -105,17 +105,17 @@ type starGoalRecord struct {
 	Public                                  bool
 }
 
-func (g *StarGoal) record() starGoalRecord {
+func (g *Goal) record() starGoalRecord {
 	return starGoalRecord{g.Year, g.MemberCode, g.StarsAimed, g.Post, g.PostNote, g.Household1, g.Household2, g.Measures, g.MemberSigned, g.SecretarySigned, g.Public}
 }
 
-// SaveStarGoal creates or replaces the goal of g.Year for g.MemberCode. It
+// SaveGoal creates or replaces the goal of g.Year for g.MemberCode. It
 // refuses (columns): stars_aimed outside 0..cap; for members with all five
 // stars (cap 10) a missing post or first household ("each claims at least
 // one post", "1+2"); for cap-6 members a post or a household (they strive
 // for neither star); household2 without household1; bad dates; texts over
 // 500 characters. g is filled in (ID, names, cap, UpdatedAt).
-func (s *Store) SaveStarGoal(ctx context.Context, g *StarGoal, a store.Actor) error {
+func (s *Store) SaveGoal(ctx context.Context, g *Goal, a store.Actor) error {
 	if err := checkYear(g.Year); err != nil {
 		return err
 	}
@@ -190,8 +190,8 @@ const starGoalSelect = `SELECT g.id, g.year, m.code, m.name, o.code, o.path, m.c
 	g.household1, g.household2, g.measures, g.member_signed, g.secretary_signed, g.public, g.updated_at
 	FROM star_goals g JOIN members m ON m.id = g.member_id JOIN orgs o ON o.id = m.org_id`
 
-func scanStarGoal(sc interface{ Scan(...any) error }) (*StarGoal, error) {
-	g := &StarGoal{}
+func scanStarGoal(sc interface{ Scan(...any) error }) (*Goal, error) {
+	g := &Goal{}
 	var pub int
 	if err := sc.Scan(&g.ID, &g.Year, &g.MemberCode, &g.MemberName, &g.OrgCode, &g.OrgPath, &g.Category, &g.StarsAimed, &g.Post, &g.PostNote,
 		&g.Household1, &g.Household2, &g.Measures, &g.MemberSigned, &g.SecretarySigned, &pub, &g.UpdatedAt); err != nil {
@@ -202,7 +202,7 @@ func scanStarGoal(sc interface{ Scan(...any) error }) (*StarGoal, error) {
 	return g, nil
 }
 
-func starGoalQ(ctx context.Context, q store.Q, year int, memberCode string) (*StarGoal, error) {
+func starGoalQ(ctx context.Context, q store.Q, year int, memberCode string) (*Goal, error) {
 	g, err := scanStarGoal(q.QueryRow(ctx, starGoalSelect+` WHERE g.year = ? AND m.code = ?`, year, memberCode))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("goal %d of %q: %w", year, memberCode, pingyi.ErrNotFound)
@@ -210,14 +210,14 @@ func starGoalQ(ctx context.Context, q store.Q, year int, memberCode string) (*St
 	return g, err
 }
 
-// StarGoal returns a member's goal of a year (pingyi.ErrNotFound if none).
-func (s *Store) StarGoal(ctx context.Context, year int, memberCode string) (*StarGoal, error) {
+// Goal returns a member's goal of a year (pingyi.ErrNotFound if none).
+func (s *Store) Goal(ctx context.Context, year int, memberCode string) (*Goal, error) {
 	return starGoalQ(ctx, s.R(), year, memberCode)
 }
 
-// StarGoals lists the goals of a year in scope by member code; publicOnly
+// Goals lists the goals of a year in scope by member code; publicOnly
 // keeps those marked public (the affairs column).
-func (s *Store) StarGoals(ctx context.Context, scope pingyi.Scope, year int, publicOnly bool) ([]StarGoal, error) {
+func (s *Store) Goals(ctx context.Context, scope pingyi.Scope, year int, publicOnly bool) ([]Goal, error) {
 	where, args := s.memberScope(scope, `g.year = ?`, []any{year})
 	if publicOnly {
 		where += ` AND g.public = 1`
@@ -253,15 +253,15 @@ const (
 	LogServiceActivity  = "service_activity"  // 为民服务活动 (at least monthly)
 )
 
-// StarLogKinds lists the kinds in display order.
-var StarLogKinds = []string{LogHouseholdService, LogPostDuty, LogServiceActivity}
+// LogKinds lists the kinds in display order.
+var LogKinds = []string{LogHouseholdService, LogPostDuty, LogServiceActivity}
 
 // MaxPhotoBytes is the largest logbook photo accepted.
 const MaxPhotoBytes = 5 << 20
 
-// StarLogEntry is one logbook entry. Lists leave Photo nil (HasPhoto says
-// whether there is one; StarLogPhoto reads it).
-type StarLogEntry struct {
+// LogEntry is one logbook entry. Lists leave Photo nil (HasPhoto says
+// whether there is one; LogPhoto reads it).
+type LogEntry struct {
 	ID         int64
 	MemberCode string
 	MemberName string
@@ -286,20 +286,20 @@ type starLogRecord struct {
 	Photo                     int // bytes
 }
 
-func (e *StarLogEntry) record() starLogRecord {
+func (e *LogEntry) record() starLogRecord {
 	return starLogRecord{e.MemberCode, e.Day, e.Kind, e.Served, e.People, e.Content, len(e.Photo)}
 }
 
-func checkLogEntry(e *StarLogEntry) error {
+func checkLogEntry(e *LogEntry) error {
 	e.Day, e.Served, e.Content = strings.TrimSpace(e.Day), strings.TrimSpace(e.Served), strings.TrimSpace(e.Content)
 	bad := &pingyi.InputError{}
 	checkDay(bad, "day", e.Day, true)
 	ok := false
-	for _, k := range StarLogKinds {
+	for _, k := range LogKinds {
 		ok = ok || e.Kind == k
 	}
 	if !ok {
-		bad.Add(0, "kind", "unknown kind %q (%s)", e.Kind, strings.Join(StarLogKinds, ", "))
+		bad.Add(0, "kind", "unknown kind %q (%s)", e.Kind, strings.Join(LogKinds, ", "))
 	}
 	if e.People < 0 {
 		bad.Add(0, "people", "cannot be negative")
@@ -321,11 +321,11 @@ func checkLogEntry(e *StarLogEntry) error {
 	return bad.Err()
 }
 
-// AddStarLogEntry adds an entry to a member's logbook (e.MemberCode). It
+// AddLogEntry adds an entry to a member's logbook (e.MemberCode). It
 // refuses (columns): a bad day, an unknown kind, an empty content, a
 // negative count, a photo that is not an image or is over MaxPhotoBytes.
 // e.ID, PhotoMime and the times are filled in.
-func (s *Store) AddStarLogEntry(ctx context.Context, e *StarLogEntry, a store.Actor) error {
+func (s *Store) AddLogEntry(ctx context.Context, e *LogEntry, a store.Actor) error {
 	if err := checkLogEntry(e); err != nil {
 		return err
 	}
@@ -349,10 +349,10 @@ func (s *Store) AddStarLogEntry(ctx context.Context, e *StarLogEntry, a store.Ac
 	})
 }
 
-// UpdateStarLogEntry changes an entry (by e.ID; its member stays). With
+// UpdateLogEntry changes an entry (by e.ID; its member stays). With
 // keepPhoto and no e.Photo the stored photo stays; otherwise it is replaced
 // by e.Photo (none removes it).
-func (s *Store) UpdateStarLogEntry(ctx context.Context, e *StarLogEntry, keepPhoto bool, a store.Actor) error {
+func (s *Store) UpdateLogEntry(ctx context.Context, e *LogEntry, keepPhoto bool, a store.Actor) error {
 	if err := checkLogEntry(e); err != nil {
 		return err
 	}
@@ -383,8 +383,8 @@ func (s *Store) UpdateStarLogEntry(ctx context.Context, e *StarLogEntry, keepPho
 	})
 }
 
-// DeleteStarLogEntry removes an entry.
-func (s *Store) DeleteStarLogEntry(ctx context.Context, id int64, a store.Actor) error {
+// DeleteLogEntry removes an entry.
+func (s *Store) DeleteLogEntry(ctx context.Context, id int64, a store.Actor) error {
 	return s.Tx(ctx, func(q store.Q) error {
 		old, err := starLogEntryQ(ctx, q, id)
 		if err != nil {
@@ -401,8 +401,8 @@ const starLogSelect = `SELECT l.id, m.code, m.name, o.code, o.path, l.day, l.kin
 	CASE WHEN l.photo IS NULL THEN 0 ELSE 1 END, l.created_at, l.updated_at
 	FROM star_log l JOIN members m ON m.id = l.member_id JOIN orgs o ON o.id = m.org_id`
 
-func scanStarLog(sc interface{ Scan(...any) error }) (*StarLogEntry, error) {
-	e := &StarLogEntry{}
+func scanStarLog(sc interface{ Scan(...any) error }) (*LogEntry, error) {
+	e := &LogEntry{}
 	var has int
 	if err := sc.Scan(&e.ID, &e.MemberCode, &e.MemberName, &e.OrgCode, &e.OrgPath, &e.Day, &e.Kind, &e.Served, &e.People, &e.Content,
 		&e.PhotoMime, &has, &e.CreatedAt, &e.UpdatedAt); err != nil {
@@ -412,7 +412,7 @@ func scanStarLog(sc interface{ Scan(...any) error }) (*StarLogEntry, error) {
 	return e, nil
 }
 
-func starLogEntryQ(ctx context.Context, q store.Q, id int64) (*StarLogEntry, error) {
+func starLogEntryQ(ctx context.Context, q store.Q, id int64) (*LogEntry, error) {
 	e, err := scanStarLog(q.QueryRow(ctx, starLogSelect+` WHERE l.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("logbook entry %d: %w", id, pingyi.ErrNotFound)
@@ -420,14 +420,14 @@ func starLogEntryQ(ctx context.Context, q store.Q, id int64) (*StarLogEntry, err
 	return e, err
 }
 
-// StarLogEntry returns one entry without its photo.
-func (s *Store) StarLogEntry(ctx context.Context, id int64) (*StarLogEntry, error) {
+// LogEntry returns one entry without its photo.
+func (s *Store) LogEntry(ctx context.Context, id int64) (*LogEntry, error) {
 	return starLogEntryQ(ctx, s.R(), id)
 }
 
-// StarLogPhoto returns an entry's photo, its MIME type and the path of the
+// LogPhoto returns an entry's photo, its MIME type and the path of the
 // member's org (pingyi.ErrNotFound when the entry or its photo is missing).
-func (s *Store) StarLogPhoto(ctx context.Context, id int64) ([]byte, string, string, error) {
+func (s *Store) LogPhoto(ctx context.Context, id int64) ([]byte, string, string, error) {
 	var photo []byte
 	var mime, path string
 	err := s.R().QueryRow(ctx, `SELECT l.photo, l.photo_mime, o.path FROM star_log l JOIN members m ON m.id = l.member_id
@@ -438,17 +438,17 @@ func (s *Store) StarLogPhoto(ctx context.Context, id int64) ([]byte, string, str
 	return photo, mime, path, err
 }
 
-// StarLogFilter narrows StarLog: a member, a year, a kind ("" for any).
-type StarLogFilter struct {
+// LogFilter narrows Log: a member, a year, a kind ("" for any).
+type LogFilter struct {
 	MemberCode string
 	Year       int
 	Kind       string
 	Limit      int // 0: no limit
 }
 
-// StarLog lists logbook entries in scope, newest day first (photos not
+// Log lists logbook entries in scope, newest day first (photos not
 // loaded): a member's own logbook, or a branch's display of achievements.
-func (s *Store) StarLog(ctx context.Context, scope pingyi.Scope, f StarLogFilter) ([]StarLogEntry, error) {
+func (s *Store) Log(ctx context.Context, scope pingyi.Scope, f LogFilter) ([]LogEntry, error) {
 	where, args := s.memberScope(scope, `1 = 1`, nil)
 	if f.MemberCode != "" {
 		where += ` AND m.code = ?`
@@ -473,16 +473,16 @@ func (s *Store) StarLog(ctx context.Context, scope pingyi.Scope, f StarLogFilter
 // ---------------------------------------------------------------------------
 // 半年预评: half-year pre-assessment.
 
-// StarPreassessment is the branch's mid-year pre-rating of a member and
+// Preassessment is the branch's mid-year pre-rating of a member and
 // the member's debrief to the branch.
-type StarPreassessment struct {
+type Preassessment struct {
 	Year       int
 	MemberCode string
 	MemberName string
 	OrgCode    string
 	OrgPath    string
 	Category   pingyi.Category
-	Values     StarValues
+	Values     Values
 	Total      int
 	Cap        int
 	Debrief    string
@@ -497,15 +497,15 @@ type starPreRecord struct {
 	Debrief string
 }
 
-// SaveStarPreassessment stores (or replaces) a member's pre-rating of a
+// SavePreassessment stores (or replaces) a member's pre-rating of a
 // year: cells as in star import (every star of the category 0..2, the
 // others empty; columns the stars), and the debrief text.
-func (s *Store) SaveStarPreassessment(ctx context.Context, year int, memberCode string, cells map[pingyi.Star]string, debrief string, a store.Actor) (*StarPreassessment, error) {
+func (s *Store) SavePreassessment(ctx context.Context, year int, memberCode string, cells map[pingyi.Star]string, debrief string, a store.Actor) (*Preassessment, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
 	debrief = strings.TrimSpace(debrief)
-	var out *StarPreassessment
+	var out *Preassessment
 	err := s.Tx(ctx, func(q store.Q) error {
 		m, err := starMemberQ(ctx, q, memberCode)
 		if err != nil {
@@ -528,7 +528,7 @@ func (s *Store) SaveStarPreassessment(ctx context.Context, year int, memberCode 
 			o := olds[0]
 			before = starPreRecord{o.Year, o.MemberCode, o.Values.record(), o.Total, o.Debrief}
 		}
-		p := &StarPreassessment{Year: year, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath, Category: m.category,
+		p := &Preassessment{Year: year, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath, Category: m.category,
 			Values: vals, Total: total, Cap: r.Cap(m.category), Debrief: debrief, UpdatedAt: store.Now()}
 		if _, err := q.Exec(ctx, `DELETE FROM star_preassessments WHERE year = ? AND member_id = ?`, year, m.id); err != nil {
 			return err
@@ -548,7 +548,7 @@ func (s *Store) SaveStarPreassessment(ctx context.Context, year int, memberCode 
 	return out, err
 }
 
-func (s *Store) starPreassessments(ctx context.Context, q store.Q, where string, args []any) ([]StarPreassessment, error) {
+func (s *Store) starPreassessments(ctx context.Context, q store.Q, where string, args []any) ([]Preassessment, error) {
 	rs, err := q.Query(ctx, `SELECT p.year, m.code, m.name, o.code, o.path, m.category, p.ideology, p.compliance, p.civilization,
 		p.joint_service, p.post_duty, p.total, p.cap, p.debrief, p.updated_at
 		FROM star_preassessments p JOIN members m ON m.id = p.member_id JOIN orgs o ON o.id = m.org_id
@@ -557,9 +557,9 @@ func (s *Store) starPreassessments(ctx context.Context, q store.Q, where string,
 		return nil, err
 	}
 	defer rs.Close()
-	var out []StarPreassessment
+	var out []Preassessment
 	for rs.Next() {
-		var p StarPreassessment
+		var p Preassessment
 		var v starScan
 		dst := append([]any{&p.Year, &p.MemberCode, &p.MemberName, &p.OrgCode, &p.OrgPath, &p.Category}, v.dst()...)
 		if err := rs.Scan(append(dst, &p.Total, &p.Cap, &p.Debrief, &p.UpdatedAt)...); err != nil {
@@ -571,9 +571,9 @@ func (s *Store) starPreassessments(ctx context.Context, q store.Q, where string,
 	return out, rs.Err()
 }
 
-// StarPreassessments lists the pre-ratings of a year in scope by member
+// Preassessments lists the pre-ratings of a year in scope by member
 // code.
-func (s *Store) StarPreassessments(ctx context.Context, scope pingyi.Scope, year int) ([]StarPreassessment, error) {
+func (s *Store) Preassessments(ctx context.Context, scope pingyi.Scope, year int) ([]Preassessment, error) {
 	where, args := s.memberScope(scope, `p.year = ?`, []any{year})
 	return s.starPreassessments(ctx, s.R(), where, args)
 }
@@ -588,8 +588,8 @@ const (
 	AssessMass = "mass" // 群众评议: anonymous
 )
 
-// StarAssessment is one assessment of a member's stars.
-type StarAssessment struct {
+// Assessment is one assessment of a member's stars.
+type Assessment struct {
 	ID         int64
 	Year       int
 	MemberCode string
@@ -599,7 +599,7 @@ type StarAssessment struct {
 	Category   pingyi.Category
 	Kind       string
 	RaterCode  string // self: the member; peer: the rater; mass: ""
-	Values     StarValues
+	Values     Values
 	CreatedAt  string
 }
 
@@ -610,17 +610,17 @@ type starAssessRecord struct {
 	Values       map[string]int
 }
 
-// RecordStarAssessment stores an assessment of a member's stars for year.
+// RecordAssessment stores an assessment of a member's stars for year.
 // cells as in star import. A self assessment replaces the member's earlier
 // one (raterCode must be empty or the member); a peer assessment needs a
 // rater of the same branch other than the member and replaces that rater's
 // earlier one; a mass assessment has no rater and adds to the others.
 // Refusals name the columns kind, rater_code and the stars.
-func (s *Store) RecordStarAssessment(ctx context.Context, year int, memberCode, kind, raterCode string, cells map[pingyi.Star]string, a store.Actor) (*StarAssessment, error) {
+func (s *Store) RecordAssessment(ctx context.Context, year int, memberCode, kind, raterCode string, cells map[pingyi.Star]string, a store.Actor) (*Assessment, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	var out *StarAssessment
+	var out *Assessment
 	err := s.Tx(ctx, func(q store.Q) error {
 		var err error
 		out, err = recordStarAssessmentQ(ctx, q, year, memberCode, kind, raterCode, cells, a, "")
@@ -632,8 +632,8 @@ func (s *Store) RecordStarAssessment(ctx context.Context, year int, memberCode, 
 	return out, nil
 }
 
-// DeleteStarAssessment removes one assessment.
-func (s *Store) DeleteStarAssessment(ctx context.Context, id int64, a store.Actor) error {
+// DeleteAssessment removes one assessment.
+func (s *Store) DeleteAssessment(ctx context.Context, id int64, a store.Actor) error {
 	return s.Tx(ctx, func(q store.Q) error {
 		list, err := s.starAssessments(ctx, q, `sa.id = ?`, []any{id})
 		if err != nil {
@@ -650,7 +650,7 @@ func (s *Store) DeleteStarAssessment(ctx context.Context, id int64, a store.Acto
 	})
 }
 
-func (s *Store) starAssessments(ctx context.Context, q store.Q, where string, args []any) ([]StarAssessment, error) {
+func (s *Store) starAssessments(ctx context.Context, q store.Q, where string, args []any) ([]Assessment, error) {
 	rs, err := q.Query(ctx, `SELECT sa.id, sa.year, m.code, m.name, o.code, o.path, m.category, sa.kind, COALESCE(rm.code, ''),
 		sa.ideology, sa.compliance, sa.civilization, sa.joint_service, sa.post_duty, sa.created_at
 		FROM star_assessments sa JOIN members m ON m.id = sa.member_id JOIN orgs o ON o.id = m.org_id
@@ -660,9 +660,9 @@ func (s *Store) starAssessments(ctx context.Context, q store.Q, where string, ar
 		return nil, err
 	}
 	defer rs.Close()
-	var out []StarAssessment
+	var out []Assessment
 	for rs.Next() {
-		var sa StarAssessment
+		var sa Assessment
 		var v starScan
 		dst := append([]any{&sa.ID, &sa.Year, &sa.MemberCode, &sa.MemberName, &sa.OrgCode, &sa.OrgPath, &sa.Category, &sa.Kind, &sa.RaterCode}, v.dst()...)
 		if err := rs.Scan(append(dst, &sa.CreatedAt)...); err != nil {
@@ -674,18 +674,18 @@ func (s *Store) starAssessments(ctx context.Context, q store.Q, where string, ar
 	return out, rs.Err()
 }
 
-// StarAssessments lists a member's assessments of a year: self first, then
+// Assessments lists a member's assessments of a year: self first, then
 // peer, then mass.
-func (s *Store) StarAssessments(ctx context.Context, year int, memberCode string) ([]StarAssessment, error) {
+func (s *Store) Assessments(ctx context.Context, year int, memberCode string) ([]Assessment, error) {
 	return s.starAssessments(ctx, s.R(), `sa.year = ? AND m.code = ?`, []any{year, memberCode})
 }
 
-// StarSuggestion is what the three assessments suggest to the branch
+// Suggestion is what the three assessments suggest to the branch
 // committee for one member: per star, the self value, the means of the
 // peers and of the masses, and rules.Suggest of them with the year's
 // weights. Complete is true when every star of the category has a
 // suggestion (then Total is the suggested total).
-type StarSuggestion struct {
+type Suggestion struct {
 	Year       int
 	MemberCode string
 	MemberName string
@@ -693,20 +693,20 @@ type StarSuggestion struct {
 	OrgPath    string
 	Category   pingyi.Category
 	Cap        int
-	Self       StarValues // nil without a self assessment
+	Self       Values // nil without a self assessment
 	Peer       map[pingyi.Star]*big.Rat
 	Mass       map[pingyi.Star]*big.Rat
 	PeerCount  int
 	MassCount  int
-	Suggested  StarValues
+	Suggested  Values
 	Total      int
 	Complete   bool
 }
 
-// StarSuggestions computes the suggestion of every member in scope who has
+// Suggestions computes the suggestion of every member in scope who has
 // an assessment of year, by member code.
-func (s *Store) StarSuggestions(ctx context.Context, scope pingyi.Scope, year int) ([]StarSuggestion, error) {
-	r, err := s.StarRules(ctx, year)
+func (s *Store) Suggestions(ctx context.Context, scope pingyi.Scope, year int) ([]Suggestion, error) {
+	r, err := s.Rules(ctx, year)
 	if err != nil {
 		return nil, err
 	}
@@ -715,8 +715,8 @@ func (s *Store) StarSuggestions(ctx context.Context, scope pingyi.Scope, year in
 	if err != nil {
 		return nil, err
 	}
-	var out []StarSuggestion
-	var cur *StarSuggestion
+	var out []Suggestion
+	var cur *Suggestion
 	var peers, mass map[pingyi.Star][]int
 	flush := func() {
 		if cur == nil {
@@ -728,7 +728,7 @@ func (s *Store) StarSuggestions(ctx context.Context, scope pingyi.Scope, year in
 	for _, sa := range list {
 		if cur == nil || cur.MemberCode != sa.MemberCode {
 			flush()
-			cur = &StarSuggestion{Year: year, MemberCode: sa.MemberCode, MemberName: sa.MemberName, OrgCode: sa.OrgCode, OrgPath: sa.OrgPath,
+			cur = &Suggestion{Year: year, MemberCode: sa.MemberCode, MemberName: sa.MemberName, OrgCode: sa.OrgCode, OrgPath: sa.OrgPath,
 				Category: sa.Category, Cap: r.Cap(sa.Category)}
 			peers, mass = map[pingyi.Star][]int{}, map[pingyi.Star][]int{}
 		}
@@ -751,14 +751,14 @@ func (s *Store) StarSuggestions(ctx context.Context, scope pingyi.Scope, year in
 	return out, nil
 }
 
-// StarSuggestionFor is the suggestion for one member (pingyi.ErrNotFound
+// SuggestionFor is the suggestion for one member (pingyi.ErrNotFound
 // without any assessment).
-func (s *Store) StarSuggestionFor(ctx context.Context, year int, memberCode string) (*StarSuggestion, error) {
+func (s *Store) SuggestionFor(ctx context.Context, year int, memberCode string) (*Suggestion, error) {
 	m, err := starMemberQ(ctx, s.R(), memberCode)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.StarSuggestions(ctx, pingyi.Scope{Path: m.orgPath, MemberID: m.id}, year)
+	all, err := s.Suggestions(ctx, pingyi.Scope{Path: m.orgPath, MemberID: m.id}, year)
 	if err != nil {
 		return nil, err
 	}
@@ -768,8 +768,8 @@ func (s *Store) StarSuggestionFor(ctx context.Context, year int, memberCode stri
 	return &all[0], nil
 }
 
-func finishSuggestion(r rules.StarRules, sg *StarSuggestion, peers, mass map[pingyi.Star][]int) {
-	sg.Peer, sg.Mass, sg.Suggested = map[pingyi.Star]*big.Rat{}, map[pingyi.Star]*big.Rat{}, StarValues{}
+func finishSuggestion(r rules.StarRules, sg *Suggestion, peers, mass map[pingyi.Star][]int) {
+	sg.Peer, sg.Mass, sg.Suggested = map[pingyi.Star]*big.Rat{}, map[pingyi.Star]*big.Rat{}, Values{}
 	sg.Complete = true
 	for _, st := range r.StarsFor(sg.Category) {
 		var self *big.Rat
@@ -794,26 +794,26 @@ func finishSuggestion(r rules.StarRules, sg *StarSuggestion, peers, mass map[pin
 // ---------------------------------------------------------------------------
 // 后进党员帮扶记录: follow-ups of lagging members.
 
-// StarFollowUp is one record of help given to a lagging (poor) member.
-type StarFollowUp struct {
+// FollowUp is one record of help given to a lagging (poor) member.
+type FollowUp struct {
 	ID         int64
 	Year       int
 	MemberCode string
 	MemberName string
 	OrgCode    string
 	OrgPath    string
-	HelperCode string // "" in AddStarFollowUp: the helper paired by star finalize
+	HelperCode string // "" in AddFollowUp: the helper paired by star finalize
 	HelperName string
 	Day        string
 	Note       string
 	CreatedAt  string
 }
 
-// AddStarFollowUp records help given to f.MemberCode in f.Year. Without a
+// AddFollowUp records help given to f.MemberCode in f.Year. Without a
 // helper it takes the helper finalization paired with the member that year.
 // It refuses (columns): a helper that does not exist, is the member, or is
 // missing with none paired; a bad day; an empty note.
-func (s *Store) AddStarFollowUp(ctx context.Context, f *StarFollowUp, a store.Actor) error {
+func (s *Store) AddFollowUp(ctx context.Context, f *FollowUp, a store.Actor) error {
 	if err := checkYear(f.Year); err != nil {
 		return err
 	}
@@ -865,16 +865,16 @@ func (s *Store) AddStarFollowUp(ctx context.Context, f *StarFollowUp, a store.Ac
 	})
 }
 
-// StarFollowUps lists follow-ups of a year in scope (of one member if
+// FollowUps lists follow-ups of a year in scope (of one member if
 // memberCode is not ""), newest day first.
-func (s *Store) StarFollowUps(ctx context.Context, scope pingyi.Scope, year int, memberCode string) ([]StarFollowUp, error) {
+func (s *Store) FollowUps(ctx context.Context, scope pingyi.Scope, year int, memberCode string) ([]FollowUp, error) {
 	where, args := s.memberScope(scope, `f.year = ?`, []any{year})
 	if memberCode != "" {
 		where += ` AND m.code = ?`
 		args = append(args, memberCode)
 	}
-	return queryList(ctx, s.R(), func(sc interface{ Scan(...any) error }) (*StarFollowUp, error) {
-		var f StarFollowUp
+	return queryList(ctx, s.R(), func(sc interface{ Scan(...any) error }) (*FollowUp, error) {
+		var f FollowUp
 		return &f, sc.Scan(&f.ID, &f.Year, &f.MemberCode, &f.MemberName, &f.OrgCode, &f.OrgPath, &f.HelperCode, &f.HelperName, &f.Day, &f.Note, &f.CreatedAt)
 	}, `SELECT f.id, f.year, m.code, m.name, o.code, o.path, COALESCE(h.code, ''), COALESCE(h.name, ''), f.day, f.note, f.created_at
 		FROM star_followups f JOIN members m ON m.id = f.member_id JOIN orgs o ON o.id = m.org_id
@@ -898,9 +898,9 @@ const MaxCommentRunes = 500
 // PublicActor is the audit actor of changes made by the public.
 var PublicActor = store.Actor{Username: "public"}
 
-// StarComment is a comment of the public on a member's door-plate page.
+// Comment is a comment of the public on a member's door-plate page.
 // It is kept with its day only and no trace of who wrote it.
-type StarComment struct {
+type Comment struct {
 	ID         int64
 	MemberCode string
 	MemberName string
@@ -912,23 +912,23 @@ type StarComment struct {
 	ReviewedAt string
 }
 
-// AddStarComment stores a comment from the public on a member's page,
+// AddComment stores a comment from the public on a member's page,
 // pending review. It refuses an empty text or one over MaxCommentRunes
 // (column text).
-func (s *Store) AddStarComment(ctx context.Context, memberCode, text string) (*StarComment, error) {
+func (s *Store) AddComment(ctx context.Context, memberCode, text string) (*Comment, error) {
 	text = strings.TrimSpace(text)
 	bad := &pingyi.InputError{}
 	checkText(bad, "text", text, true, MaxCommentRunes)
 	if err := bad.Err(); err != nil {
 		return nil, err
 	}
-	var c *StarComment
+	var c *Comment
 	err := s.Tx(ctx, func(q store.Q) error {
 		m, err := starMemberQ(ctx, q, memberCode)
 		if err != nil {
 			return err
 		}
-		c = &StarComment{ID: store.RandomID(), MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath,
+		c = &Comment{ID: store.RandomID(), MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath,
 			Text: text, Status: CommentPending, CreatedDay: store.Today()}
 		if _, err := q.Exec(ctx, `INSERT INTO star_comments (id, member_id, text, status, created_day) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, m.id, c.Text, c.Status, c.CreatedDay); err != nil {
@@ -939,9 +939,9 @@ func (s *Store) AddStarComment(ctx context.Context, memberCode, text string) (*S
 	return c, err
 }
 
-// ReviewStarComment approves or rejects a comment (or puts it back to
+// ReviewComment approves or rejects a comment (or puts it back to
 // pending).
-func (s *Store) ReviewStarComment(ctx context.Context, id int64, status string, a store.Actor) error {
+func (s *Store) ReviewComment(ctx context.Context, id int64, status string, a store.Actor) error {
 	if status != CommentPending && status != CommentApproved && status != CommentRejected {
 		bad := &pingyi.InputError{}
 		bad.Add(0, "status", "unknown status %q (pending, approved, rejected)", status)
@@ -962,14 +962,14 @@ func (s *Store) ReviewStarComment(ctx context.Context, id int64, status string, 
 const starCommentSelect = `SELECT c.id, m.code, m.name, o.code, o.path, c.text, c.status, c.created_day, c.reviewed_at
 	FROM star_comments c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id`
 
-func starComments(ctx context.Context, q store.Q, where string, args []any) ([]StarComment, error) {
-	return queryList(ctx, q, func(sc interface{ Scan(...any) error }) (*StarComment, error) {
-		var c StarComment
+func starComments(ctx context.Context, q store.Q, where string, args []any) ([]Comment, error) {
+	return queryList(ctx, q, func(sc interface{ Scan(...any) error }) (*Comment, error) {
+		var c Comment
 		return &c, sc.Scan(&c.ID, &c.MemberCode, &c.MemberName, &c.OrgCode, &c.OrgPath, &c.Text, &c.Status, &c.CreatedDay, &c.ReviewedAt)
 	}, starCommentSelect+` WHERE `+where+` ORDER BY c.created_day DESC, c.id`, args...)
 }
 
-func starCommentQ(ctx context.Context, q store.Q, id int64) (*StarComment, error) {
+func starCommentQ(ctx context.Context, q store.Q, id int64) (*Comment, error) {
 	list, err := starComments(ctx, q, `c.id = ?`, []any{id})
 	if err != nil {
 		return nil, err
@@ -980,14 +980,14 @@ func starCommentQ(ctx context.Context, q store.Q, id int64) (*StarComment, error
 	return &list[0], nil
 }
 
-// StarComment returns one comment.
-func (s *Store) StarComment(ctx context.Context, id int64) (*StarComment, error) {
+// Comment returns one comment.
+func (s *Store) Comment(ctx context.Context, id int64) (*Comment, error) {
 	return starCommentQ(ctx, s.R(), id)
 }
 
-// StarComments lists the comments on members in scope with a status (""
+// Comments lists the comments on members in scope with a status (""
 // for any), newest first: the review queue.
-func (s *Store) StarComments(ctx context.Context, scope pingyi.Scope, status string) ([]StarComment, error) {
+func (s *Store) Comments(ctx context.Context, scope pingyi.Scope, status string) ([]Comment, error) {
 	where, args := s.memberScope(scope, `1 = 1`, nil)
 	if status != "" {
 		where += ` AND c.status = ?`
@@ -996,8 +996,8 @@ func (s *Store) StarComments(ctx context.Context, scope pingyi.Scope, status str
 	return starComments(ctx, s.R(), where, args)
 }
 
-// ApprovedStarComments lists the approved comments on a member's page,
+// ApprovedComments lists the approved comments on a member's page,
 // newest first (what the public sees).
-func (s *Store) ApprovedStarComments(ctx context.Context, memberCode string) ([]StarComment, error) {
+func (s *Store) ApprovedComments(ctx context.Context, memberCode string) ([]Comment, error) {
 	return starComments(ctx, s.R(), `m.code = ? AND c.status = ?`, []any{memberCode, CommentApproved})
 }

@@ -19,37 +19,37 @@ import (
 // star on their phone, once. A code spent leaves anonymous mass
 // assessments (kind AssessMass, no rater); nothing links the two.
 
-// MaxStarMassCodes bounds one batch of star mass codes.
-const MaxStarMassCodes = 1000
+// MaxMassCodes bounds one batch of star mass codes.
+const MaxMassCodes = 1000
 
-// StarMassMember is a member on a mass appraisal form, with the stars
+// MassMember is a member on a mass appraisal form, with the stars
 // they strive for.
-type StarMassMember struct {
+type MassMember struct {
 	Code     string
 	Name     string
 	Category pingyi.Category
 	Stars    []pingyi.Star
 }
 
-// StarMassForm is what a star mass code may rate.
-type StarMassForm struct {
+// MassForm is what a star mass code may rate.
+type MassForm struct {
 	Code    string
 	Year    int
 	OrgCode string
 	OrgName string
-	Members []StarMassMember
+	Members []MassMember
 }
 
-// IssueStarMassCodes makes count one-time codes for the members of the org
+// IssueMassCodes makes count one-time codes for the members of the org
 // orgCode in year. It refuses (columns) an unknown org or one without
 // members (org), a count outside 1..MaxStarMassCodes (count), a bad year.
-func (s *Store) IssueStarMassCodes(ctx context.Context, year int, orgCode string, count int, a store.Actor) ([]string, error) {
+func (s *Store) IssueMassCodes(ctx context.Context, year int, orgCode string, count int, a store.Actor) ([]string, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
 	bad := &pingyi.InputError{}
-	if count < 1 || count > MaxStarMassCodes {
-		bad.Add(0, "count", "count must be between 1 and %d", MaxStarMassCodes)
+	if count < 1 || count > MaxMassCodes {
+		bad.Add(0, "count", "count must be between 1 and %d", MaxMassCodes)
 	}
 	var orgID int64
 	var members int
@@ -84,21 +84,21 @@ func (s *Store) IssueStarMassCodes(ctx context.Context, year int, orgCode string
 	return codes, nil
 }
 
-// StarMassCodeCount is how many star mass codes of a year an org has.
-type StarMassCodeCount struct {
+// MassCodeCount is how many star mass codes of a year an org has.
+type MassCodeCount struct {
 	Issued, Used int
 }
 
-// StarMassCodeCounts counts the codes issued and used for an org in year.
-func (s *Store) StarMassCodeCounts(ctx context.Context, year int, orgCode string) (StarMassCodeCount, error) {
-	var c StarMassCodeCount
+// MassCodeCounts counts the codes issued and used for an org in year.
+func (s *Store) MassCodeCounts(ctx context.Context, year int, orgCode string) (MassCodeCount, error) {
+	var c MassCodeCount
 	err := s.R().QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(k.used), 0) FROM star_mass_codes k JOIN orgs o ON o.id = k.org_id
 		WHERE k.year = ? AND o.code = ?`, year, orgCode).Scan(&c.Issued, &c.Used)
 	return c, err
 }
 
-func starMassFormQ(ctx context.Context, q store.Q, code string) (*StarMassForm, int64, error) {
-	f := &StarMassForm{Code: code}
+func starMassFormQ(ctx context.Context, q store.Q, code string) (*MassForm, int64, error) {
+	f := &MassForm{Code: code}
 	var orgID int64
 	var used int
 	err := q.QueryRow(ctx, `SELECT k.year, k.org_id, k.used, o.code, o.name FROM star_mass_codes k JOIN orgs o ON o.id = k.org_id
@@ -122,7 +122,7 @@ func starMassFormQ(ctx context.Context, q store.Q, code string) (*StarMassForm, 
 	}
 	defer rs.Close()
 	for rs.Next() {
-		var m StarMassMember
+		var m MassMember
 		if err := rs.Scan(&m.Code, &m.Name, &m.Category); err != nil {
 			return nil, 0, err
 		}
@@ -132,10 +132,10 @@ func starMassFormQ(ctx context.Context, q store.Q, code string) (*StarMassForm, 
 	return f, orgID, rs.Err()
 }
 
-// StarMassForm returns what a code may rate: the year, the org and its
+// MassForm returns what a code may rate: the year, the org and its
 // members with their stars. pingyi.ErrNotFound for an unknown code,
 // ErrCodeUsed for a used one.
-func (s *Store) StarMassForm(ctx context.Context, code string) (*StarMassForm, error) {
+func (s *Store) MassForm(ctx context.Context, code string) (*MassForm, error) {
 	f, _, err := starMassFormQ(ctx, s.R(), strings.TrimSpace(code))
 	if err != nil {
 		return nil, err
@@ -143,7 +143,7 @@ func (s *Store) StarMassForm(ctx context.Context, code string) (*StarMassForm, e
 	return f, nil
 }
 
-// SubmitStarMass spends a code and stores, in one transaction, one mass
+// SubmitMass spends a code and stores, in one transaction, one mass
 // assessment per member rated: values maps member code → star → "0", "1"
 // or "2" for every star the member strives for. A member left out (or with
 // every cell empty) is not rated; at least one must be. It refuses
@@ -151,7 +151,7 @@ func (s *Store) StarMassForm(ctx context.Context, code string) (*StarMassForm, e
 // a member not of the code's org (the member's code), bad cells (columns
 // "CODE:star"). pingyi.ErrNotFound for an unknown code, ErrCodeUsed for a
 // used one.
-func (s *Store) SubmitStarMass(ctx context.Context, code string, values map[string]map[pingyi.Star]string, a store.Actor) error {
+func (s *Store) SubmitMass(ctx context.Context, code string, values map[string]map[pingyi.Star]string, a store.Actor) error {
 	code = strings.TrimSpace(code)
 	return s.Tx(ctx, func(q store.Q) error {
 		f, _, err := starMassFormQ(ctx, q, code)
@@ -208,10 +208,10 @@ func (s *Store) SubmitStarMass(ctx context.Context, code string, values map[stri
 	})
 }
 
-// recordStarAssessmentQ is RecordStarAssessment inside the transaction q.
+// recordStarAssessmentQ is RecordAssessment inside the transaction q.
 // prefix is put before the columns of refused cells (a form rating many
 // members names them "CODE:star").
-func recordStarAssessmentQ(ctx context.Context, q store.Q, year int, memberCode, kind, raterCode string, cells map[pingyi.Star]string, a store.Actor, prefix string) (*StarAssessment, error) {
+func recordStarAssessmentQ(ctx context.Context, q store.Q, year int, memberCode, kind, raterCode string, cells map[pingyi.Star]string, a store.Actor, prefix string) (*Assessment, error) {
 	raterCode = strings.TrimSpace(raterCode)
 	m, err := starMemberQ(ctx, q, memberCode)
 	if err != nil {
@@ -275,7 +275,7 @@ func recordStarAssessmentQ(ctx context.Context, q store.Q, year int, memberCode,
 			return nil, err
 		}
 	}
-	sa := &StarAssessment{ID: store.NewID(), Year: year, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath, Category: m.category, Kind: kind, RaterCode: raterCode, Values: vals, CreatedAt: store.Now()}
+	sa := &Assessment{ID: store.NewID(), Year: year, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath, Category: m.category, Kind: kind, RaterCode: raterCode, Values: vals, CreatedAt: store.Now()}
 	if err := store.BatchInsert(ctx, q, "star_assessments",
 		[]string{"id", "year", "member_id", "kind", "rater_member_id", "ideology", "compliance", "civilization", "joint_service", "post_duty", "created_at"},
 		[][]any{append(append([]any{sa.ID, year, m.id, kind, rater}, vals.cols()...), sa.CreatedAt)}); err != nil {

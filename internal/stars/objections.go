@@ -18,8 +18,8 @@ import (
 // pre-assessment's debrief of the branch secretary to the street or park
 // committee (半年预评), with the committee's comment.
 
-// StarObjection is an objection (异议) to a branch's star results.
-type StarObjection struct {
+// Objection is an objection (异议) to a branch's star results.
+type Objection struct {
 	ID                             int64
 	Year                           int
 	OrgCode, OrgPath               string
@@ -38,11 +38,11 @@ type starObjectionRecord struct {
 	Text   string `json:"text"`
 }
 
-// FileStarObjection records an objection of anyone (no account) to the
+// FileObjection records an objection of anyone (no account) to the
 // results of year of the branch orgCode; memberCode (optional) must be a
 // member of that branch, contact is optional. pingyi.ErrNotFound for an
 // unknown branch.
-func (s *Store) FileStarObjection(ctx context.Context, year int, orgCode, memberCode, text, contact string) (int64, error) {
+func (s *Store) FileObjection(ctx context.Context, year int, orgCode, memberCode, text, contact string) (int64, error) {
 	if err := checkYear(year); err != nil {
 		return 0, err
 	}
@@ -101,11 +101,11 @@ const starObjectionCols = `b.id, b.year, o.code, o.path, COALESCE(m.code, ''), C
 	b.text, b.contact, b.filed_day, b.answer, b.answered_at, b.answered_by
 	FROM star_objections b JOIN orgs o ON o.id = b.org_id LEFT JOIN members m ON m.id = b.member_id`
 
-func scanStarObjections(rows *sql.Rows) ([]StarObjection, error) {
+func scanStarObjections(rows *sql.Rows) ([]Objection, error) {
 	defer rows.Close()
-	var out []StarObjection
+	var out []Objection
 	for rows.Next() {
-		var o StarObjection
+		var o Objection
 		if err := rows.Scan(&o.ID, &o.Year, &o.OrgCode, &o.OrgPath, &o.MemberCode, &o.MemberName,
 			&o.Text, &o.Contact, &o.FiledDay, &o.Answer, &o.AnsweredAt, &o.AnsweredBy); err != nil {
 			return nil, err
@@ -115,9 +115,9 @@ func scanStarObjections(rows *sql.Rows) ([]StarObjection, error) {
 	return out, rows.Err()
 }
 
-// StarObjections lists the objections to the results of year of the
+// Objections lists the objections to the results of year of the
 // branch orgID, newest first.
-func (s *Store) StarObjections(ctx context.Context, year int, orgID int64) ([]StarObjection, error) {
+func (s *Store) Objections(ctx context.Context, year int, orgID int64) ([]Objection, error) {
 	rows, err := s.R().Query(ctx, `SELECT `+starObjectionCols+` WHERE b.year = ? AND b.org_id = ? ORDER BY b.id DESC`, year, orgID)
 	if err != nil {
 		return nil, err
@@ -125,9 +125,9 @@ func (s *Store) StarObjections(ctx context.Context, year int, orgID int64) ([]St
 	return scanStarObjections(rows)
 }
 
-// StarObjectionByID returns one objection (pingyi.ErrNotFound if none);
+// ObjectionByID returns one objection (pingyi.ErrNotFound if none);
 // callers check its OrgPath against the viewer's scope.
-func (s *Store) StarObjectionByID(ctx context.Context, id int64) (*StarObjection, error) {
+func (s *Store) ObjectionByID(ctx context.Context, id int64) (*Objection, error) {
 	rows, err := s.R().Query(ctx, `SELECT `+starObjectionCols+` WHERE b.id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -142,9 +142,9 @@ func (s *Store) StarObjectionByID(ctx context.Context, id int64) (*StarObjection
 	return &list[0], nil
 }
 
-// AnswerStarObjection records staff's answer (replacing an earlier one); it
+// AnswerObjection records staff's answer (replacing an earlier one); it
 // shows on the branch's public page.
-func (s *Store) AnswerStarObjection(ctx context.Context, id int64, answer string, a store.Actor) error {
+func (s *Store) AnswerObjection(ctx context.Context, id int64, answer string, a store.Actor) error {
 	answer = strings.TrimSpace(answer)
 	bad := &pingyi.InputError{}
 	if answer == "" {
@@ -172,9 +172,9 @@ func (s *Store) AnswerStarObjection(ctx context.Context, id int64, answer string
 	})
 }
 
-// StarDebrief is the branch secretary's half-year debrief to the street or
+// Debrief is the branch secretary's half-year debrief to the street or
 // park committee (半年预评) for a year, with the committee's comment.
-type StarDebrief struct {
+type Debrief struct {
 	Year                 int
 	OrgCode              string
 	Debrief, HeldDay     string
@@ -190,11 +190,11 @@ type starDebriefRecord struct {
 	Comment string `json:"comment"`
 }
 
-// SaveStarDebrief stores the debrief of year of the branch orgCode: the
+// SaveDebrief stores the debrief of year of the branch orgCode: the
 // secretary's text (required) and the day it was held; comment, when not nil, is the
 // committee's comment (nil keeps the stored one — the caller decides who
 // may write it). Columns debrief, held_day, comment.
-func (s *Store) SaveStarDebrief(ctx context.Context, year int, orgCode, debrief, heldDay string, comment *string, a store.Actor) (*StarDebrief, error) {
+func (s *Store) SaveDebrief(ctx context.Context, year int, orgCode, debrief, heldDay string, comment *string, a store.Actor) (*Debrief, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (s *Store) SaveStarDebrief(ctx context.Context, year int, orgCode, debrief,
 	if err := bad.Err(); err != nil {
 		return nil, err
 	}
-	var out *StarDebrief
+	var out *Debrief
 	err := s.Tx(ctx, func(q store.Q) error {
 		var orgID int64
 		err := q.QueryRow(ctx, `SELECT id FROM orgs WHERE code = ?`, orgCode).Scan(&orgID)
@@ -224,7 +224,7 @@ func (s *Store) SaveStarDebrief(ctx context.Context, year int, orgCode, debrief,
 		if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
 			return err
 		}
-		d := &StarDebrief{Year: year, OrgCode: orgCode, Debrief: debrief, HeldDay: heldDay, UpdatedAt: store.Now(), UpdatedBy: a.Username}
+		d := &Debrief{Year: year, OrgCode: orgCode, Debrief: debrief, HeldDay: heldDay, UpdatedAt: store.Now(), UpdatedBy: a.Username}
 		switch {
 		case comment != nil:
 			d.Comment = *comment
@@ -256,9 +256,9 @@ func (s *Store) SaveStarDebrief(ctx context.Context, year int, orgCode, debrief,
 	return out, nil
 }
 
-// StarDebrief returns the debrief of year of the branch orgCode
+// Debrief returns the debrief of year of the branch orgCode
 // (pingyi.ErrNotFound when none was saved).
-func (s *Store) StarDebrief(ctx context.Context, year int, orgCode string) (*StarDebrief, error) {
+func (s *Store) Debrief(ctx context.Context, year int, orgCode string) (*Debrief, error) {
 	var orgID int64
 	err := s.R().QueryRow(ctx, `SELECT id FROM orgs WHERE code = ?`, orgCode).Scan(&orgID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -275,8 +275,8 @@ func (s *Store) StarDebrief(ctx context.Context, year int, orgCode string) (*Sta
 	return d, nil
 }
 
-func starDebriefQ(ctx context.Context, q store.Q, year int, orgID int64) (*StarDebrief, error) {
-	d := &StarDebrief{Year: year}
+func starDebriefQ(ctx context.Context, q store.Q, year int, orgID int64) (*Debrief, error) {
+	d := &Debrief{Year: year}
 	err := q.QueryRow(ctx, `SELECT debrief, held_day, comment, updated_at, updated_by FROM star_debriefs WHERE year = ? AND org_id = ?`, year, orgID).
 		Scan(&d.Debrief, &d.HeldDay, &d.Comment, &d.UpdatedAt, &d.UpdatedBy)
 	if errors.Is(err, sql.ErrNoRows) {

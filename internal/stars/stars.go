@@ -19,15 +19,15 @@ import (
 // Star management (SPEC §3, seed 003): the year's rules, the committee's
 // ratings (star import), and their finalization (star finalize). The
 // records of the year's cycle (goals, logbook, pre-assessment, three
-// assessments, follow-ups, door-plate comments) are in stars_cycle.go.
+// assessments, follow-ups, door-plate comments) are in cycle.go.
 
-// StarColumns are the star file's columns (SPEC §6), all required.
-var StarColumns = []string{"member_code", "ideology", "compliance", "civilization", "joint_service", "post_duty"}
+// Columns are the star file's columns (SPEC §6), all required.
+var Columns = []string{"member_code", "ideology", "compliance", "civilization", "joint_service", "post_duty"}
 
 // Star sources: how a rating got into the database.
 const (
-	StarSourceImport    = "import"    // star import
-	StarSourceCommittee = "committee" // entered on a page by the branch committee
+	SourceImport    = "import"    // star import
+	SourceCommittee = "committee" // entered on a page by the branch committee
 )
 
 // MinYear and MaxYear bound the years star records accept.
@@ -46,12 +46,12 @@ func checkYear(y int) error {
 	return nil
 }
 
-// StarValues holds a member's value (0..2) of each star of their category;
+// Values holds a member's value (0..2) of each star of their category;
 // stars outside the category have no key.
-type StarValues map[pingyi.Star]int
+type Values map[pingyi.Star]int
 
 // Total is the sum of the values.
-func (v StarValues) Total() int {
+func (v Values) Total() int {
 	t := 0
 	for _, x := range v {
 		t += x
@@ -60,7 +60,7 @@ func (v StarValues) Total() int {
 }
 
 // cols are the five star columns of v as stored (NULL for a missing star).
-func (v StarValues) cols() []any {
+func (v Values) cols() []any {
 	out := make([]any, len(pingyi.Stars))
 	for i, s := range pingyi.Stars {
 		if x, ok := v[s]; ok {
@@ -73,7 +73,7 @@ func (v StarValues) cols() []any {
 }
 
 // Same reports whether v and w hold the same stars with the same values.
-func (v StarValues) Same(w StarValues) bool {
+func (v Values) Same(w Values) bool {
 	if len(v) != len(w) {
 		return false
 	}
@@ -92,8 +92,8 @@ func (sc *starScan) dst() []any {
 	return []any{&sc[0], &sc[1], &sc[2], &sc[3], &sc[4]}
 }
 
-func (sc *starScan) values() StarValues {
-	v := StarValues{}
+func (sc *starScan) values() Values {
+	v := Values{}
 	for i, s := range pingyi.Stars {
 		if sc[i].Valid {
 			v[s] = int(sc[i].Int64)
@@ -103,7 +103,7 @@ func (sc *starScan) values() StarValues {
 }
 
 // record is v keyed by star name (for audit records and JSON).
-func (v StarValues) record() map[string]int {
+func (v Values) record() map[string]int {
 	out := make(map[string]int, len(v))
 	for k, x := range v {
 		out[string(k)] = x
@@ -113,7 +113,7 @@ func (v StarValues) record() map[string]int {
 
 // parseStarCells validates cells for a category with ParseStarRow and
 // reports bad cells as errors of the given line (0 for a form).
-func parseStarCells(r rules.StarRules, c pingyi.Category, cells map[pingyi.Star]string, line int, bad *pingyi.InputError, categoryColumn string) (StarValues, int, bool) {
+func parseStarCells(r rules.StarRules, c pingyi.Category, cells map[pingyi.Star]string, line int, bad *pingyi.InputError, categoryColumn string) (Values, int, bool) {
 	vals, total, errs := r.ParseStarRow(c, cells)
 	for _, e := range errs {
 		col := e.Column
@@ -125,17 +125,17 @@ func parseStarCells(r rules.StarRules, c pingyi.Category, cells map[pingyi.Star]
 	if errs != nil {
 		return nil, 0, false
 	}
-	return StarValues(vals), total, true
+	return Values(vals), total, true
 }
 
 // ---------------------------------------------------------------------------
 // Rules of a year.
 
-// StarRuleSettings are the overridable star rules of a year: the quota,
+// RuleSettings are the overridable star rules of a year: the quota,
 // the level thresholds of each cap, and the weights of the suggestion
 // (exact decimals or fractions, e.g. "0.2" or "1/5"). Custom is false when
 // the year has no settings of its own (the defaults apply).
-type StarRuleSettings struct {
+type RuleSettings struct {
 	QuotaPercent           int
 	Excellent10, Poor10    int
 	Excellent6, Poor6      int
@@ -145,10 +145,10 @@ type StarRuleSettings struct {
 	UpdatedAt              string
 }
 
-// DefaultStarRuleSettings are rules.DefaultStarRules() as settings.
-func DefaultStarRuleSettings() StarRuleSettings {
+// DefaultRuleSettings are rules.DefaultStarRules() as settings.
+func DefaultRuleSettings() RuleSettings {
 	d := rules.DefaultStarRules()
-	return StarRuleSettings{
+	return RuleSettings{
 		QuotaPercent: d.QuotaPercent,
 		Excellent10:  d.Levels[10].Excellent, Poor10: d.Levels[10].Poor,
 		Excellent6: d.Levels[6].Excellent, Poor6: d.Levels[6].Poor,
@@ -178,7 +178,7 @@ func parseWeight(s string) (*big.Rat, bool) {
 // those of rules.DefaultStarRules). Bad fields are named in a
 // *pingyi.InputError (line 0, column: quota_percent, excellent_10, poor_10,
 // excellent_6, poor_6, weight_self, weight_peer, weight_mass).
-func (set StarRuleSettings) Rules() (rules.StarRules, error) {
+func (set RuleSettings) Rules() (rules.StarRules, error) {
 	r := rules.DefaultStarRules()
 	bad := &pingyi.InputError{}
 	if set.QuotaPercent < 0 || set.QuotaPercent > 100 {
@@ -221,13 +221,13 @@ func (set StarRuleSettings) Rules() (rules.StarRules, error) {
 	return r, nil
 }
 
-func starRuleSettingsQ(ctx context.Context, q store.Q, year int) (StarRuleSettings, error) {
-	var set StarRuleSettings
+func starRuleSettingsQ(ctx context.Context, q store.Q, year int) (RuleSettings, error) {
+	var set RuleSettings
 	err := q.QueryRow(ctx, `SELECT quota_percent, excellent_10, poor_10, excellent_6, poor_6, weight_self, weight_peer, weight_mass, updated_at
 		FROM star_rules WHERE year = ?`, year).Scan(&set.QuotaPercent, &set.Excellent10, &set.Poor10, &set.Excellent6, &set.Poor6,
 		&set.WeightSelf, &set.WeightPeer, &set.WeightMass, &set.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return DefaultStarRuleSettings(), nil
+		return DefaultRuleSettings(), nil
 	}
 	if err != nil {
 		return set, err
@@ -248,20 +248,20 @@ func starRulesQ(ctx context.Context, q store.Q, year int) (rules.StarRules, erro
 	return r, nil
 }
 
-// StarRuleSettings returns the settings of a year (the defaults when it has
+// RuleSettings returns the settings of a year (the defaults when it has
 // none).
-func (s *Store) StarRuleSettings(ctx context.Context, year int) (StarRuleSettings, error) {
+func (s *Store) RuleSettings(ctx context.Context, year int) (RuleSettings, error) {
 	return starRuleSettingsQ(ctx, s.R(), year)
 }
 
-// StarRules returns the rules that apply to a year.
-func (s *Store) StarRules(ctx context.Context, year int) (rules.StarRules, error) {
+// Rules returns the rules that apply to a year.
+func (s *Store) Rules(ctx context.Context, year int) (rules.StarRules, error) {
 	return starRulesQ(ctx, s.R(), year)
 }
 
-// SetStarRuleSettings stores the rules of a year (checked by
-// StarRuleSettings.Rules).
-func (s *Store) SetStarRuleSettings(ctx context.Context, year int, set StarRuleSettings, a store.Actor) error {
+// SetRuleSettings stores the rules of a year (checked by
+// RuleSettings.Rules).
+func (s *Store) SetRuleSettings(ctx context.Context, year int, set RuleSettings, a store.Actor) error {
 	if err := checkYear(year); err != nil {
 		return err
 	}
@@ -286,8 +286,8 @@ func (s *Store) SetStarRuleSettings(ctx context.Context, year int, set StarRuleS
 	})
 }
 
-// ResetStarRules removes a year's own settings (the defaults apply again).
-func (s *Store) ResetStarRules(ctx context.Context, year int, a store.Actor) error {
+// ResetRules removes a year's own settings (the defaults apply again).
+func (s *Store) ResetRules(ctx context.Context, year int, a store.Actor) error {
 	return s.Tx(ctx, func(q store.Q) error {
 		old, err := starRuleSettingsQ(ctx, q, year)
 		if err != nil || !old.Custom {
@@ -355,30 +355,30 @@ func (s *Store) memberScope(scope pingyi.Scope, where string, args []any) (strin
 // ---------------------------------------------------------------------------
 // Ratings.
 
-// StarRow is one line of a star file, as read: the member's code and the
+// Row is one line of a star file, as read: the member's code and the
 // raw text of each star column.
-type StarRow struct {
+type Row struct {
 	Line       int
 	MemberCode string
 	Cells      map[pingyi.Star]string
 }
 
-// StarRows turns a star table (read by tabular, header checked against
-// StarColumns) into rows for ImportStars.
-func StarRows(t *tabular.Table) []StarRow {
-	rows := make([]StarRow, 0, len(t.Rows))
+// Rows turns a star table (read by tabular, header checked against
+// Columns) into rows for Import.
+func Rows(t *tabular.Table) []Row {
+	rows := make([]Row, 0, len(t.Rows))
 	for _, r := range t.Rows {
 		cells := make(map[pingyi.Star]string, len(pingyi.Stars))
 		for _, s := range pingyi.Stars {
 			cells[s] = r.Get(string(s))
 		}
-		rows = append(rows, StarRow{Line: r.Line, MemberCode: r.Get("member_code"), Cells: cells})
+		rows = append(rows, Row{Line: r.Line, MemberCode: r.Get("member_code"), Cells: cells})
 	}
 	return rows
 }
 
-// StarRating is the branch committee's rating of a member for a year.
-type StarRating struct {
+// Rating is the branch committee's rating of a member for a year.
+type Rating struct {
 	Year       int
 	MemberID   int64
 	MemberCode string
@@ -387,10 +387,10 @@ type StarRating struct {
 	OrgName    string
 	OrgPath    string
 	Category   pingyi.Category
-	Values     StarValues
+	Values     Values
 	Total      int
 	Cap        int
-	Source     string // StarSourceImport or StarSourceCommittee
+	Source     string // SourceImport or SourceCommittee
 	UpdatedAt  string
 }
 
@@ -403,22 +403,22 @@ type starRatingRecord struct {
 	Source string
 }
 
-func (r *StarRating) record() starRatingRecord {
+func (r *Rating) record() starRatingRecord {
 	return starRatingRecord{r.Year, r.MemberCode, r.Values.record(), r.Total, r.Cap, r.Source}
 }
 
 func starKey(year int, code string) string { return strconv.Itoa(year) + "/" + code }
 
 // existingRatings loads the ratings of a year by member id.
-func existingRatings(ctx context.Context, q store.Q, year int) (map[int64]*StarRating, error) {
+func existingRatings(ctx context.Context, q store.Q, year int) (map[int64]*Rating, error) {
 	rs, err := q.Query(ctx, `SELECT member_id, ideology, compliance, civilization, joint_service, post_duty, total, cap, source FROM star_ratings WHERE year = ?`, year)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	out := map[int64]*StarRating{}
+	out := map[int64]*Rating{}
 	for rs.Next() {
-		r := &StarRating{Year: year}
+		r := &Rating{Year: year}
 		var sc starScan
 		if err := rs.Scan(append(append([]any{&r.MemberID}, sc.dst()...), &r.Total, &r.Cap, &r.Source)...); err != nil {
 			return nil, err
@@ -429,7 +429,7 @@ func existingRatings(ctx context.Context, q store.Q, year int) (map[int64]*StarR
 	return out, rs.Err()
 }
 
-// ImportStars stores the committee's ratings of a year from a star file,
+// Import stores the committee's ratings of a year from a star file,
 // all or nothing (SPEC §6 star import). It refuses, naming every bad line
 // and column: an empty or unknown member_code, a member twice in the file,
 // a value that is not 0, 1 or 2, a value for a star the member's category
@@ -437,7 +437,7 @@ func existingRatings(ctx context.Context, q store.Q, year int) (map[int64]*StarR
 // members), and a missing value for a star it has. A member already rated
 // that year is replaced (the committee revises); the same values again
 // count as unchanged.
-func (s *Store) ImportStars(ctx context.Context, year int, rows []StarRow, a store.Actor) (store.ImportStats, error) {
+func (s *Store) Import(ctx context.Context, year int, rows []Row, a store.Actor) (store.ImportStats, error) {
 	var stats store.ImportStats
 	if err := checkYear(year); err != nil {
 		return stats, err
@@ -471,7 +471,7 @@ func (s *Store) ImportStars(ctx context.Context, year int, rows []StarRow, a sto
 
 		bad := &pingyi.InputError{}
 		seen := map[string]int{}
-		var next []*StarRating
+		var next []*Rating
 		for _, row := range rows {
 			code := strings.TrimSpace(row.MemberCode)
 			var m *starMember
@@ -493,8 +493,8 @@ func (s *Store) ImportStars(ctx context.Context, year int, rows []StarRow, a sto
 			if !ok {
 				continue
 			}
-			next = append(next, &StarRating{Year: year, MemberID: m.id, MemberCode: m.code, Category: m.category,
-				Values: vals, Total: total, Cap: r.Cap(m.category), Source: StarSourceImport})
+			next = append(next, &Rating{Year: year, MemberID: m.id, MemberCode: m.code, Category: m.category,
+				Values: vals, Total: total, Cap: r.Cap(m.category), Source: SourceImport})
 		}
 		if len(bad.Errors) > 0 {
 			sort.SliceStable(bad.Errors, func(i, j int) bool { return bad.Errors[i].Line < bad.Errors[j].Line })
@@ -542,14 +542,14 @@ func (s *Store) ImportStars(ctx context.Context, year int, rows []StarRow, a sto
 
 var starRatingCols = []string{"year", "member_id", "ideology", "compliance", "civilization", "joint_service", "post_duty", "total", "cap", "source", "updated_at"}
 
-// SetStarRating enters or revises one member's rating on a page (source
+// SetRating enters or revises one member's rating on a page (source
 // committee). cells holds the text of each star field; bad fields are
 // named in a *pingyi.InputError (line 0, column: the star).
-func (s *Store) SetStarRating(ctx context.Context, year int, memberCode string, cells map[pingyi.Star]string, a store.Actor) (*StarRating, error) {
+func (s *Store) SetRating(ctx context.Context, year int, memberCode string, cells map[pingyi.Star]string, a store.Actor) (*Rating, error) {
 	if err := checkYear(year); err != nil {
 		return nil, err
 	}
-	var out *StarRating
+	var out *Rating
 	err := s.Tx(ctx, func(q store.Q) error {
 		r, err := starRulesQ(ctx, q, year)
 		if err != nil {
@@ -568,8 +568,8 @@ func (s *Store) SetStarRating(ctx context.Context, year int, memberCode string, 
 		if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
 			return err
 		}
-		n := &StarRating{Year: year, MemberID: m.id, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath,
-			Category: m.category, Values: vals, Total: total, Cap: r.Cap(m.category), Source: StarSourceCommittee, UpdatedAt: store.Now()}
+		n := &Rating{Year: year, MemberID: m.id, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath,
+			Category: m.category, Values: vals, Total: total, Cap: r.Cap(m.category), Source: SourceCommittee, UpdatedAt: store.Now()}
 		if _, err := q.Exec(ctx, `DELETE FROM star_ratings WHERE year = ? AND member_id = ?`, year, m.id); err != nil {
 			return err
 		}
@@ -587,8 +587,8 @@ func (s *Store) SetStarRating(ctx context.Context, year int, memberCode string, 
 	return out, err
 }
 
-// DeleteStarRating removes a member's rating of a year.
-func (s *Store) DeleteStarRating(ctx context.Context, year int, memberCode string, a store.Actor) error {
+// DeleteRating removes a member's rating of a year.
+func (s *Store) DeleteRating(ctx context.Context, year int, memberCode string, a store.Actor) error {
 	return s.Tx(ctx, func(q store.Q) error {
 		old, err := starRatingQ(ctx, q, year, memberCode)
 		if err != nil {
@@ -605,8 +605,8 @@ const starRatingSelect = `SELECT r.year, r.member_id, m.code, m.name, o.code, o.
 	r.ideology, r.compliance, r.civilization, r.joint_service, r.post_duty, r.total, r.cap, r.source, r.updated_at
 	FROM star_ratings r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id`
 
-func scanStarRating(sc interface{ Scan(...any) error }) (*StarRating, error) {
-	r := &StarRating{}
+func scanStarRating(sc interface{ Scan(...any) error }) (*Rating, error) {
+	r := &Rating{}
 	var v starScan
 	dst := append([]any{&r.Year, &r.MemberID, &r.MemberCode, &r.MemberName, &r.OrgCode, &r.OrgName, &r.OrgPath, &r.Category}, v.dst()...)
 	if err := sc.Scan(append(dst, &r.Total, &r.Cap, &r.Source, &r.UpdatedAt)...); err != nil {
@@ -616,7 +616,7 @@ func scanStarRating(sc interface{ Scan(...any) error }) (*StarRating, error) {
 	return r, nil
 }
 
-func starRatingQ(ctx context.Context, q store.Q, year int, memberCode string) (*StarRating, error) {
+func starRatingQ(ctx context.Context, q store.Q, year int, memberCode string) (*Rating, error) {
 	r, err := scanStarRating(q.QueryRow(ctx, starRatingSelect+` WHERE r.year = ? AND m.code = ?`, year, memberCode))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("star rating %d of %q: %w", year, memberCode, pingyi.ErrNotFound)
@@ -624,22 +624,22 @@ func starRatingQ(ctx context.Context, q store.Q, year int, memberCode string) (*
 	return r, err
 }
 
-// StarRating returns one member's rating of a year (pingyi.ErrNotFound
+// Rating returns one member's rating of a year (pingyi.ErrNotFound
 // when not rated).
-func (s *Store) StarRating(ctx context.Context, year int, memberCode string) (*StarRating, error) {
+func (s *Store) Rating(ctx context.Context, year int, memberCode string) (*Rating, error) {
 	return starRatingQ(ctx, s.R(), year, memberCode)
 }
 
-// StarRatings lists the ratings of a year of the members in scope, by
+// Ratings lists the ratings of a year of the members in scope, by
 // member code.
-func (s *Store) StarRatings(ctx context.Context, scope pingyi.Scope, year int) ([]StarRating, error) {
+func (s *Store) Ratings(ctx context.Context, scope pingyi.Scope, year int) ([]Rating, error) {
 	where, args := s.memberScope(scope, `r.year = ?`, []any{year})
 	rs, err := s.R().Query(ctx, starRatingSelect+` WHERE `+where+` ORDER BY m.code`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []StarRating
+	var out []Rating
 	for rs.Next() {
 		r, err := scanStarRating(rs)
 		if err != nil {
@@ -653,7 +653,7 @@ func (s *Store) StarRatings(ctx context.Context, scope pingyi.Scope, year int) (
 // ---------------------------------------------------------------------------
 // Finalization.
 
-// FinalizeStars levels the members rated in year whose org lies in the
+// Finalize levels the members rated in year whose org lies in the
 // subtree of the org scopeOrgCode (the org included), checks the quota per
 // branch (a member's branch is their org) and pairs poor members with
 // helpers, with the year's rules (rules.StarRules.Finalize). With any quota
@@ -661,7 +661,7 @@ func (s *Store) StarRatings(ctx context.Context, scope pingyi.Scope, year int) (
 // would have stored); otherwise it replaces the year's results of those
 // members and returns the rows, sorted by member code. An unknown scope is
 // pingyi.ErrNotFound.
-func (s *Store) FinalizeStars(ctx context.Context, year int, scopeOrgCode string, a store.Actor) ([]rules.FinalRow, []rules.QuotaViolation, error) {
+func (s *Store) Finalize(ctx context.Context, year int, scopeOrgCode string, a store.Actor) ([]rules.FinalRow, []rules.QuotaViolation, error) {
 	if err := checkYear(year); err != nil {
 		return nil, nil, err
 	}
@@ -741,8 +741,8 @@ func (s *Store) FinalizeStars(ctx context.Context, year int, scopeOrgCode string
 	return rows, violations, nil
 }
 
-// StarResult is a member's finalized result of a year.
-type StarResult struct {
+// Result is a member's finalized result of a year.
+type Result struct {
 	Year        int
 	MemberCode  string
 	MemberName  string
@@ -763,15 +763,15 @@ const starResultSelect = `SELECT r.year, m.code, m.name, o.code, o.name, o.path,
 	FROM star_results r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
 	LEFT JOIN members h ON h.id = r.helper_member_id`
 
-func (s *Store) starResults(ctx context.Context, where string, args []any, order string) ([]StarResult, error) {
+func (s *Store) starResults(ctx context.Context, where string, args []any, order string) ([]Result, error) {
 	rs, err := s.R().Query(ctx, starResultSelect+` WHERE `+where+` ORDER BY `+order, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	var out []StarResult
+	var out []Result
 	for rs.Next() {
-		var r StarResult
+		var r Result
 		if err := rs.Scan(&r.Year, &r.MemberCode, &r.MemberName, &r.OrgCode, &r.OrgName, &r.OrgPath, &r.Category, &r.Stars, &r.Cap,
 			&r.Level, &r.HelperCode, &r.HelperName, &r.FinalizedAt); err != nil {
 			return nil, err
@@ -781,10 +781,10 @@ func (s *Store) starResults(ctx context.Context, where string, args []any, order
 	return out, rs.Err()
 }
 
-// StarResults lists the finalized results of a year of the members in
+// Results lists the finalized results of a year of the members in
 // scope, by member code. level "" lists every level; "poor" lists the
 // lagging members (后进党员), "excellent" the commended.
-func (s *Store) StarResults(ctx context.Context, scope pingyi.Scope, year int, level pingyi.StarLevel) ([]StarResult, error) {
+func (s *Store) Results(ctx context.Context, scope pingyi.Scope, year int, level pingyi.StarLevel) ([]Result, error) {
 	where, args := s.memberScope(scope, `r.year = ?`, []any{year})
 	if level != "" {
 		where += ` AND r.level = ?`
@@ -793,9 +793,9 @@ func (s *Store) StarResults(ctx context.Context, scope pingyi.Scope, year int, l
 	return s.starResults(ctx, where, args, `m.code`)
 }
 
-// MemberStarResults lists a member's finalized results, newest year first
+// MemberResults lists a member's finalized results, newest year first
 // (the door-plate page).
-func (s *Store) MemberStarResults(ctx context.Context, memberCode string) ([]StarResult, error) {
+func (s *Store) MemberResults(ctx context.Context, memberCode string) ([]Result, error) {
 	return s.starResults(ctx, `m.code = ?`, []any{memberCode}, `r.year DESC`)
 }
 

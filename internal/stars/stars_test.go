@@ -62,8 +62,8 @@ func starSeed(t *testing.T, s *store.Store) {
 }
 
 // starRow builds a file row: code then the five cells in file order.
-func starRow(line int, code string, cells ...string) stars.StarRow {
-	r := stars.StarRow{Line: line, MemberCode: code, Cells: map[pingyi.Star]string{}}
+func starRow(line int, code string, cells ...string) stars.Row {
+	r := stars.Row{Line: line, MemberCode: code, Cells: map[pingyi.Star]string{}}
 	for i, c := range cells {
 		r.Cells[pingyi.Stars[i]] = c
 	}
@@ -71,8 +71,8 @@ func starRow(line int, code string, cells ...string) stars.StarRow {
 }
 
 // starRows numbers rows from line 2 (after the header).
-func starRows(rows ...[]string) []stars.StarRow {
-	out := make([]stars.StarRow, len(rows))
+func starRows(rows ...[]string) []stars.Row {
+	out := make([]stars.Row, len(rows))
 	for i, r := range rows {
 		out[i] = starRow(i+2, r[0], r[1:]...)
 	}
@@ -140,7 +140,7 @@ func starPlaces(t testing.TB, err error) []string {
 // starRatingMap is the stored ratings of a year: code → "v,v,v,v,v=total/cap source".
 func starRatingMap(t testing.TB, s *store.Store, year int) map[string]string {
 	t.Helper()
-	list, err := stars.New(s).StarRatings(context.Background(), pingyi.Scope{}, year)
+	list, err := stars.New(s).Ratings(context.Background(), pingyi.Scope{}, year)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestImportStarsGood(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		starSeed(t, s)
-		stats, err := stars.New(s).ImportStars(ctx, starYear, starRows(
+		stats, err := stars.New(s).Import(ctx, starYear, starRows(
 			[]string{"A01", "2", "2", "2", "2", "1"},
 			[]string{"A02", "0", "0", "0", "0", "0"},
 			[]string{"E01", "2", "1", "2", "", ""},
@@ -199,7 +199,7 @@ func TestImportStarsGood(t *testing.T) {
 			t.Errorf("audit %+v %v", log, err)
 		}
 		// An empty file is fine and changes nothing.
-		if stats, err := stars.New(s).ImportStars(ctx, starYear, nil, store.CLI); err != nil || stats != (store.ImportStats{}) {
+		if stats, err := stars.New(s).Import(ctx, starYear, nil, store.CLI); err != nil || stats != (store.ImportStats{}) {
 			t.Errorf("empty: %+v %v", stats, err)
 		}
 	})
@@ -208,7 +208,7 @@ func TestImportStarsGood(t *testing.T) {
 func TestImportStarsRefusals(t *testing.T) {
 	cases := []struct {
 		name string
-		rows []stars.StarRow
+		rows []stars.Row
 		want []string
 	}{
 		{"unknown member", starRows([]string{"A01", "1", "1", "1", "1", "1"}, []string{"Z99", "1", "1", "1", "1", "1"}),
@@ -246,12 +246,12 @@ func TestImportStarsRefusals(t *testing.T) {
 		ctx := context.Background()
 		starSeed(t, s)
 		// A year already rated: a refused file must leave it as it was.
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows([]string{"A01", "2", "2", "2", "2", "2"}, []string{"E01", "1", "1", "1", "", ""}), store.CLI); err != nil {
+		if _, err := stars.New(s).Import(ctx, starYear, starRows([]string{"A01", "2", "2", "2", "2", "2"}, []string{"E01", "1", "1", "1", "", ""}), store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		before := starDump(t, s)
 		for _, c := range cases {
-			_, err := stars.New(s).ImportStars(ctx, starYear, c.rows, store.CLI)
+			_, err := stars.New(s).Import(ctx, starYear, c.rows, store.CLI)
 			if err == nil {
 				t.Errorf("%s: accepted", c.name)
 				continue
@@ -264,14 +264,14 @@ func TestImportStarsRefusals(t *testing.T) {
 			}
 		}
 		// The message says why.
-		_, err := stars.New(s).ImportStars(ctx, starYear, starRows([]string{"E01", "1", "1", "1", "2", ""}, []string{"Z99", "1", "1", "1", "1", "1"}), store.CLI)
+		_, err := stars.New(s).Import(ctx, starYear, starRows([]string{"E01", "1", "1", "1", "2", ""}, []string{"Z99", "1", "1", "1", "1", "1"}), store.CLI)
 		for _, want := range []string{`line 2, column joint_service: must be empty for category elderly (cap 6)`, `line 3, column member_code: member "Z99" does not exist`} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("error %v does not say %q", err, want)
 			}
 		}
 		// A year out of range.
-		if _, err := stars.New(s).ImportStars(ctx, 1800, starRows([]string{"A01", "1", "1", "1", "1", "1"}), store.CLI); !errors.Is(err, pingyi.ErrInvalid) {
+		if _, err := stars.New(s).Import(ctx, 1800, starRows([]string{"A01", "1", "1", "1", "1", "1"}), store.CLI); !errors.Is(err, pingyi.ErrInvalid) {
 			t.Errorf("year 1800: %v", err)
 		}
 	})
@@ -281,7 +281,7 @@ func TestImportStarsAtomic(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		starSeed(t, s)
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows([]string{"A01", "2", "2", "2", "2", "2"}, []string{"A02", "1", "1", "1", "1", "1"}), store.CLI); err != nil {
+		if _, err := stars.New(s).Import(ctx, starYear, starRows([]string{"A01", "2", "2", "2", "2", "2"}, []string{"A02", "1", "1", "1", "1", "1"}), store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		before := starDump(t, s)
@@ -293,7 +293,7 @@ func TestImportStarsAtomic(t *testing.T) {
 			[]string{"E01", "2", "2", "2", "", ""},
 			[]string{"A04", "1", "1", "1", "1", "5"},
 		)
-		if _, err := stars.New(s).ImportStars(ctx, starYear, rows, store.CLI); err == nil {
+		if _, err := stars.New(s).Import(ctx, starYear, rows, store.CLI); err == nil {
 			t.Fatal("accepted a file with a bad value")
 		}
 		if after := starDump(t, s); after != before {
@@ -309,7 +309,7 @@ func TestImportStarsReplaces(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		starSeed(t, s)
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows(
+		if _, err := stars.New(s).Import(ctx, starYear, starRows(
 			[]string{"A01", "2", "2", "2", "2", "2"},
 			[]string{"A02", "1", "1", "1", "1", "1"},
 			[]string{"E01", "1", "1", "1", "", ""},
@@ -317,7 +317,7 @@ func TestImportStarsReplaces(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The committee revises A01 and E01, confirms A02, adds A03.
-		stats, err := stars.New(s).ImportStars(ctx, starYear, starRows(
+		stats, err := stars.New(s).Import(ctx, starYear, starRows(
 			[]string{"A01", "1", "0", "1", "0", "1"},
 			[]string{"A02", "1", "1", "1", "1", "1"},
 			[]string{"E01", "2", "2", "2", "", ""},
@@ -348,14 +348,14 @@ func TestImportStarsReplaces(t *testing.T) {
 			t.Errorf("audit of the revision: %+v", log)
 		}
 		// A committee entry on a page replaces too.
-		r, err := stars.New(s).SetStarRating(ctx, starYear, "A02", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "2", "post_duty": "1"}, store.CLI)
-		if err != nil || r.Total != 9 || r.Source != stars.StarSourceCommittee {
+		r, err := stars.New(s).SetRating(ctx, starYear, "A02", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "2", "post_duty": "1"}, store.CLI)
+		if err != nil || r.Total != 9 || r.Source != stars.SourceCommittee {
 			t.Fatalf("SetStarRating: %+v %v", r, err)
 		}
 		if got := starRatingMap(t, s, starYear)["A02"]; got != "2,2,2,2,1=9/10 committee" {
 			t.Errorf("A02 %s", got)
 		}
-		if _, err := stars.New(s).SetStarRating(ctx, starYear, "E02", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "post_duty": "1"}, store.CLI); err == nil {
+		if _, err := stars.New(s).SetRating(ctx, starYear, "E02", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "post_duty": "1"}, store.CLI); err == nil {
 			t.Error("SetStarRating accepted post_duty for an elderly member")
 		} else if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column post_duty"}) {
 			t.Errorf("SetStarRating refused at %v", got)
@@ -397,7 +397,7 @@ func starFinalizeFixture(t *testing.T, s *store.Store) {
 		[]string{"X04", "1", "1", "1", "2", "1"},
 		[]string{"X05", "2", "1", "1", "", ""}, // 4 of 6: good (a lone cap-6 member cannot be excellent: limit 0)
 	)
-	if _, err := stars.New(s).ImportStars(context.Background(), starYear, starRows(rows...), store.CLI); err != nil {
+	if _, err := stars.New(s).Import(context.Background(), starYear, starRows(rows...), store.CLI); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -409,7 +409,7 @@ func TestFinalizeStars(t *testing.T) {
 		starFinalizeFixture(t, s)
 		before := starDump(t, s)
 
-		rows, viol, err := stars.New(s).FinalizeStars(ctx, starYear, "C1", store.CLI)
+		rows, viol, err := stars.New(s).Finalize(ctx, starYear, "C1", store.CLI)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -429,27 +429,27 @@ func TestFinalizeStars(t *testing.T) {
 		if after := starDump(t, s); after != before {
 			t.Errorf("a refused finalization stored something\n%s", after)
 		}
-		if res, _ := stars.New(s).StarResults(ctx, pingyi.Scope{}, starYear, ""); len(res) != 0 {
+		if res, _ := stars.New(s).Results(ctx, pingyi.Scope{}, starYear, ""); len(res) != 0 {
 			t.Errorf("results after refusal: %+v", res)
 		}
 
 		// Only one branch over quota: still nothing stored, and only it named.
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows([]string{"E04", "2", "1", "1", "", ""}), store.CLI); err != nil {
+		if _, err := stars.New(s).Import(ctx, starYear, starRows([]string{"E04", "2", "1", "1", "", ""}), store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		_, viol, err = stars.New(s).FinalizeStars(ctx, starYear, "C1", store.CLI)
+		_, viol, err = stars.New(s).Finalize(ctx, starYear, "C1", store.CLI)
 		if err != nil || len(viol) != 1 || viol[0].BranchCode != "B1" {
 			t.Fatalf("after revising B2: %+v %v", viol, err)
 		}
-		if res, _ := stars.New(s).StarResults(ctx, pingyi.Scope{}, starYear, ""); len(res) != 0 {
+		if res, _ := stars.New(s).Results(ctx, pingyi.Scope{}, starYear, ""); len(res) != 0 {
 			t.Errorf("results stored while B1 is over quota: %d", len(res))
 		}
 
 		// The committee revises B1: now it goes through.
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows([]string{"A04", "2", "2", "2", "1", "1"}), store.CLI); err != nil {
+		if _, err := stars.New(s).Import(ctx, starYear, starRows([]string{"A04", "2", "2", "2", "1", "1"}), store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		rows, viol, err = stars.New(s).FinalizeStars(ctx, starYear, "C1", store.CLI)
+		rows, viol, err = stars.New(s).Finalize(ctx, starYear, "C1", store.CLI)
 		if err != nil || len(viol) != 0 {
 			t.Fatalf("finalize: %+v %v", viol, err)
 		}
@@ -469,7 +469,7 @@ func TestFinalizeStars(t *testing.T) {
 			t.Errorf("rows\n got %v\nwant %v", got, wantRows)
 		}
 		// Stored as returned, helpers included; C2's B3 untouched.
-		res, err := stars.New(s).StarResults(ctx, pingyi.Scope{}, starYear, "")
+		res, err := stars.New(s).Results(ctx, pingyi.Scope{}, starYear, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -480,7 +480,7 @@ func TestFinalizeStars(t *testing.T) {
 		if !reflect.DeepEqual(stored, wantRows) {
 			t.Errorf("stored\n got %v\nwant %v", stored, wantRows)
 		}
-		poor, _ := stars.New(s).StarResults(ctx, pingyi.Scope{}, starYear, pingyi.LevelPoor)
+		poor, _ := stars.New(s).Results(ctx, pingyi.Scope{}, starYear, pingyi.LevelPoor)
 		if len(poor) != 3 || poor[0].HelperName != "党员A01" || poor[0].OrgCode != "B1" {
 			t.Errorf("lagging members %+v", poor)
 		}
@@ -494,13 +494,13 @@ func TestFinalizeStars(t *testing.T) {
 		}
 
 		// Finalizing again after a revision replaces the earlier results.
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows([]string{"A09", "1", "1", "1", "1", "1"}), store.CLI); err != nil {
+		if _, err := stars.New(s).Import(ctx, starYear, starRows([]string{"A09", "1", "1", "1", "1", "1"}), store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if _, viol, err := stars.New(s).FinalizeStars(ctx, starYear, "G1", store.CLI); err != nil || len(viol) != 0 {
+		if _, viol, err := stars.New(s).Finalize(ctx, starYear, "G1", store.CLI); err != nil || len(viol) != 0 {
 			t.Fatalf("refinalize G1: %v %v", viol, err)
 		}
-		res, _ = stars.New(s).StarResults(ctx, pingyi.Scope{}, starYear, "")
+		res, _ = stars.New(s).Results(ctx, pingyi.Scope{}, starYear, "")
 		if len(res) != 20 {
 			t.Errorf("%d results after refinalizing G1, want 20", len(res))
 		}
@@ -529,7 +529,7 @@ func TestFinalizeStarsScope(t *testing.T) {
 		starSeed(t, s)
 		starFinalizeFixture(t, s)
 		// C2 holds only B3: B1 and B2 being over quota does not matter.
-		rows, viol, err := stars.New(s).FinalizeStars(ctx, starYear, "C2", store.CLI)
+		rows, viol, err := stars.New(s).Finalize(ctx, starYear, "C2", store.CLI)
 		if err != nil || len(viol) != 0 {
 			t.Fatalf("C2: %+v %v", viol, err)
 		}
@@ -541,12 +541,12 @@ func TestFinalizeStarsScope(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("C2 rows %v, want %v", got, want)
 		}
-		res, _ := stars.New(s).StarResults(ctx, pingyi.Scope{}, starYear, "")
+		res, _ := stars.New(s).Results(ctx, pingyi.Scope{}, starYear, "")
 		if len(res) != 5 {
 			t.Errorf("%d results, want the 5 of C2", len(res))
 		}
 		// A branch as scope: its own members; B2 (sibling of G1) stays out.
-		rows, viol, err = stars.New(s).FinalizeStars(ctx, starYear, "B2", store.CLI)
+		rows, viol, err = stars.New(s).Finalize(ctx, starYear, "B2", store.CLI)
 		if err != nil || len(viol) != 1 || viol[0].BranchCode != "B2" || len(rows) != 10 {
 			t.Errorf("B2: %d rows %+v %v", len(rows), viol, err)
 		}
@@ -555,11 +555,11 @@ func TestFinalizeStarsScope(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if list, _ := stars.New(s).StarRatings(ctx, pingyi.Scope{Path: c2.Path}, starYear); len(list) != 5 {
+		if list, _ := stars.New(s).Ratings(ctx, pingyi.Scope{Path: c2.Path}, starYear); len(list) != 5 {
 			t.Errorf("ratings in C2: %d, want 5", len(list))
 		}
 		b1, _ := s.Org(ctx, "B1")
-		if list, _ := stars.New(s).StarResults(ctx, pingyi.Scope{Path: b1.Path}, starYear, ""); len(list) != 0 {
+		if list, _ := stars.New(s).Results(ctx, pingyi.Scope{Path: b1.Path}, starYear, ""); len(list) != 0 {
 			t.Errorf("results in B1: %d, want 0", len(list))
 		}
 		// A member whose category changed since the rating (migrant → cadre:
@@ -567,20 +567,20 @@ func TestFinalizeStarsScope(t *testing.T) {
 		if _, err := s.ImportMembers(ctx, []store.MemberRow{{Line: 2, Code: "X05", Name: "党员X05", OrgCode: "B3", Category: "cadre", IsSecretary: "false"}}, store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := stars.New(s).FinalizeStars(ctx, starYear, "C2", store.CLI); !errors.Is(err, pingyi.ErrConflict) || !strings.Contains(err.Error(), "X05") {
+		if _, _, err := stars.New(s).Finalize(ctx, starYear, "C2", store.CLI); !errors.Is(err, pingyi.ErrConflict) || !strings.Contains(err.Error(), "X05") {
 			t.Errorf("stale category: %v", err)
 		}
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows([]string{"X05", "1", "1", "1", "1", "1"}), store.CLI); err != nil {
+		if _, err := stars.New(s).Import(ctx, starYear, starRows([]string{"X05", "1", "1", "1", "1", "1"}), store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if rows, _, err := stars.New(s).FinalizeStars(ctx, starYear, "C2", store.CLI); err != nil || len(rows) != 5 || rows[4].Cap != 10 {
+		if rows, _, err := stars.New(s).Finalize(ctx, starYear, "C2", store.CLI); err != nil || len(rows) != 5 || rows[4].Cap != 10 {
 			t.Errorf("after re-rating X05: %+v %v", rows, err)
 		}
 		// An unknown scope; a year without ratings.
-		if _, _, err := stars.New(s).FinalizeStars(ctx, starYear, "NOPE", store.CLI); !errors.Is(err, pingyi.ErrNotFound) {
+		if _, _, err := stars.New(s).Finalize(ctx, starYear, "NOPE", store.CLI); !errors.Is(err, pingyi.ErrNotFound) {
 			t.Errorf("unknown scope: %v", err)
 		}
-		if rows, viol, err := stars.New(s).FinalizeStars(ctx, starYear+1, "C1", store.CLI); err != nil || len(rows)+len(viol) != 0 {
+		if rows, viol, err := stars.New(s).Finalize(ctx, starYear+1, "C1", store.CLI); err != nil || len(rows)+len(viol) != 0 {
 			t.Errorf("empty year: %v %v %v", rows, viol, err)
 		}
 	})
@@ -591,33 +591,33 @@ func TestStarRulesOfAYear(t *testing.T) {
 		ctx := context.Background()
 		starSeed(t, s)
 		starFinalizeFixture(t, s)
-		set, err := stars.New(s).StarRuleSettings(ctx, starYear)
+		set, err := stars.New(s).RuleSettings(ctx, starYear)
 		if err != nil || set.Custom || set.QuotaPercent != 30 || set.Excellent10 != 9 || set.Poor6 != 2 || set.WeightMass != "0.5" {
 			t.Fatalf("defaults %+v %v", set, err)
 		}
 		bad := set
 		bad.QuotaPercent, bad.Poor10, bad.WeightPeer = 120, 9, "x"
-		if err := stars.New(s).SetStarRuleSettings(ctx, starYear, bad, store.CLI); err == nil {
+		if err := stars.New(s).SetRuleSettings(ctx, starYear, bad, store.CLI); err == nil {
 			t.Error("bad settings accepted")
 		} else if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column quota_percent", "line 0, column poor_10", "line 0, column weight_peer"}) {
 			t.Errorf("bad settings named %v", got)
 		}
 		// A 40% quota lets B1 and B2 keep 4 excellent of 10.
 		set.QuotaPercent = 40
-		if err := stars.New(s).SetStarRuleSettings(ctx, starYear, set, store.CLI); err != nil {
+		if err := stars.New(s).SetRuleSettings(ctx, starYear, set, store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if _, viol, err := stars.New(s).FinalizeStars(ctx, starYear, "C1", store.CLI); err != nil || len(viol) != 0 {
+		if _, viol, err := stars.New(s).Finalize(ctx, starYear, "C1", store.CLI); err != nil || len(viol) != 0 {
 			t.Errorf("with 40%%: %+v %v", viol, err)
 		}
 		// The next year keeps the defaults.
-		if r, _ := stars.New(s).StarRules(ctx, starYear+1); r.QuotaPercent != 30 {
+		if r, _ := stars.New(s).Rules(ctx, starYear+1); r.QuotaPercent != 30 {
 			t.Errorf("next year quota %d", r.QuotaPercent)
 		}
-		if err := stars.New(s).ResetStarRules(ctx, starYear, store.CLI); err != nil {
+		if err := stars.New(s).ResetRules(ctx, starYear, store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if _, viol, _ := stars.New(s).FinalizeStars(ctx, starYear, "C1", store.CLI); len(viol) != 2 {
+		if _, viol, _ := stars.New(s).Finalize(ctx, starYear, "C1", store.CLI); len(viol) != 2 {
 			t.Errorf("after reset: %+v", viol)
 		}
 	})
@@ -630,93 +630,93 @@ func TestStarCycle(t *testing.T) {
 		me := store.Actor{Username: "sec"}
 
 		// 责任书.
-		g := &stars.StarGoal{Year: starYear, MemberCode: "A01", StarsAimed: 9, Post: stars.PostTechDemo, Household1: "李家", Household2: "王家", MemberSigned: "2024-03-01"}
-		if err := stars.New(s).SaveStarGoal(ctx, g, me); err != nil {
+		g := &stars.Goal{Year: starYear, MemberCode: "A01", StarsAimed: 9, Post: stars.PostTechDemo, Household1: "李家", Household2: "王家", MemberSigned: "2024-03-01"}
+		if err := stars.New(s).SaveGoal(ctx, g, me); err != nil {
 			t.Fatal(err)
 		}
-		g2 := &stars.StarGoal{Year: starYear, MemberCode: "A01", StarsAimed: 10, Post: "环境整治岗", Household1: "李家", SecretarySigned: "2024-03-02"}
-		if err := stars.New(s).SaveStarGoal(ctx, g2, me); err != nil || g2.ID != g.ID {
+		g2 := &stars.Goal{Year: starYear, MemberCode: "A01", StarsAimed: 10, Post: "环境整治岗", Household1: "李家", SecretarySigned: "2024-03-02"}
+		if err := stars.New(s).SaveGoal(ctx, g2, me); err != nil || g2.ID != g.ID {
 			t.Fatalf("revise goal: %v (id %d vs %d)", err, g2.ID, g.ID)
 		}
-		if err := stars.New(s).SaveStarGoal(ctx, &stars.StarGoal{Year: starYear, MemberCode: "E01", StarsAimed: 6}, me); err != nil {
+		if err := stars.New(s).SaveGoal(ctx, &stars.Goal{Year: starYear, MemberCode: "E01", StarsAimed: 6}, me); err != nil {
 			t.Fatal(err)
 		}
-		err := stars.New(s).SaveStarGoal(ctx, &stars.StarGoal{Year: starYear, MemberCode: "E02", StarsAimed: 7, Post: stars.PostStability, MemberSigned: "2024-13-01"}, me)
+		err := stars.New(s).SaveGoal(ctx, &stars.Goal{Year: starYear, MemberCode: "E02", StarsAimed: 7, Post: stars.PostStability, MemberSigned: "2024-13-01"}, me)
 		if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column stars_aimed", "line 0, column post", "line 0, column member_signed"}) {
 			t.Errorf("bad cap-6 goal named %v", got)
 		}
-		err = stars.New(s).SaveStarGoal(ctx, &stars.StarGoal{Year: starYear, MemberCode: "A02", StarsAimed: 8}, me)
+		err = stars.New(s).SaveGoal(ctx, &stars.Goal{Year: starYear, MemberCode: "A02", StarsAimed: 8}, me)
 		if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column post", "line 0, column household1"}) {
 			t.Errorf("incomplete cap-10 goal named %v", got)
 		}
-		if err := stars.New(s).SaveStarGoal(ctx, &stars.StarGoal{Year: starYear, MemberCode: "NOPE"}, me); !errors.Is(err, pingyi.ErrNotFound) {
+		if err := stars.New(s).SaveGoal(ctx, &stars.Goal{Year: starYear, MemberCode: "NOPE"}, me); !errors.Is(err, pingyi.ErrNotFound) {
 			t.Errorf("goal of unknown member: %v", err)
 		}
-		goals, err := stars.New(s).StarGoals(ctx, pingyi.Scope{}, starYear, false)
+		goals, err := stars.New(s).Goals(ctx, pingyi.Scope{}, starYear, false)
 		if err != nil || len(goals) != 2 || goals[0].MemberCode != "A01" || goals[0].StarsAimed != 10 || goals[0].Household2 != "" || goals[0].Post != "环境整治岗" || goals[0].Cap != 10 {
 			t.Errorf("goals %+v %v", goals, err)
 		}
-		if pub, _ := stars.New(s).StarGoals(ctx, pingyi.Scope{}, starYear, true); len(pub) != 0 {
+		if pub, _ := stars.New(s).Goals(ctx, pingyi.Scope{}, starYear, true); len(pub) != 0 {
 			t.Errorf("public goals %d", len(pub))
 		}
 
 		// 纪实 with a photo.
 		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
-		e := &stars.StarLogEntry{MemberCode: "A01", Day: "2024-04-05", Kind: stars.LogHouseholdService, Served: "李家", People: 3, Content: "帮助春耕", Photo: png}
-		if err := stars.New(s).AddStarLogEntry(ctx, e, me); err != nil {
+		e := &stars.LogEntry{MemberCode: "A01", Day: "2024-04-05", Kind: stars.LogHouseholdService, Served: "李家", People: 3, Content: "帮助春耕", Photo: png}
+		if err := stars.New(s).AddLogEntry(ctx, e, me); err != nil {
 			t.Fatal(err)
 		}
 		if e.PhotoMime != "image/png" {
 			t.Errorf("mime %q", e.PhotoMime)
 		}
-		if err := stars.New(s).AddStarLogEntry(ctx, &stars.StarLogEntry{MemberCode: "A01", Day: "2024-05-01", Kind: stars.LogServiceActivity, Content: "清扫道路"}, me); err != nil {
+		if err := stars.New(s).AddLogEntry(ctx, &stars.LogEntry{MemberCode: "A01", Day: "2024-05-01", Kind: stars.LogServiceActivity, Content: "清扫道路"}, me); err != nil {
 			t.Fatal(err)
 		}
-		err = stars.New(s).AddStarLogEntry(ctx, &stars.StarLogEntry{MemberCode: "A01", Day: "05/01", Kind: "party", Photo: []byte("plain text")}, me)
+		err = stars.New(s).AddLogEntry(ctx, &stars.LogEntry{MemberCode: "A01", Day: "05/01", Kind: "party", Photo: []byte("plain text")}, me)
 		if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column day", "line 0, column kind", "line 0, column content", "line 0, column photo"}) {
 			t.Errorf("bad entry named %v", got)
 		}
-		log, err := stars.New(s).StarLog(ctx, pingyi.Scope{}, stars.StarLogFilter{MemberCode: "A01", Year: starYear})
+		log, err := stars.New(s).Log(ctx, pingyi.Scope{}, stars.LogFilter{MemberCode: "A01", Year: starYear})
 		if err != nil || len(log) != 2 || log[0].Day != "2024-05-01" || log[1].HasPhoto != true || log[1].Photo != nil {
 			t.Errorf("log %+v %v", log, err)
 		}
-		photo, mime, _, err := stars.New(s).StarLogPhoto(ctx, e.ID)
+		photo, mime, _, err := stars.New(s).LogPhoto(ctx, e.ID)
 		if err != nil || mime != "image/png" || string(photo) != string(png) {
 			t.Errorf("photo %d bytes %q %v", len(photo), mime, err)
 		}
 		e.Content, e.Photo = "帮助春耕和浇水", nil
-		if err := stars.New(s).UpdateStarLogEntry(ctx, e, true, me); err != nil {
+		if err := stars.New(s).UpdateLogEntry(ctx, e, true, me); err != nil {
 			t.Fatal(err)
 		}
-		if photo, _, _, err := stars.New(s).StarLogPhoto(ctx, e.ID); err != nil || len(photo) != len(png) {
+		if photo, _, _, err := stars.New(s).LogPhoto(ctx, e.ID); err != nil || len(photo) != len(png) {
 			t.Errorf("photo kept: %d %v", len(photo), err)
 		}
-		if err := stars.New(s).UpdateStarLogEntry(ctx, e, false, me); err != nil {
+		if err := stars.New(s).UpdateLogEntry(ctx, e, false, me); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, _, err := stars.New(s).StarLogPhoto(ctx, e.ID); !errors.Is(err, pingyi.ErrNotFound) {
+		if _, _, _, err := stars.New(s).LogPhoto(ctx, e.ID); !errors.Is(err, pingyi.ErrNotFound) {
 			t.Errorf("photo removed: %v", err)
 		}
-		if err := stars.New(s).DeleteStarLogEntry(ctx, e.ID, me); err != nil {
+		if err := stars.New(s).DeleteLogEntry(ctx, e.ID, me); err != nil {
 			t.Fatal(err)
 		}
-		if log, _ := stars.New(s).StarLog(ctx, pingyi.Scope{}, stars.StarLogFilter{Year: starYear + 1}); len(log) != 0 {
+		if log, _ := stars.New(s).Log(ctx, pingyi.Scope{}, stars.LogFilter{Year: starYear + 1}); len(log) != 0 {
 			t.Errorf("next year's log %d", len(log))
 		}
 		c2, _ := s.Org(ctx, "C2")
-		if log, _ := stars.New(s).StarLog(ctx, pingyi.Scope{Path: c2.Path}, stars.StarLogFilter{}); len(log) != 0 {
+		if log, _ := stars.New(s).Log(ctx, pingyi.Scope{Path: c2.Path}, stars.LogFilter{}); len(log) != 0 {
 			t.Errorf("log visible outside scope: %d", len(log))
 		}
 
 		// 半年预评.
-		p, err := stars.New(s).SaveStarPreassessment(ctx, starYear, "E01", map[pingyi.Star]string{"ideology": "2", "compliance": "1", "civilization": "1"}, "上半年述职", me)
+		p, err := stars.New(s).SavePreassessment(ctx, starYear, "E01", map[pingyi.Star]string{"ideology": "2", "compliance": "1", "civilization": "1"}, "上半年述职", me)
 		if err != nil || p.Total != 4 || p.Cap != 6 {
 			t.Fatalf("pre %+v %v", p, err)
 		}
-		if _, err := stars.New(s).SaveStarPreassessment(ctx, starYear, "E01", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "1"}, "改", me); err != nil {
+		if _, err := stars.New(s).SavePreassessment(ctx, starYear, "E01", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "1"}, "改", me); err != nil {
 			t.Fatal(err)
 		}
-		pres, _ := stars.New(s).StarPreassessments(ctx, pingyi.Scope{}, starYear)
+		pres, _ := stars.New(s).Preassessments(ctx, pingyi.Scope{}, starYear)
 		if len(pres) != 1 || pres[0].Total != 5 || pres[0].Debrief != "改" {
 			t.Errorf("pre-assessments %+v", pres)
 		}
@@ -730,32 +730,32 @@ func TestStarCycle(t *testing.T) {
 			}
 			return m
 		}
-		must := func(_ *stars.StarAssessment, err error) {
+		must := func(_ *stars.Assessment, err error) {
 			t.Helper()
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
-		must(stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessSelf, "", cells("1", "1", "1", "1", "1"), me))
-		must(stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessSelf, "A01", cells("2", "2", "2", "2", "2"), me)) // replaces
-		must(stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessPeer, "A02", cells("0", "0", "0", "0", "0"), me))
-		must(stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessPeer, "A02", cells("1", "1", "1", "1", "1"), me)) // replaces
-		must(stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessPeer, "A03", cells("2", "2", "2", "2", "1"), me))
-		must(stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessMass, "", cells("2", "2", "2", "2", "2"), me))
-		must(stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessMass, "", cells("0", "0", "0", "0", "0"), me))
-		_, err = stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessPeer, "E01", cells("1", "1", "1", "1", "1"), me)
+		must(stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessSelf, "", cells("1", "1", "1", "1", "1"), me))
+		must(stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessSelf, "A01", cells("2", "2", "2", "2", "2"), me)) // replaces
+		must(stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessPeer, "A02", cells("0", "0", "0", "0", "0"), me))
+		must(stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessPeer, "A02", cells("1", "1", "1", "1", "1"), me)) // replaces
+		must(stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessPeer, "A03", cells("2", "2", "2", "2", "1"), me))
+		must(stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessMass, "", cells("2", "2", "2", "2", "2"), me))
+		must(stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessMass, "", cells("0", "0", "0", "0", "0"), me))
+		_, err = stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessPeer, "E01", cells("1", "1", "1", "1", "1"), me)
 		if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column rater_code"}) {
 			t.Errorf("peer from another branch named %v", got)
 		}
-		_, err = stars.New(s).RecordStarAssessment(ctx, starYear, "A01", stars.AssessMass, "A02", cells("1", "1", "1", "3", "1"), me)
+		_, err = stars.New(s).RecordAssessment(ctx, starYear, "A01", stars.AssessMass, "A02", cells("1", "1", "1", "3", "1"), me)
 		if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column rater_code", "line 0, column joint_service"}) {
 			t.Errorf("bad mass assessment named %v", got)
 		}
-		list, _ := stars.New(s).StarAssessments(ctx, starYear, "A01")
+		list, _ := stars.New(s).Assessments(ctx, starYear, "A01")
 		if len(list) != 5 || list[0].Kind != stars.AssessSelf {
 			t.Errorf("assessments %+v", list)
 		}
-		sg, err := stars.New(s).StarSuggestionFor(ctx, starYear, "A01")
+		sg, err := stars.New(s).SuggestionFor(ctx, starYear, "A01")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -774,13 +774,13 @@ func TestStarCycle(t *testing.T) {
 		if sg.Peer[pingyi.StarIdeology].RatString() != "3/2" || sg.Mass[pingyi.StarIdeology].RatString() != "1" {
 			t.Errorf("means peer %s mass %s", sg.Peer[pingyi.StarIdeology].RatString(), sg.Mass[pingyi.StarIdeology].RatString())
 		}
-		all, _ := stars.New(s).StarSuggestions(ctx, pingyi.Scope{}, starYear)
+		all, _ := stars.New(s).Suggestions(ctx, pingyi.Scope{}, starYear)
 		if len(all) != 1 {
 			t.Errorf("%d suggestions", len(all))
 		}
 
 		// 后进党员帮扶: the helper defaults to the one finalization paired.
-		if _, err := stars.New(s).ImportStars(ctx, starYear, starRows(
+		if _, err := stars.New(s).Import(ctx, starYear, starRows(
 			[]string{"A01", "2", "2", "2", "2", "2"},
 			[]string{"A02", "0", "0", "1", "0", "0"},
 			[]string{"A03", "1", "1", "1", "1", "1"},
@@ -788,48 +788,48 @@ func TestStarCycle(t *testing.T) {
 		), me); err != nil {
 			t.Fatal(err)
 		}
-		if _, viol, err := stars.New(s).FinalizeStars(ctx, starYear, "B1", me); err != nil || len(viol) != 0 {
+		if _, viol, err := stars.New(s).Finalize(ctx, starYear, "B1", me); err != nil || len(viol) != 0 {
 			t.Fatalf("finalize: %v %v", viol, err)
 		}
-		f := &stars.StarFollowUp{Year: starYear, MemberCode: "A02", Day: "2024-12-20", Note: "谈心谈话"}
-		if err := stars.New(s).AddStarFollowUp(ctx, f, me); err != nil || f.HelperCode != "A01" {
+		f := &stars.FollowUp{Year: starYear, MemberCode: "A02", Day: "2024-12-20", Note: "谈心谈话"}
+		if err := stars.New(s).AddFollowUp(ctx, f, me); err != nil || f.HelperCode != "A01" {
 			t.Fatalf("follow-up %+v %v", f, err)
 		}
-		err = stars.New(s).AddStarFollowUp(ctx, &stars.StarFollowUp{Year: starYear, MemberCode: "A03", Day: "2024-12-20", Note: "x"}, me)
+		err = stars.New(s).AddFollowUp(ctx, &stars.FollowUp{Year: starYear, MemberCode: "A03", Day: "2024-12-20", Note: "x"}, me)
 		if got := starPlaces(t, err); !reflect.DeepEqual(got, []string{"line 0, column helper_code"}) {
 			t.Errorf("follow-up without a helper named %v", got)
 		}
-		if fs, _ := stars.New(s).StarFollowUps(ctx, pingyi.Scope{}, starYear, "A02"); len(fs) != 1 || fs[0].HelperName != "党员A01" {
+		if fs, _ := stars.New(s).FollowUps(ctx, pingyi.Scope{}, starYear, "A02"); len(fs) != 1 || fs[0].HelperName != "党员A01" {
 			t.Errorf("follow-ups %+v", fs)
 		}
 
 		// Door-plate comments.
-		c, err := stars.New(s).AddStarComment(ctx, "A01", "  热心帮助邻里  ")
+		c, err := stars.New(s).AddComment(ctx, "A01", "  热心帮助邻里  ")
 		if err != nil || c.Status != stars.CommentPending || c.Text != "热心帮助邻里" {
 			t.Fatalf("comment %+v %v", c, err)
 		}
-		if _, err := stars.New(s).AddStarComment(ctx, "A01", strings.Repeat("好", stars.MaxCommentRunes+1)); err == nil {
+		if _, err := stars.New(s).AddComment(ctx, "A01", strings.Repeat("好", stars.MaxCommentRunes+1)); err == nil {
 			t.Error("long comment accepted")
 		}
-		if _, err := stars.New(s).AddStarComment(ctx, "A01", " "); err == nil {
+		if _, err := stars.New(s).AddComment(ctx, "A01", " "); err == nil {
 			t.Error("empty comment accepted")
 		}
-		if list, _ := stars.New(s).ApprovedStarComments(ctx, "A01"); len(list) != 0 {
+		if list, _ := stars.New(s).ApprovedComments(ctx, "A01"); len(list) != 0 {
 			t.Errorf("pending comment shown: %+v", list)
 		}
-		if q, _ := stars.New(s).StarComments(ctx, pingyi.Scope{}, stars.CommentPending); len(q) != 1 {
+		if q, _ := stars.New(s).Comments(ctx, pingyi.Scope{}, stars.CommentPending); len(q) != 1 {
 			t.Errorf("review queue %d", len(q))
 		}
-		if err := stars.New(s).ReviewStarComment(ctx, c.ID, "maybe", me); err == nil {
+		if err := stars.New(s).ReviewComment(ctx, c.ID, "maybe", me); err == nil {
 			t.Error("bad status accepted")
 		}
-		if err := stars.New(s).ReviewStarComment(ctx, c.ID, stars.CommentApproved, me); err != nil {
+		if err := stars.New(s).ReviewComment(ctx, c.ID, stars.CommentApproved, me); err != nil {
 			t.Fatal(err)
 		}
-		if list, _ := stars.New(s).ApprovedStarComments(ctx, "A01"); len(list) != 1 || list[0].ReviewedAt == "" {
+		if list, _ := stars.New(s).ApprovedComments(ctx, "A01"); len(list) != 1 || list[0].ReviewedAt == "" {
 			t.Errorf("approved %+v", list)
 		}
-		if hist, _ := stars.New(s).MemberStarResults(ctx, "A01"); len(hist) != 1 || hist[0].Level != pingyi.LevelExcellent {
+		if hist, _ := stars.New(s).MemberResults(ctx, "A01"); len(hist) != 1 || hist[0].Level != pingyi.LevelExcellent {
 			t.Errorf("history %+v", hist)
 		}
 	})

@@ -89,26 +89,26 @@ func pixelPNG() []byte {
 func starObjects(f *webtest.Fixture) map[string]webtest.Objects {
 	ctx := context.Background()
 	comment := func(member string) string {
-		c, err := stars.New(f.St).AddStarComment(ctx, member, "门牌留言")
+		c, err := stars.New(f.St).AddComment(ctx, member, "门牌留言")
 		if err != nil {
 			f.T.Fatal(err)
 		}
 		return strconv.FormatInt(c.ID, 10)
 	}
 	entry := func(member string) string {
-		e := &stars.StarLogEntry{MemberCode: member, Day: "2025-03-01", Kind: stars.LogServiceActivity, Content: "打扫村道", Photo: pixelPNG()}
-		if err := stars.New(f.St).AddStarLogEntry(ctx, e, store.CLI); err != nil {
+		e := &stars.LogEntry{MemberCode: member, Day: "2025-03-01", Kind: stars.LogServiceActivity, Content: "打扫村道", Photo: pixelPNG()}
+		if err := stars.New(f.St).AddLogEntry(ctx, e, store.CLI); err != nil {
 			f.T.Fatal(err)
 		}
 		return strconv.FormatInt(e.ID, 10)
 	}
 	same := func(s string) [6]string { return [6]string{s, s, s, s, s, s} }
-	massCodes, err := stars.New(f.St).IssueStarMassCodes(ctx, time.Now().Year(), "V1", 1, store.CLI)
+	massCodes, err := stars.New(f.St).IssueMassCodes(ctx, time.Now().Year(), "V1", 1, store.CLI)
 	if err != nil {
 		f.T.Fatal(err)
 	}
 	objection := func(org string) string {
-		id, err := stars.New(f.St).FileStarObjection(ctx, time.Now().Year(), org, "", "结果有异议", "")
+		id, err := stars.New(f.St).FileObjection(ctx, time.Now().Year(), org, "", "结果有异议", "")
 		if err != nil {
 			f.T.Fatal(err)
 		}

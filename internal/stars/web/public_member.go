@@ -46,7 +46,7 @@ type publicGoal struct {
 	Signed                 bool
 }
 
-func (s *Feature) publicGoalOf(tr translator, g *stars.StarGoal) *publicGoal {
+func (s *Feature) publicGoalOf(tr translator, g *stars.Goal) *publicGoal {
 	p := &publicGoal{MemberCode: g.MemberCode, MemberName: g.MemberName, Category: g.Category, StarsAimed: g.StarsAimed, Cap: g.Cap,
 		PostName: starPostName(tr, g.Post), PostNote: g.PostNote, Measures: g.Measures,
 		Signed: g.MemberSigned != "" && g.SecretarySigned != ""}
@@ -74,7 +74,7 @@ type publicMemberView struct {
 	Year       int
 	Goal       *publicGoal
 	Results    []publicResult
-	Comments   []stars.StarComment
+	Comments   []stars.Comment
 	Text       string
 	Error      string
 	Sent       bool
@@ -100,7 +100,7 @@ func (s *Feature) renderPublicMember(w http.ResponseWriter, r *http.Request, sta
 	year := time.Now().Year()
 	v := &publicMemberView{Code: m.Code, Name: m.Name, OrgCode: m.OrgCode, OrgName: m.OrgName, Category: m.Category, Year: year,
 		Text: text, Error: errMsg, Sent: status == http.StatusOK && r.URL.Query().Get("sent") == "1", MaxComment: stars.MaxCommentRunes}
-	g, err := s.st.StarGoal(ctx, year, m.Code)
+	g, err := s.st.Goal(ctx, year, m.Code)
 	switch {
 	case err == nil && g.Public:
 		v.Goal = s.publicGoalOf(s.Tr(r), g)
@@ -108,7 +108,7 @@ func (s *Feature) renderPublicMember(w http.ResponseWriter, r *http.Request, sta
 		s.ServerError(w, r, err)
 		return
 	}
-	results, err := s.st.MemberStarResults(ctx, m.Code)
+	results, err := s.st.MemberResults(ctx, m.Code)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -116,7 +116,7 @@ func (s *Feature) renderPublicMember(w http.ResponseWriter, r *http.Request, sta
 	for _, res := range results {
 		v.Results = append(v.Results, publicResult{Year: res.Year, Stars: res.Stars, Cap: res.Cap, Level: res.Level})
 	}
-	if v.Comments, err = s.st.ApprovedStarComments(ctx, m.Code); err != nil {
+	if v.Comments, err = s.st.ApprovedComments(ctx, m.Code); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -136,7 +136,7 @@ func (s *Feature) publicComment(w http.ResponseWriter, r *http.Request) {
 		s.renderPublicMember(w, r, http.StatusTooManyRequests, text, s.Tr(r).T("stars_public.too_many"))
 		return
 	}
-	_, err := s.st.AddStarComment(r.Context(), r.PathValue("code"), text)
+	_, err := s.st.AddComment(r.Context(), r.PathValue("code"), text)
 	if errors.Is(err, pingyi.ErrNotFound) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
@@ -184,7 +184,7 @@ type publicOrgView struct {
 	Org        *pingyi.Org
 	Year       int
 	Goals      []publicGoal
-	Results    []stars.StarResult
+	Results    []stars.Result
 	Members    []publicMemberRef
 	Objections []publicObjection
 	// the objection form
@@ -223,7 +223,7 @@ func (s *Feature) renderPublicOrg(w http.ResponseWriter, r *http.Request, status
 	if form != nil {
 		v.Text, v.Contact, v.MemberCode = form.Text, form.Contact, form.MemberCode
 	}
-	goals, err := s.st.StarGoals(ctx, pingyi.Scope{Path: o.Path}, year, true)
+	goals, err := s.st.Goals(ctx, pingyi.Scope{Path: o.Path}, year, true)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -234,7 +234,7 @@ func (s *Feature) renderPublicOrg(w http.ResponseWriter, r *http.Request, status
 			v.Goals = append(v.Goals, *s.publicGoalOf(tr, &goals[i]))
 		}
 	}
-	results, err := s.st.StarResults(ctx, pingyi.Scope{Path: o.Path}, year, "")
+	results, err := s.st.Results(ctx, pingyi.Scope{Path: o.Path}, year, "")
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -253,7 +253,7 @@ func (s *Feature) renderPublicOrg(w http.ResponseWriter, r *http.Request, status
 	for _, m := range members {
 		v.Members = append(v.Members, publicMemberRef{Code: m.Code, Name: m.Name})
 	}
-	objs, err := s.st.StarObjections(ctx, year, o.ID)
+	objs, err := s.st.Objections(ctx, year, o.ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -282,7 +282,7 @@ func (s *Feature) publicStarObjection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := r.PathValue("code")
-	_, err := s.st.FileStarObjection(r.Context(), year, code, form.MemberCode, form.Text, form.Contact)
+	_, err := s.st.FileObjection(r.Context(), year, code, form.MemberCode, form.Text, form.Contact)
 	if errors.Is(err, pingyi.ErrNotFound) {
 		s.Fail(w, r, http.StatusNotFound)
 		return

@@ -11,7 +11,7 @@ import (
 // read what lies in it and change what they manage (Scope.Manages); a
 // member account sees and edits only its own goals, logbook and
 // self-assessment, and rates the other members of its branch on /stars/peer.
-// The statuses are pinned in authz_stars_test.go.
+// The statuses are pinned in authz_test.go.
 func (s *Feature) Routes() []shell.Route {
 	return []shell.Route{
 		// The district view, lists, moderation, import and rules

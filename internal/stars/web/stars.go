@@ -133,19 +133,19 @@ func (s *Feature) starsOverview(w http.ResponseWriter, r *http.Request) {
 // and the distribution by category and domain of everything under prefix.
 func (s *Feature) fillStarRows(r *http.Request, v *starsView, prefix string, rows []pingyi.Org) error {
 	ctx := r.Context()
-	rs, err := s.st.StarRules(ctx, v.Year)
+	rs, err := s.st.Rules(ctx, v.Year)
 	if err != nil {
 		return err
 	}
-	results, err := s.st.StarResultTallies(ctx, prefix, v.Year)
+	results, err := s.st.ResultTallies(ctx, prefix, v.Year)
 	if err != nil {
 		return err
 	}
-	ratings, err := s.st.StarRatingTallies(ctx, prefix, v.Year)
+	ratings, err := s.st.RatingTallies(ctx, prefix, v.Year)
 	if err != nil {
 		return err
 	}
-	goals, signed, err := s.st.StarGoalCounts(ctx, prefix, v.Year)
+	goals, signed, err := s.st.GoalCounts(ctx, prefix, v.Year)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 
 // commentRow is a comment of the public with what the viewer may do.
 type commentRow struct {
-	stars.StarComment
+	stars.Comment
 	CanReview bool
 }
 
@@ -42,14 +42,14 @@ func (s *Feature) starComments(w http.ResponseWriter, r *http.Request) {
 		filter = ""
 	}
 	scope := shell.CurrentScope(r)
-	list, err := s.st.StarComments(r.Context(), scope, filter)
+	list, err := s.st.Comments(r.Context(), scope, filter)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	v := &starCommentsView{Status: status, Statuses: []string{stars.CommentPending, stars.CommentApproved, stars.CommentRejected, "all"}}
 	for _, c := range list {
-		v.Comments = append(v.Comments, commentRow{StarComment: c, CanReview: scope.Manages(c.OrgPath)})
+		v.Comments = append(v.Comments, commentRow{Comment: c, CanReview: scope.Manages(c.OrgPath)})
 	}
 	s.Render(w, r, http.StatusOK, "star_comments", v)
 }
@@ -62,7 +62,7 @@ func (s *Feature) starCommentReview(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	c, err := s.st.StarComment(r.Context(), id)
+	c, err := s.st.Comment(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !shell.CurrentScope(r).Manages(c.OrgPath)) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
@@ -72,7 +72,7 @@ func (s *Feature) starCommentReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := r.PostFormValue("status")
-	if err := s.st.ReviewStarComment(r.Context(), id, status, shell.ActorOf(r)); err != nil {
+	if err := s.st.ReviewComment(r.Context(), id, status, shell.ActorOf(r)); err != nil {
 		if _, ok := fieldErrors(s.Tr(r), err); ok {
 			s.Fail(w, r, http.StatusUnprocessableEntity)
 			return

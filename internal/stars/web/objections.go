@@ -27,7 +27,7 @@ func superiorOf(scope pingyi.Scope, orgPath string) bool {
 func (s *Feature) starOrgPublicity(r *http.Request, v *starOrgView) error {
 	ctx := r.Context()
 	scope := shell.CurrentScope(r)
-	objs, err := s.st.StarObjections(ctx, v.Year, v.Org.ID)
+	objs, err := s.st.Objections(ctx, v.Year, v.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Feature) starOrgPublicity(r *http.Request, v *starOrgView) error {
 		}
 	}
 	v.Objections = objs
-	d, err := s.st.StarDebrief(ctx, v.Year, v.Org.Code)
+	d, err := s.st.Debrief(ctx, v.Year, v.Org.Code)
 	switch {
 	case err == nil:
 		v.Debrief = d
@@ -61,7 +61,7 @@ func (s *Feature) starObjectionAnswer(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	obj, err := s.st.StarObjectionByID(r.Context(), id)
+	obj, err := s.st.ObjectionByID(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && obj.OrgCode != o.Code) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
@@ -70,7 +70,7 @@ func (s *Feature) starObjectionAnswer(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	if err := s.st.AnswerStarObjection(r.Context(), id, r.PostFormValue("answer"), shell.ActorOf(r)); err != nil {
+	if err := s.st.AnswerObjection(r.Context(), id, r.PostFormValue("answer"), shell.ActorOf(r)); err != nil {
 		if _, ok := fieldErrors(s.Tr(r), err); ok {
 			s.Fail(w, r, http.StatusUnprocessableEntity)
 			return
@@ -105,14 +105,14 @@ func (s *Feature) starDebriefSave(w http.ResponseWriter, r *http.Request) {
 		comment = &c
 	}
 	debrief, day := r.PostFormValue("debrief"), r.PostFormValue("held_day")
-	_, err := s.st.SaveStarDebrief(r.Context(), year, o.Code, debrief, day, comment, shell.ActorOf(r))
+	_, err := s.st.SaveDebrief(r.Context(), year, o.Code, debrief, day, comment, shell.ActorOf(r))
 	if errs, ok := fieldErrors(s.Tr(r), err); ok {
 		v, err := s.starOrgData(r, o, year)
 		if err != nil {
 			s.ServerError(w, r, err)
 			return
 		}
-		d := &stars.StarDebrief{Year: year, OrgCode: o.Code, Debrief: debrief, HeldDay: day}
+		d := &stars.Debrief{Year: year, OrgCode: o.Code, Debrief: debrief, HeldDay: day}
 		if v.Debrief != nil {
 			d.Comment = v.Debrief.Comment
 		}

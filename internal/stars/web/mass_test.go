@@ -17,7 +17,7 @@ import (
 func TestStarMassScenario(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.Store) {
 		f := webtest.New(t, db, New)
-		codes, err := stars.New(db).IssueStarMassCodes(context.Background(), thisYear, "V1", 2, store.CLI)
+		codes, err := stars.New(db).IssueMassCodes(context.Background(), thisYear, "V1", 2, store.CLI)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestStarMassScenario(t *testing.T) {
 			{Name: "nobody rated", Method: "POST", Path: "/s/" + k, Form: url.Values{}, Status: 422, Has: []string{"请至少评议一名党员"}},
 			{Name: "incomplete member", Method: "POST", Path: "/s/" + k, Form: url.Values{"v:M1:ideology": {"1"}}, Status: 422, Has: []string{"评价不完整"}},
 			{Name: "submit", Method: "POST", Path: "/s/" + k, Form: rate, Status: 200, Has: []string{"感谢您的评议"}, After: func(t *testing.T, f *webtest.Fixture) {
-				sg, err := stars.New(f.St).StarSuggestionFor(context.Background(), thisYear, "M2")
+				sg, err := stars.New(f.St).SuggestionFor(context.Background(), thisYear, "M2")
 				if err != nil || sg.MassCount != 1 {
 					t.Fatalf("suggestion: %+v %v", sg, err)
 				}
@@ -47,7 +47,7 @@ func TestStarMassScenario(t *testing.T) {
 		if st != 200 || h.Get("Content-Type") != "application/pdf" || len(body) < 100 {
 			t.Fatalf("PDF: %d %s", st, h.Get("Content-Type"))
 		}
-		if n, _ := stars.New(db).StarMassCodeCounts(context.Background(), thisYear, "V1"); n.Issued != 5 || n.Used != 1 {
+		if n, _ := stars.New(db).MassCodeCounts(context.Background(), thisYear, "V1"); n.Issued != 5 || n.Used != 1 {
 			t.Fatalf("counts: %+v", n)
 		}
 	})

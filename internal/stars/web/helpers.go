@@ -159,7 +159,7 @@ func starPostName(tr interface{ T(string, ...any) string }, post string) string 
 	if post == "" {
 		return ""
 	}
-	for _, p := range stars.StarPosts {
+	for _, p := range stars.Posts {
 		if p == post {
 			return tr.T("stars_post." + p)
 		}
@@ -169,7 +169,7 @@ func starPostName(tr interface{ T(string, ...any) string }, post string) string 
 
 // isSeedPost reports whether post is one of seed 003's posts.
 func isSeedPost(post string) bool {
-	for _, p := range stars.StarPosts {
+	for _, p := range stars.Posts {
 		if p == post {
 			return true
 		}

@@ -67,7 +67,7 @@ func (s *Feature) starMe(w http.ResponseWriter, r *http.Request) *pingyi.Member 
 
 func (s *Feature) starPeerData(r *http.Request, me *pingyi.Member, year int) (*starPeerView, error) {
 	ctx := r.Context()
-	rs, err := s.st.StarRules(ctx, year)
+	rs, err := s.st.Rules(ctx, year)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Feature) starPeerData(r *http.Request, me *pingyi.Member, year int) (*s
 		}
 		m.Phone, m.IDNumber = "", ""
 		row := peerRow{Member: m, Stars: rs.StarsFor(m.Category), Cells: map[string]string{}}
-		list, err := s.st.StarAssessments(ctx, year, m.Code)
+		list, err := s.st.Assessments(ctx, year, m.Code)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +117,7 @@ func (s *Feature) starPeerSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cells := starCells(r)
-	if _, err := s.st.RecordStarAssessment(r.Context(), year, target.Code, stars.AssessPeer, me.Code, cells, shell.ActorOf(r)); err != nil {
+	if _, err := s.st.RecordAssessment(r.Context(), year, target.Code, stars.AssessPeer, me.Code, cells, shell.ActorOf(r)); err != nil {
 		errs, ok := fieldErrors(s.Tr(r), err)
 		if !ok {
 			s.ServerError(w, r, err)

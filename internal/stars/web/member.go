@@ -30,7 +30,7 @@ type goalForm struct {
 // customPost is the post select's value for a post the street adds.
 const customPost = "custom"
 
-func goalFormOf(g *stars.StarGoal, cap int) goalForm {
+func goalFormOf(g *stars.Goal, cap int) goalForm {
 	if g == nil {
 		return goalForm{StarsAimed: cap}
 	}
@@ -68,12 +68,12 @@ type starMemberView struct {
 	AimOptions  []int
 	Posts       []string
 	Full        bool // cap 10: post and households
-	Goal        *stars.StarGoal
+	Goal        *stars.Goal
 	GoalForm    goalForm
 	PostName    string
 	LogMonth    int
 	LogYear     int
-	Pre         *stars.StarPreassessment
+	Pre         *stars.Preassessment
 	PreCells    map[string]string
 	PreDebrief  string
 	SelfDone    bool
@@ -84,13 +84,13 @@ type starMemberView struct {
 	Peers       []pingyi.Member // members of the branch who may rate as peers
 	PeerCount   int
 	MassCount   int
-	Suggestion  *stars.StarSuggestion
+	Suggestion  *stars.Suggestion
 	SugRows     []suggestionRow
-	Rating      *stars.StarRating
+	Rating      *stars.Rating
 	RatingCells map[string]string
-	Result      *stars.StarResult
-	Past        []stars.StarResult
-	FollowUps   []stars.StarFollowUp
+	Result      *stars.Result
+	Past        []stars.Result
+	FollowUps   []stars.FollowUp
 	FollowDay   string
 	FollowNote  string
 	FollowHelp  string
@@ -132,7 +132,7 @@ func (s *Feature) renderStarMember(w http.ResponseWriter, r *http.Request, subj 
 	s.Render(w, r, status, "star_member", v)
 }
 
-func cellsOf(vals stars.StarValues) map[string]string {
+func cellsOf(vals stars.Values) map[string]string {
 	out := map[string]string{}
 	for k, x := range vals {
 		out[string(k)] = strconv.Itoa(x)
@@ -160,12 +160,12 @@ func ratString(r *big.Rat) string {
 func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (*starMemberView, error) {
 	ctx := r.Context()
 	m := subj.Member
-	rs, err := s.st.StarRules(ctx, year)
+	rs, err := s.st.Rules(ctx, year)
 	if err != nil {
 		return nil, err
 	}
 	v := &starMemberView{Year: year, Years: starYears(year), S: subj, Cap: rs.Cap(m.Category), Stars: rs.StarsFor(m.Category),
-		Posts: stars.StarPosts, PublicURL: s.publicMemberURL(r, m.Code), Errors: map[string]string{},
+		Posts: stars.Posts, PublicURL: s.publicMemberURL(r, m.Code), Errors: map[string]string{},
 		FollowDay: time.Now().Format("2006-01-02")}
 	v.Full = len(v.Stars) == len(pingyi.Stars)
 	for i := v.Cap; i >= 0; i-- {
@@ -179,7 +179,7 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 			return nil, err
 		}
 	}
-	if v.Goal, err = s.st.StarGoal(ctx, year, m.Code); err != nil && !errors.Is(err, pingyi.ErrNotFound) {
+	if v.Goal, err = s.st.Goal(ctx, year, m.Code); err != nil && !errors.Is(err, pingyi.ErrNotFound) {
 		return nil, err
 	}
 	v.GoalForm = goalFormOf(v.Goal, v.Cap)
@@ -187,11 +187,11 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 		v.PostName = starPostName(s.Tr(r), v.Goal.Post)
 	}
 	from, to := monthRange(time.Now())
-	month, err := s.st.StarLogCounts(ctx, v.Org.Path, from, to)
+	month, err := s.st.LogCounts(ctx, v.Org.Path, from, to)
 	if err != nil {
 		return nil, err
 	}
-	yc, err := s.st.StarLogCounts(ctx, v.Org.Path, strconv.Itoa(year)+"-01-01", strconv.Itoa(year+1)+"-01-01")
+	yc, err := s.st.LogCounts(ctx, v.Org.Path, strconv.Itoa(year)+"-01-01", strconv.Itoa(year+1)+"-01-01")
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 		v.LogYear += n
 	}
 	one := pingyi.Scope{Path: v.Org.Path, MemberID: m.ID}
-	pres, err := s.st.StarPreassessments(ctx, one, year)
+	pres, err := s.st.Preassessments(ctx, one, year)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 		v.PreCells, v.PreDebrief = cellsOf(v.Pre.Values), v.Pre.Debrief
 		v.PreShown = v.PreCells
 	}
-	list, err := s.st.StarAssessments(ctx, year, m.Code)
+	list, err := s.st.Assessments(ctx, year, m.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 			v.MassCount++
 		}
 	}
-	if sg, err := s.st.StarSuggestionFor(ctx, year, m.Code); err == nil {
+	if sg, err := s.st.SuggestionFor(ctx, year, m.Code); err == nil {
 		v.Suggestion = sg
 		for _, st := range v.Stars {
 			row := suggestionRow{Star: st, Self: "—", Peer: ratString(sg.Peer[st]), Mass: ratString(sg.Mass[st]), Suggestion: "—"}
@@ -242,7 +242,7 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 	} else if !errors.Is(err, pingyi.ErrNotFound) {
 		return nil, err
 	}
-	if v.Rating, err = s.st.StarRating(ctx, year, m.Code); err != nil && !errors.Is(err, pingyi.ErrNotFound) {
+	if v.Rating, err = s.st.Rating(ctx, year, m.Code); err != nil && !errors.Is(err, pingyi.ErrNotFound) {
 		return nil, err
 	}
 	v.RatingCells = map[string]string{}
@@ -253,7 +253,7 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 	case v.Suggestion != nil && v.Suggestion.Complete:
 		v.RatingCells = cellsOf(v.Suggestion.Suggested)
 	}
-	all, err := s.st.MemberStarResults(ctx, m.Code)
+	all, err := s.st.MemberResults(ctx, m.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (s *Feature) starMemberData(r *http.Request, subj *starSubject, year int) (
 			v.Past = append(v.Past, all[i])
 		}
 	}
-	if v.FollowUps, err = s.st.StarFollowUps(ctx, one, year, m.Code); err != nil {
+	if v.FollowUps, err = s.st.FollowUps(ctx, one, year, m.Code); err != nil {
 		return nil, err
 	}
 	if subj.Manages {
@@ -344,12 +344,12 @@ func (s *Feature) starGoalSave(w http.ResponseWriter, r *http.Request) {
 	f := goalForm{StarsAimed: aim, Post: r.PostFormValue("post"), PostCustom: r.PostFormValue("post_custom"),
 		PostNote: r.PostFormValue("post_note"), Household1: r.PostFormValue("household1"), Household2: r.PostFormValue("household2"),
 		Measures: r.PostFormValue("measures"), Public: r.PostFormValue("public") != ""}
-	old, err := s.st.StarGoal(r.Context(), year, subj.Member.Code)
+	old, err := s.st.Goal(r.Context(), year, subj.Member.Code)
 	if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
 		s.ServerError(w, r, err)
 		return
 	}
-	g := &stars.StarGoal{Year: year, MemberCode: subj.Member.Code, StarsAimed: f.StarsAimed, Post: f.post(), PostNote: f.PostNote,
+	g := &stars.Goal{Year: year, MemberCode: subj.Member.Code, StarsAimed: f.StarsAimed, Post: f.post(), PostNote: f.PostNote,
 		Household1: f.Household1, Household2: f.Household2, Measures: f.Measures, Public: f.Public}
 	if aimErr != nil {
 		g.StarsAimed = -1
@@ -375,7 +375,7 @@ func (s *Feature) starGoalSave(w http.ResponseWriter, r *http.Request) {
 	case "secretary":
 		g.SecretarySigned = today
 	}
-	if err := s.st.SaveStarGoal(r.Context(), g, shell.ActorOf(r)); err != nil {
+	if err := s.st.SaveGoal(r.Context(), g, shell.ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "goal", err, func(v *starMemberView) { v.GoalForm = f })
 		return
 	}
@@ -412,7 +412,7 @@ func (s *Feature) starPreSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cells, debrief := starCells(r), r.PostFormValue("debrief")
-	if _, err := s.st.SaveStarPreassessment(r.Context(), year, subj.Member.Code, cells, debrief, shell.ActorOf(r)); err != nil {
+	if _, err := s.st.SavePreassessment(r.Context(), year, subj.Member.Code, cells, debrief, shell.ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "pre", err, func(v *starMemberView) { v.PreCells, v.PreDebrief = cellsFromForm(cells), debrief })
 		return
 	}
@@ -456,7 +456,7 @@ func (s *Feature) starAssessSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cells := starCells(r)
-	if _, err := s.st.RecordStarAssessment(r.Context(), year, subj.Member.Code, kind, rater, cells, shell.ActorOf(r)); err != nil {
+	if _, err := s.st.RecordAssessment(r.Context(), year, subj.Member.Code, kind, rater, cells, shell.ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, kind, err, func(v *starMemberView) {
 			switch kind {
 			case stars.AssessSelf:
@@ -490,7 +490,7 @@ func (s *Feature) starRatingSave(w http.ResponseWriter, r *http.Request) {
 	}
 	cells := starCells(r)
 	if r.PostFormValue("accept") != "" {
-		sg, err := s.st.StarSuggestionFor(r.Context(), year, subj.Member.Code)
+		sg, err := s.st.SuggestionFor(r.Context(), year, subj.Member.Code)
 		if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
 			s.ServerError(w, r, err)
 			return
@@ -506,7 +506,7 @@ func (s *Feature) starRatingSave(w http.ResponseWriter, r *http.Request) {
 			cells[st] = strconv.Itoa(x)
 		}
 	}
-	if _, err := s.st.SetStarRating(r.Context(), year, subj.Member.Code, cells, shell.ActorOf(r)); err != nil {
+	if _, err := s.st.SetRating(r.Context(), year, subj.Member.Code, cells, shell.ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "rating", err, func(v *starMemberView) { v.RatingCells = cellsFromForm(cells) })
 		return
 	}
@@ -526,9 +526,9 @@ func (s *Feature) starFollowUpAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := &stars.StarFollowUp{Year: year, MemberCode: subj.Member.Code, HelperCode: r.PostFormValue("helper_code"),
+	f := &stars.FollowUp{Year: year, MemberCode: subj.Member.Code, HelperCode: r.PostFormValue("helper_code"),
 		Day: r.PostFormValue("day"), Note: r.PostFormValue("note")}
-	if err := s.st.AddStarFollowUp(r.Context(), f, shell.ActorOf(r)); err != nil {
+	if err := s.st.AddFollowUp(r.Context(), f, shell.ActorOf(r)); err != nil {
 		s.refused(w, r, subj, year, "followup", err, func(v *starMemberView) {
 			v.FollowDay, v.FollowNote, v.FollowHelp = f.Day, f.Note, f.HelperCode
 		})

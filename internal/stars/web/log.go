@@ -24,7 +24,7 @@ type starLogView struct {
 	Years    []int
 	S        *starSubject
 	Kinds    []string
-	Entries  []stars.StarLogEntry
+	Entries  []stars.LogEntry
 	Form     logForm
 	Errors   map[string]string
 	ErrList  []string
@@ -57,10 +57,10 @@ func (s *Feature) renderStarLog(w http.ResponseWriter, r *http.Request, subj *st
 			f.Kind = stars.LogServiceActivity
 		}
 	}
-	v := &starLogView{Year: year, Years: starYears(year), S: subj, Kinds: stars.StarLogKinds, Form: f, Errors: errs, Today: today,
+	v := &starLogView{Year: year, Years: starYears(year), S: subj, Kinds: stars.LogKinds, Form: f, Errors: errs, Today: today,
 		ErrList: s.errorList(r, errs)}
 	var err error
-	v.Entries, err = s.st.StarLog(r.Context(), pingyi.Scope{Path: subj.Path, MemberID: subj.Member.ID}, stars.StarLogFilter{MemberCode: subj.Member.Code, Year: year})
+	v.Entries, err = s.st.Log(r.Context(), pingyi.Scope{Path: subj.Path, MemberID: subj.Member.ID}, stars.LogFilter{MemberCode: subj.Member.Code, Year: year})
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -98,7 +98,7 @@ func (s *Feature) starLogAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	f := logForm{Day: strings.TrimSpace(r.FormValue("day")), Kind: r.FormValue("kind"), Served: r.FormValue("served"),
 		People: strings.TrimSpace(r.FormValue("people")), Content: r.FormValue("content")}
-	e := &stars.StarLogEntry{MemberCode: subj.Member.Code, Day: f.Day, Kind: f.Kind, Served: f.Served, Content: f.Content}
+	e := &stars.LogEntry{MemberCode: subj.Member.Code, Day: f.Day, Kind: f.Kind, Served: f.Served, Content: f.Content}
 	errs := map[string]string{}
 	if f.People != "" {
 		n, err := strconv.Atoi(f.People)
@@ -119,7 +119,7 @@ func (s *Feature) starLogAdd(w http.ResponseWriter, r *http.Request) {
 		s.renderStarLog(w, r, subj, year, http.StatusUnprocessableEntity, f, errs)
 		return
 	}
-	if err := s.st.AddStarLogEntry(r.Context(), e, shell.ActorOf(r)); err != nil {
+	if err := s.st.AddLogEntry(r.Context(), e, shell.ActorOf(r)); err != nil {
 		fe, ok := fieldErrors(s.Tr(r), err)
 		if !ok {
 			s.ServerError(w, r, err)
@@ -138,13 +138,13 @@ func (s *Feature) starLogAdd(w http.ResponseWriter, r *http.Request) {
 
 // starLogEntryFor loads the entry {id} if the viewer may see it (404
 // otherwise): in the subtree, and a member's own only.
-func (s *Feature) starLogEntryFor(w http.ResponseWriter, r *http.Request) (*stars.StarLogEntry, bool) {
+func (s *Feature) starLogEntryFor(w http.ResponseWriter, r *http.Request) (*stars.LogEntry, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.Fail(w, r, http.StatusNotFound)
 		return nil, false
 	}
-	e, err := s.st.StarLogEntry(r.Context(), id)
+	e, err := s.st.LogEntry(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) {
 		s.Fail(w, r, http.StatusNotFound)
 		return nil, false
@@ -177,7 +177,7 @@ func (s *Feature) starLogPhoto(w http.ResponseWriter, r *http.Request) {
 	if e == nil {
 		return
 	}
-	data, mime, _, err := s.st.StarLogPhoto(r.Context(), e.ID)
+	data, mime, _, err := s.st.LogPhoto(r.Context(), e.ID)
 	if errors.Is(err, pingyi.ErrNotFound) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
@@ -204,7 +204,7 @@ func (s *Feature) starLogDelete(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	if err := s.st.DeleteStarLogEntry(r.Context(), e.ID, shell.ActorOf(r)); err != nil {
+	if err := s.st.DeleteLogEntry(r.Context(), e.ID, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}

@@ -37,7 +37,7 @@ func TestStarObjectionScenario(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		objs, err := stars.New(f.St).StarObjections(ctx, thisYear, v1.ID)
+		objs, err := stars.New(f.St).Objections(ctx, thisYear, v1.ID)
 		if err != nil || len(objs) != 1 || objs[0].MemberCode != "M2" || objs[0].Contact != contact {
 			t.Fatalf("objections %+v %v", objs, err)
 		}
@@ -72,7 +72,7 @@ func TestStarDebriefScenario(t *testing.T) {
 			{Name: "the page", As: "secretary", Path: "/stars/orgs/V1", Status: 200, Has: []string{"（补充）", "成绩突出，继续保持"}, HasNot: []string{"自己写的评价"}},
 			{Name: "outside the subtree", As: "orgadmin2", Method: "POST", Path: "/stars/orgs/V1/debrief", Form: url.Values{"debrief": {"x"}}, Status: 404},
 		})
-		d, err := stars.New(f.St).StarDebrief(ctx, thisYear, "V1")
+		d, err := stars.New(f.St).Debrief(ctx, thisYear, "V1")
 		if err != nil || d.Comment != "成绩突出，继续保持" || d.HeldDay != today || !strings.HasSuffix(d.Debrief, "（补充）") {
 			t.Errorf("debrief %+v %v", d, err)
 		}
@@ -92,7 +92,7 @@ func TestStarObjectionRateLimit(t *testing.T) {
 		t.Fatalf("objection beyond the limit: %d\n%s", st, webtest.Excerpt(body))
 	}
 	v1, _ := stars.New(f.St).Org(context.Background(), "V1")
-	if objs, _ := stars.New(f.St).StarObjections(context.Background(), thisYear, v1.ID); len(objs) != starObjectionsPerHour {
+	if objs, _ := stars.New(f.St).Objections(context.Background(), thisYear, v1.ID); len(objs) != starObjectionsPerHour {
 		t.Errorf("%d objections stored, want %d", len(objs), starObjectionsPerHour)
 	}
 	// the comment box's limit is its own

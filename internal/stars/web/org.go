@@ -18,15 +18,15 @@ import (
 type starMemberRow struct {
 	Member     pingyi.Member
 	Cap        int
-	Goal       *stars.StarGoal
+	Goal       *stars.Goal
 	PostName   string
 	LogMonth   int // entries this month
 	LogYear    int // entries of the year
 	Idle       bool
-	Pre        *stars.StarPreassessment
-	Suggestion *stars.StarSuggestion
-	Rating     *stars.StarRating
-	Result     *stars.StarResult
+	Pre        *stars.Preassessment
+	Suggestion *stars.Suggestion
+	Rating     *stars.Rating
+	Result     *stars.Result
 }
 
 // quotaLine is the quota of one cap group of the branch, from the
@@ -65,9 +65,9 @@ type starOrgView struct {
 	// the year's rules, for the quota note
 	QuotaPercent, Excellent10, Excellent6 int
 	// the year-end publicity's objections (contacts only for who manages)
-	Objections []stars.StarObjection
+	Objections []stars.Objection
 	// the secretary's half-year debrief to the street or park committee
-	Debrief       *stars.StarDebrief
+	Debrief       *stars.Debrief
 	CanComment    bool     // a superior scope: may write the committee's comment
 	DebriefErrors []string // a refused save
 }
@@ -110,7 +110,7 @@ func (s *Feature) starOrgData(r *http.Request, o *pingyi.Org, year int) (*starOr
 	if v.Rows, err = s.starRows(ctx, s.Tr(r), o, year); err != nil {
 		return nil, err
 	}
-	rs, err := s.st.StarRules(ctx, year)
+	rs, err := s.st.Rules(ctx, year)
 	if err != nil {
 		return nil, err
 	}
@@ -156,36 +156,36 @@ func (s *Feature) starRows(ctx context.Context, tr interface{ T(string, ...any) 
 		return nil, err
 	}
 	scope := pingyi.Scope{Path: o.Path}
-	goals, err := s.st.StarGoals(ctx, scope, year, false)
+	goals, err := s.st.Goals(ctx, scope, year, false)
 	if err != nil {
 		return nil, err
 	}
-	pres, err := s.st.StarPreassessments(ctx, scope, year)
+	pres, err := s.st.Preassessments(ctx, scope, year)
 	if err != nil {
 		return nil, err
 	}
-	sugs, err := s.st.StarSuggestions(ctx, scope, year)
+	sugs, err := s.st.Suggestions(ctx, scope, year)
 	if err != nil {
 		return nil, err
 	}
-	ratings, err := s.st.StarRatings(ctx, scope, year)
+	ratings, err := s.st.Ratings(ctx, scope, year)
 	if err != nil {
 		return nil, err
 	}
-	results, err := s.st.StarResults(ctx, scope, year, "")
+	results, err := s.st.Results(ctx, scope, year, "")
 	if err != nil {
 		return nil, err
 	}
 	from, to := monthRange(time.Now())
-	month, err := s.st.StarLogCounts(ctx, o.Path, from, to)
+	month, err := s.st.LogCounts(ctx, o.Path, from, to)
 	if err != nil {
 		return nil, err
 	}
-	yearCounts, err := s.st.StarLogCounts(ctx, o.Path, strconv.Itoa(year)+"-01-01", strconv.Itoa(year+1)+"-01-01")
+	yearCounts, err := s.st.LogCounts(ctx, o.Path, strconv.Itoa(year)+"-01-01", strconv.Itoa(year+1)+"-01-01")
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.st.StarRules(ctx, year)
+	rs, err := s.st.Rules(ctx, year)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func (s *Feature) starFinalize(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, http.StatusNotFound)
 		return
 	}
-	rows, violations, err := s.st.FinalizeStars(r.Context(), year, o.Code, shell.ActorOf(r))
+	rows, violations, err := s.st.Finalize(r.Context(), year, o.Code, shell.ActorOf(r))
 	if errors.Is(err, pingyi.ErrConflict) {
 		s.FailMsg(w, r, http.StatusConflict, "stars_org.finalize_stale", "Detail", err.Error())
 		return

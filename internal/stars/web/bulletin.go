@@ -25,13 +25,13 @@ import (
 type bulletinRow struct {
 	Member      pingyi.Member
 	Cap         int
-	Goal        *stars.StarGoal
+	Goal        *stars.Goal
 	PostName    string
 	Signed      bool
 	Kinds       map[string]int
 	Total       int
 	IdleMonths  []int
-	Pre         *stars.StarPreassessment
+	Pre         *stars.Preassessment
 	Problems    []string
 	Suggestions []string
 }
@@ -154,7 +154,7 @@ func bulletinKey(kind, k string) string { return "stars_bulletin." + kind + "_" 
 
 func (s *Feature) bulletinData(r *http.Request, tr translator, o *pingyi.Org, year, q int) (*starBulletinView, error) {
 	ctx := r.Context()
-	rs, err := s.st.StarRules(ctx, year)
+	rs, err := s.st.Rules(ctx, year)
 	if err != nil {
 		return nil, err
 	}
@@ -163,22 +163,22 @@ func (s *Feature) bulletinData(r *http.Request, tr translator, o *pingyi.Org, ye
 		return nil, err
 	}
 	scope := pingyi.Scope{Path: o.Path}
-	goals, err := s.st.StarGoals(ctx, scope, year, false)
+	goals, err := s.st.Goals(ctx, scope, year, false)
 	if err != nil {
 		return nil, err
 	}
-	pres, err := s.st.StarPreassessments(ctx, scope, year)
+	pres, err := s.st.Preassessments(ctx, scope, year)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.st.StarLog(ctx, scope, stars.StarLogFilter{Year: year})
+	entries, err := s.st.Log(ctx, scope, stars.LogFilter{Year: year})
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
 	from, to := quarterRange(year, q)
 	v := &starBulletinView{Year: year, Years: starYears(year), Quarter: q, Quarters: []int{1, 2, 3, 4}, Org: o,
-		Kinds: stars.StarLogKinds, KindTotals: map[string]int{}, Members: len(members), Generated: now.Format("2006-01-02")}
+		Kinds: stars.LogKinds, KindTotals: map[string]int{}, Members: len(members), Generated: now.Format("2006-01-02")}
 	v.Title = tr.T("stars_bulletin.doc_title", "Org", o.Name, "Year", year, "Q", q)
 	v.NotStarted = from > now.Format("2006-01-02")
 	// the months of the quarter that have begun
@@ -188,11 +188,11 @@ func (s *Feature) bulletinData(r *http.Request, tr translator, o *pingyi.Org, ye
 			months = append(months, m)
 		}
 	}
-	goalOf := map[string]*stars.StarGoal{}
+	goalOf := map[string]*stars.Goal{}
 	for i := range goals {
 		goalOf[goals[i].MemberCode] = &goals[i]
 	}
-	preOf := map[string]*stars.StarPreassessment{}
+	preOf := map[string]*stars.Preassessment{}
 	for i := range pres {
 		preOf[pres[i].MemberCode] = &pres[i]
 	}
@@ -290,7 +290,7 @@ func (s *Feature) bulletinData(r *http.Request, tr translator, o *pingyi.Org, ye
 func bulletinTable(tr translator, v *starBulletinView) ([]string, [][]string) {
 	header := []string{tr.T("stars_bulletin.h_no"), tr.T("stars_bulletin.h_name"), tr.T("stars_bulletin.h_category"),
 		tr.T("stars_bulletin.h_aim"), tr.T("stars_bulletin.h_post")}
-	for _, k := range stars.StarLogKinds {
+	for _, k := range stars.LogKinds {
 		header = append(header, tr.T("stars_kind."+k))
 	}
 	header = append(header, tr.T("stars_bulletin.h_total"), tr.T("stars_bulletin.h_idle"), tr.T("stars_bulletin.h_problems"), tr.T("stars_bulletin.h_suggestions"))
@@ -301,14 +301,14 @@ func bulletinTable(tr translator, v *starBulletinView) ([]string, [][]string) {
 			aim = fmt.Sprintf("%d/%d", b.Goal.StarsAimed, b.Cap)
 		}
 		row := []string{strconv.Itoa(i + 1), b.Member.Name, tr.T("category." + string(b.Member.Category)), aim, b.PostName}
-		for _, k := range stars.StarLogKinds {
+		for _, k := range stars.LogKinds {
 			row = append(row, strconv.Itoa(b.Kinds[k]))
 		}
 		row = append(row, strconv.Itoa(b.Total), b.Months(), strings.Join(b.Problems, "；"), strings.Join(b.Suggestions, "；"))
 		rows = append(rows, row)
 	}
 	total := []string{"", tr.T("stars_bulletin.whole_branch"), "", "", ""}
-	for _, k := range stars.StarLogKinds {
+	for _, k := range stars.LogKinds {
 		total = append(total, strconv.Itoa(v.KindTotals[k]))
 	}
 	total = append(total, strconv.Itoa(v.Entries), "", strings.Join(v.Problems, "；"), strings.Join(v.Suggestions, "；"))
@@ -347,7 +347,7 @@ func bulletinXLSX(w *bytes.Buffer, tr translator, v *starBulletinView) error {
 	for i, row := range rows {
 		for j, x := range row {
 			c, _ := excelize.CoordinatesToCellName(j+1, i+3)
-			if n, err := strconv.Atoi(x); err == nil && j >= 5 && j < 5+len(stars.StarLogKinds)+1 {
+			if n, err := strconv.Atoi(x); err == nil && j >= 5 && j < 5+len(stars.LogKinds)+1 {
 				f.SetCellValue(sheet, c, n)
 			} else {
 				f.SetCellValue(sheet, c, x)
@@ -357,7 +357,7 @@ func bulletinXLSX(w *bytes.Buffer, tr translator, v *starBulletinView) error {
 	end, _ := excelize.CoordinatesToCellName(len(header), len(rows)+2)
 	f.SetCellStyle(sheet, "A3", end, cell)
 	widths := []float64{6, 10, 16, 9, 14}
-	for range stars.StarLogKinds {
+	for range stars.LogKinds {
 		widths = append(widths, 9)
 	}
 	widths = append(widths, 7, 10, 36, 36)

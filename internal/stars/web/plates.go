@@ -20,7 +20,7 @@ import (
 
 // plateFor builds a member's door plate of year: the latest finalized
 // stars up to that year, and the responsibility book as the commitment.
-func (s *Feature) plateFor(ctx context.Context, r *http.Request, m *pingyi.Member, branch string, year int, goal *stars.StarGoal, results []stars.StarResult) pdf.DoorPlate {
+func (s *Feature) plateFor(ctx context.Context, r *http.Request, m *pingyi.Member, branch string, year int, goal *stars.Goal, results []stars.Result) pdf.DoorPlate {
 	zh := i18n.For("zh-CN")
 	p := pdf.DoorPlate{MemberName: m.Name, BranchName: branch, Category: zh.T("category." + string(m.Category)),
 		Year: strconv.Itoa(year), URL: s.publicMemberURL(r, m.Code)}
@@ -37,7 +37,7 @@ func (s *Feature) plateFor(ctx context.Context, r *http.Request, m *pingyi.Membe
 }
 
 // commitmentText is the responsibility book in one paragraph.
-func commitmentText(tr translator, g *stars.StarGoal) string {
+func commitmentText(tr translator, g *stars.Goal) string {
 	parts := []string{tr.T("stars_plate.aim", "N", g.StarsAimed, "Cap", g.Cap)}
 	if g.Post != "" {
 		post := starPostName(tr, g.Post)
@@ -67,12 +67,12 @@ func (s *Feature) starMemberPlate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	goal, err := s.st.StarGoal(ctx, year, subj.Member.Code)
+	goal, err := s.st.Goal(ctx, year, subj.Member.Code)
 	if err != nil && !errors.Is(err, pingyi.ErrNotFound) {
 		s.ServerError(w, r, err)
 		return
 	}
-	results, err := s.st.MemberStarResults(ctx, subj.Member.Code)
+	results, err := s.st.MemberResults(ctx, subj.Member.Code)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -107,19 +107,19 @@ func (s *Feature) starOrgPlates(w http.ResponseWriter, r *http.Request) {
 		s.FailMsg(w, r, http.StatusNotFound, "stars_org.no_members")
 		return
 	}
-	goals, err := s.st.StarGoals(ctx, pingyi.Scope{Path: o.Path}, year, false)
+	goals, err := s.st.Goals(ctx, pingyi.Scope{Path: o.Path}, year, false)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	goalOf := map[string]*stars.StarGoal{}
+	goalOf := map[string]*stars.Goal{}
 	for i := range goals {
 		goalOf[goals[i].MemberCode] = &goals[i]
 	}
 	plates := make([]pdf.DoorPlate, 0, len(members))
 	for i := range members {
 		m := &members[i]
-		results, err := s.st.MemberStarResults(ctx, m.Code)
+		results, err := s.st.MemberResults(ctx, m.Code)
 		if err != nil {
 			s.ServerError(w, r, err)
 			return

@@ -11,7 +11,7 @@ import (
 
 // laggingRow is a poor member with their helper and follow-ups.
 type laggingRow struct {
-	stars.StarResult
+	stars.Result
 	FollowUps int
 	LastDay   string
 }
@@ -21,8 +21,8 @@ type starListsView struct {
 	Year      int
 	Years     []int
 	Org       *pingyi.Org // nil: the viewer's whole subtree
-	Excellent []stars.StarResult
-	Reserve   []stars.StarResult
+	Excellent []stars.Result
+	Reserve   []stars.Result
 	Lagging   []laggingRow
 }
 
@@ -52,7 +52,7 @@ func (s *Feature) starLists(w http.ResponseWriter, r *http.Request) {
 		}
 		scope = pingyi.Scope{Path: v.Org.Path}
 	}
-	exc, err := s.st.StarResults(ctx, scope, year, pingyi.LevelExcellent)
+	exc, err := s.st.Results(ctx, scope, year, pingyi.LevelExcellent)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -63,12 +63,12 @@ func (s *Feature) starLists(w http.ResponseWriter, r *http.Request) {
 			v.Reserve = append(v.Reserve, e)
 		}
 	}
-	poor, err := s.st.StarResults(ctx, scope, year, pingyi.LevelPoor)
+	poor, err := s.st.Results(ctx, scope, year, pingyi.LevelPoor)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	fus, err := s.st.StarFollowUps(ctx, scope, year, "")
+	fus, err := s.st.FollowUps(ctx, scope, year, "")
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -81,7 +81,7 @@ func (s *Feature) starLists(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, p := range poor {
-		v.Lagging = append(v.Lagging, laggingRow{StarResult: p, FollowUps: count[p.MemberCode], LastDay: last[p.MemberCode]})
+		v.Lagging = append(v.Lagging, laggingRow{Result: p, FollowUps: count[p.MemberCode], LastDay: last[p.MemberCode]})
 	}
 	s.Render(w, r, http.StatusOK, "star_lists", v)
 }

@@ -38,7 +38,7 @@ func (s *Feature) starImportPage(w http.ResponseWriter, r *http.Request) {
 func (s *Feature) starImport(w http.ResponseWriter, r *http.Request) {
 	y := time.Now().Year()
 	v := &starImportView{Year: y, Years: starYears(y), Done: true}
-	t, name, err := shell.ReadUpload(w, r, stars.StarColumns, nil, false)
+	t, name, err := shell.ReadUpload(w, r, stars.Columns, nil, false)
 	v.FileName = name
 	if err == nil {
 		if ys := strings.TrimSpace(r.FormValue("year")); ys != "" {
@@ -52,16 +52,16 @@ func (s *Feature) starImport(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	var rows []stars.StarRow
+	var rows []stars.Row
 	if err == nil {
-		rows = stars.StarRows(t)
+		rows = stars.Rows(t)
 		if scope := shell.CurrentScope(r); !scope.All() {
 			err = s.checkStarRowsInScope(r, scope, rows)
 		}
 	}
 	var stats store.ImportStats
 	if err == nil {
-		stats, err = s.st.ImportStars(r.Context(), v.Year, rows, shell.ActorOf(r))
+		stats, err = s.st.Import(r.Context(), v.Year, rows, shell.ActorOf(r))
 	}
 	var ie *pingyi.InputError
 	var mbe *http.MaxBytesError
@@ -83,7 +83,7 @@ func (s *Feature) starImport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Feature) checkStarRowsInScope(r *http.Request, scope pingyi.Scope, rows []stars.StarRow) error {
+func (s *Feature) checkStarRowsInScope(r *http.Request, scope pingyi.Scope, rows []stars.Row) error {
 	codes := make([]string, 0, len(rows))
 	for _, row := range rows {
 		codes = append(codes, strings.TrimSpace(row.MemberCode))
@@ -107,7 +107,7 @@ type starRulesView struct {
 	shell.View
 	Year    int
 	Years   []int
-	Set     stars.StarRuleSettings
+	Set     stars.RuleSettings
 	Form    map[string]string
 	Errors  map[string]string
 	CanEdit bool
@@ -115,7 +115,7 @@ type starRulesView struct {
 
 var starRuleFields = []string{"quota_percent", "excellent_10", "poor_10", "excellent_6", "poor_6", "weight_self", "weight_peer", "weight_mass"}
 
-func ruleForm(set stars.StarRuleSettings) map[string]string {
+func ruleForm(set stars.RuleSettings) map[string]string {
 	return map[string]string{
 		"quota_percent": strconv.Itoa(set.QuotaPercent),
 		"excellent_10":  strconv.Itoa(set.Excellent10), "poor_10": strconv.Itoa(set.Poor10),
@@ -133,7 +133,7 @@ func (s *Feature) starRulesPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	set, err := s.st.StarRuleSettings(r.Context(), year)
+	set, err := s.st.RuleSettings(r.Context(), year)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -150,7 +150,7 @@ func (s *Feature) starRulesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("action") == "reset" {
-		if err := s.st.ResetStarRules(r.Context(), year, shell.ActorOf(r)); err != nil {
+		if err := s.st.ResetRules(r.Context(), year, shell.ActorOf(r)); err != nil {
 			s.ServerError(w, r, err)
 			return
 		}
@@ -171,10 +171,10 @@ func (s *Feature) starRulesSave(w http.ResponseWriter, r *http.Request) {
 		}
 		return n
 	}
-	set := stars.StarRuleSettings{QuotaPercent: num("quota_percent"), Excellent10: num("excellent_10"), Poor10: num("poor_10"),
+	set := stars.RuleSettings{QuotaPercent: num("quota_percent"), Excellent10: num("excellent_10"), Poor10: num("poor_10"),
 		Excellent6: num("excellent_6"), Poor6: num("poor_6"), WeightSelf: form["weight_self"], WeightPeer: form["weight_peer"], WeightMass: form["weight_mass"]}
 	if len(errs) == 0 {
-		if err := s.st.SetStarRuleSettings(r.Context(), year, set, shell.ActorOf(r)); err != nil {
+		if err := s.st.SetRuleSettings(r.Context(), year, set, shell.ActorOf(r)); err != nil {
 			fe, ok := fieldErrors(s.Tr(r), err)
 			if !ok {
 				s.ServerError(w, r, err)
@@ -184,7 +184,7 @@ func (s *Feature) starRulesSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		cur, err := s.st.StarRuleSettings(r.Context(), year)
+		cur, err := s.st.RuleSettings(r.Context(), year)
 		if err != nil {
 			s.ServerError(w, r, err)
 			return

@@ -28,18 +28,18 @@ type starMassCodesView struct {
 	Year   int
 	Years  []int
 	Org    *pingyi.Org
-	Counts stars.StarMassCodeCount
+	Counts stars.MassCodeCount
 	Count  string
 	Errors map[string]string
 	Max    int
 }
 
 func (s *Feature) starMassCodesView(r *http.Request, o *pingyi.Org, year int, count string, errs map[string]string) (*starMassCodesView, error) {
-	c, err := s.st.StarMassCodeCounts(r.Context(), year, o.Code)
+	c, err := s.st.MassCodeCounts(r.Context(), year, o.Code)
 	if err != nil {
 		return nil, err
 	}
-	return &starMassCodesView{Year: year, Years: starYears(year), Org: o, Counts: c, Count: count, Errors: errs, Max: stars.MaxStarMassCodes}, nil
+	return &starMassCodesView{Year: year, Years: starYears(year), Org: o, Counts: c, Count: count, Errors: errs, Max: stars.MaxMassCodes}, nil
 }
 
 // starMassOrg loads the branch {code} the viewer manages (404 otherwise).
@@ -89,12 +89,12 @@ func (s *Feature) starMassIssue(w http.ResponseWriter, r *http.Request) {
 	count := strings.TrimSpace(r.PostFormValue("count"))
 	errs := map[string]string{}
 	n, err := strconv.Atoi(count)
-	if err != nil || n < 1 || n > stars.MaxStarMassCodes {
-		errs["count"] = tr.T("stars_mass.err_count", "Max", stars.MaxStarMassCodes)
+	if err != nil || n < 1 || n > stars.MaxMassCodes {
+		errs["count"] = tr.T("stars_mass.err_count", "Max", stars.MaxMassCodes)
 	}
 	var codes []string
 	if len(errs) == 0 {
-		codes, err = s.st.IssueStarMassCodes(r.Context(), year, o.Code, n, shell.ActorOf(r))
+		codes, err = s.st.IssueMassCodes(r.Context(), year, o.Code, n, shell.ActorOf(r))
 		if err != nil {
 			fe, ok := fieldErrors(tr, err)
 			if !ok {
@@ -156,7 +156,7 @@ var starMassLevels = []string{"2", "1", "0"}
 
 func starMassField(member string, st pingyi.Star) string { return "v:" + member + ":" + string(st) }
 
-func starMassFormView(f *stars.StarMassForm, selected map[string]string) *starMassView {
+func starMassFormView(f *stars.MassForm, selected map[string]string) *starMassView {
 	v := &starMassView{Screen: "form", Year: f.Year, Org: f.OrgName, Action: "/s/" + f.Code, Levels: starMassLevels}
 	for _, m := range f.Members {
 		mv := starMassMemberView{Code: m.Code, Name: m.Name}
@@ -195,7 +195,7 @@ func (s *Feature) starMassRefused(w http.ResponseWriter, r *http.Request, err er
 
 // starMassPage is GET /s/{code}: the phone form of a star mass code.
 func (s *Feature) starMassPage(w http.ResponseWriter, r *http.Request) {
-	f, err := s.st.StarMassForm(r.Context(), shell.Clip(r.PathValue("code"), 64))
+	f, err := s.st.MassForm(r.Context(), shell.Clip(r.PathValue("code"), 64))
 	if err != nil {
 		s.starMassRefused(w, r, err)
 		return
@@ -212,7 +212,7 @@ func (s *Feature) starMassSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f, err := s.st.StarMassForm(ctx, shell.Clip(r.PathValue("code"), 64))
+	f, err := s.st.MassForm(ctx, shell.Clip(r.PathValue("code"), 64))
 	if err != nil {
 		s.starMassRefused(w, r, err)
 		return
@@ -238,7 +238,7 @@ func (s *Feature) starMassSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderStarMass(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
-	err = s.st.SubmitStarMass(ctx, f.Code, values, stars.PublicActor)
+	err = s.st.SubmitMass(ctx, f.Code, values, stars.PublicActor)
 	var ie *pingyi.InputError
 	switch {
 	case err == nil:

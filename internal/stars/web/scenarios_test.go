@@ -59,9 +59,9 @@ func with(f url.Values, kv ...string) url.Values {
 	return out
 }
 
-func goalOf(t *testing.T, f *webtest.Fixture, code string) *stars.StarGoal {
+func goalOf(t *testing.T, f *webtest.Fixture, code string) *stars.Goal {
 	t.Helper()
-	g, err := stars.New(f.St).StarGoal(context.Background(), thisYear, code)
+	g, err := stars.New(f.St).Goal(context.Background(), thisYear, code)
 	if err != nil {
 		t.Fatalf("goal of %s: %v", code, err)
 	}
@@ -129,14 +129,14 @@ func TestStarScenarios(t *testing.T) {
 				Has: []string{"争创纪实", `name="content"`, `type="file"`, "联户服务纪实", "还没有纪实"}},
 			{Name: "member adds an entry", As: "member", Method: "POST", Path: "/stars/members/M2/log", Form: logEntry, Status: 303,
 				After: func(t *testing.T, f *webtest.Fixture) {
-					es, err := stars.New(f.St).StarLog(context.Background(), pingyi.Scope{}, stars.StarLogFilter{MemberCode: "M2"})
+					es, err := stars.New(f.St).Log(context.Background(), pingyi.Scope{}, stars.LogFilter{MemberCode: "M2"})
 					if err != nil || len(es) != 1 || es[0].Content != "帮王大爷家修好了水管" || es[0].People != 2 {
 						t.Errorf("logbook of M2: %+v, %v", es, err)
 					}
 				}},
 			{Name: "member cannot add to another member's logbook", As: "member", Method: "POST", Path: "/stars/members/M1/log",
 				Form: logEntry, Status: 404, After: func(t *testing.T, f *webtest.Fixture) {
-					es, _ := stars.New(f.St).StarLog(context.Background(), pingyi.Scope{}, stars.StarLogFilter{MemberCode: "M1"})
+					es, _ := stars.New(f.St).Log(context.Background(), pingyi.Scope{}, stars.LogFilter{MemberCode: "M1"})
 					if len(es) != 0 {
 						t.Errorf("M1's logbook has %d entries", len(es))
 					}
@@ -177,7 +177,7 @@ func TestStarScenarios(t *testing.T) {
 				Has: []string{`id="suggestion"`, "采纳建议（"}},
 			{Name: "accept the suggestion", As: "secretary", Method: "POST", Path: "/stars/members/M2/rating",
 				Form: url.Values{"year": {strconv.Itoa(thisYear)}, "accept": {"1"}}, Status: 303, After: func(t *testing.T, f *webtest.Fixture) {
-					r, err := stars.New(f.St).StarRating(context.Background(), thisYear, "M2")
+					r, err := stars.New(f.St).Rating(context.Background(), thisYear, "M2")
 					// self 2, peer (2,1,2,1,2), mass 1 with 0.2/0.3/0.5: 1.5→2, 1.2→1, 1.5→2, 1.2→1, 1.5→2
 					if err != nil || r.Total != 8 {
 						t.Errorf("rating of M2 after accepting: %+v, %v", r, err)
@@ -206,7 +206,7 @@ func TestStarFinalize(t *testing.T) {
 			{Name: "finalize is refused", As: "secretary", Method: "POST", Path: "/stars/orgs/V1/finalize", Form: url.Values{"year": {strconv.Itoa(thisYear)}},
 				Status: 409, Has: []string{`id="violations"`, "<code>V1</code> 东湖村党支部", `<td class="num">10</td><td class="num">2</td><td class="num">0</td><td class="num">2</td>`},
 				After: func(t *testing.T, f *webtest.Fixture) {
-					if rs, _ := stars.New(f.St).StarResults(context.Background(), pingyi.Scope{}, thisYear, ""); len(rs) != 0 {
+					if rs, _ := stars.New(f.St).Results(context.Background(), pingyi.Scope{}, thisYear, ""); len(rs) != 0 {
 						t.Errorf("a refused finalization stored %d results", len(rs))
 					}
 				}},
@@ -216,7 +216,7 @@ func TestStarFinalize(t *testing.T) {
 			{Name: "revise M2", As: "secretary", Method: "POST", Path: "/stars/members/M2/rating", Form: starForm("1", "1", "1", "0", "0"), Status: 303},
 			{Name: "finalize succeeds", As: "secretary", Method: "POST", Path: "/stars/orgs/V1/finalize", Form: url.Values{"year": {strconv.Itoa(thisYear)}},
 				Status: 303, After: func(t *testing.T, f *webtest.Fixture) {
-					rs, err := stars.New(f.St).StarResults(context.Background(), pingyi.Scope{}, thisYear, "")
+					rs, err := stars.New(f.St).Results(context.Background(), pingyi.Scope{}, thisYear, "")
 					if err != nil || len(rs) != 2 || rs[0].Level != pingyi.LevelGood || rs[1].Level != pingyi.LevelPoor {
 						t.Errorf("results: %+v, %v", rs, err)
 					}
@@ -245,11 +245,11 @@ func TestStarDocuments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.Store) {
 		f := webtest.NewWith(t, db, shell.Options{BaseURL: "https://pingyi.example.cn"}, New)
 		ctx := context.Background()
-		g := &stars.StarGoal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: stars.PostStability, Household1: "王大爷家", Measures: "调解邻里纠纷", Public: true}
-		if err := stars.New(f.St).SaveStarGoal(ctx, g, store.CLI); err != nil {
+		g := &stars.Goal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: stars.PostStability, Household1: "王大爷家", Measures: "调解邻里纠纷", Public: true}
+		if err := stars.New(f.St).SaveGoal(ctx, g, store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if err := stars.New(f.St).AddStarLogEntry(ctx, &stars.StarLogEntry{MemberCode: "M2", Day: today, Kind: stars.LogPostDuty, Content: "调解纠纷"}, store.CLI); err != nil {
+		if err := stars.New(f.St).AddLogEntry(ctx, &stars.LogEntry{MemberCode: "M2", Day: today, Kind: stars.LogPostDuty, Content: "调解纠纷"}, store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		c := f.As("secretary")
@@ -337,11 +337,11 @@ func TestStarPublicPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.Store) {
 		f := webtest.New(t, db, New)
 		ctx := context.Background()
-		for _, g := range []*stars.StarGoal{
+		for _, g := range []*stars.Goal{
 			{Year: thisYear, MemberCode: "M1", StarsAimed: 10, Post: stars.PostVillageAffairs, Household1: "甲户", Measures: "带头修路", Public: true},
 			{Year: thisYear, MemberCode: "M2", StarsAimed: 8, Post: stars.PostTechDemo, Household1: "乙户", Measures: "不公开的措施", Public: false},
 		} {
-			if err := stars.New(f.St).SaveStarGoal(ctx, g, store.CLI); err != nil {
+			if err := stars.New(f.St).SaveGoal(ctx, g, store.CLI); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -353,7 +353,7 @@ func TestStarPublicPage(t *testing.T) {
 			{Name: "the queue", As: "secretary", Path: "/stars/comments", Status: 200, Has: []string{"张书记帮我们修好了路", "待审核的留言", "通过"}},
 			{Name: "another subtree's queue", As: "orgadmin2", Path: "/stars/comments", Status: 200, HasNot: []string{"张书记帮我们修好了路"}},
 		})
-		cs, err := stars.New(f.St).StarComments(ctx, pingyi.Scope{}, stars.CommentPending)
+		cs, err := stars.New(f.St).Comments(ctx, pingyi.Scope{}, stars.CommentPending)
 		if err != nil || len(cs) != 2 {
 			t.Fatalf("pending comments: %v, %v", cs, err)
 		}
@@ -389,7 +389,7 @@ func TestStarCommentRateLimit(t *testing.T) {
 	if st != http.StatusTooManyRequests || !strings.Contains(body, "留言过于频繁") || !strings.Contains(body, "第四条留言") {
 		t.Fatalf("4th comment within the hour: %d\n%s", st, webtest.Excerpt(body))
 	}
-	cs, _ := stars.New(f.St).StarComments(context.Background(), pingyi.Scope{}, "")
+	cs, _ := stars.New(f.St).Comments(context.Background(), pingyi.Scope{}, "")
 	if len(cs) != commentsPerHour {
 		t.Errorf("%d comments stored, want %d", len(cs), commentsPerHour)
 	}
@@ -424,7 +424,7 @@ func TestStarLogPhoto(t *testing.T) {
 		if st, body, _ := c.Do("POST", "/stars/members/M2/log", &b, mw.FormDataContentType()); st != http.StatusSeeOther {
 			t.Fatalf("entry with a photo: %d\n%s", st, webtest.Excerpt(body))
 		}
-		es, err := stars.New(f.St).StarLog(context.Background(), pingyi.Scope{}, stars.StarLogFilter{MemberCode: "M2"})
+		es, err := stars.New(f.St).Log(context.Background(), pingyi.Scope{}, stars.LogFilter{MemberCode: "M2"})
 		if err != nil || len(es) != 1 || !es[0].HasPhoto {
 			t.Fatalf("entries: %+v %v", es, err)
 		}
@@ -455,7 +455,7 @@ func TestStarLogPhoto(t *testing.T) {
 		if st, _ := c.Post("/stars/log/"+id+"/delete", nil); st != http.StatusSeeOther {
 			t.Errorf("delete: %d", st)
 		}
-		if es, _ := stars.New(f.St).StarLog(context.Background(), pingyi.Scope{}, stars.StarLogFilter{MemberCode: "M2"}); len(es) != 0 {
+		if es, _ := stars.New(f.St).Log(context.Background(), pingyi.Scope{}, stars.LogFilter{MemberCode: "M2"}); len(es) != 0 {
 			t.Errorf("%d entries left", len(es))
 		}
 	})
@@ -472,7 +472,7 @@ func TestStarImportAndRules(t *testing.T) {
 			{Name: "a bad file names each line and column", As: "orgadmin", Method: "POST", Path: "/stars/import", File: &webtest.Upload{Name: "stars.csv", Content: bad},
 				Status: 422, Has: []string{`<td class="num">2</td><td>文明创建星 <code>civilization</code>`, `<td class="num">3</td><td>联户服务星 <code>joint_service</code>`, `<td class="num">4</td><td>党员代码 <code>member_code</code>`},
 				After: func(t *testing.T, f *webtest.Fixture) {
-					if rs, _ := stars.New(f.St).StarRatings(context.Background(), pingyi.Scope{}, thisYear); len(rs) != 0 {
+					if rs, _ := stars.New(f.St).Ratings(context.Background(), pingyi.Scope{}, thisYear); len(rs) != 0 {
 						t.Errorf("a refused import stored %d ratings", len(rs))
 					}
 				}},
@@ -488,7 +488,7 @@ func TestStarImportAndRules(t *testing.T) {
 				Form: url.Values{"year": {strconv.Itoa(thisYear)}, "quota_percent": {"50"}, "excellent_10": {"8"}, "poor_10": {"3"}, "excellent_6": {"5"}, "poor_6": {"2"},
 					"weight_self": {"1/3"}, "weight_peer": {"1/3"}, "weight_mass": {"1/3"}}, Status: 303,
 				After: func(t *testing.T, f *webtest.Fixture) {
-					set, _ := stars.New(f.St).StarRuleSettings(context.Background(), thisYear)
+					set, _ := stars.New(f.St).RuleSettings(context.Background(), thisYear)
 					if !set.Custom || set.QuotaPercent != 50 || set.Excellent10 != 8 {
 						t.Errorf("rules: %+v", set)
 					}
@@ -507,13 +507,13 @@ func TestStarLabels(t *testing.T) {
 	for _, l := range []pingyi.StarLevel{pingyi.LevelExcellent, pingyi.LevelGood, pingyi.LevelPoor} {
 		keys = append(keys, "stars_level."+string(l))
 	}
-	for _, k := range stars.StarLogKinds {
+	for _, k := range stars.LogKinds {
 		keys = append(keys, "stars_kind."+k)
 	}
-	for _, p := range stars.StarPosts {
+	for _, p := range stars.Posts {
 		keys = append(keys, "stars_post."+p)
 	}
-	for _, s := range []string{stars.StarSourceImport, stars.StarSourceCommittee} {
+	for _, s := range []string{stars.SourceImport, stars.SourceCommittee} {
 		keys = append(keys, "stars_source."+s)
 	}
 	for _, s := range []string{stars.CommentPending, stars.CommentApproved, stars.CommentRejected, "all"} {
@@ -539,19 +539,19 @@ var messageID = regexp.MustCompile(`\b(stars|stars_[a-z]+|category|domain|org_ty
 func TestStarPagesTranslated(t *testing.T) {
 	f := webtest.New(t, storetest.SQLite(t), New)
 	ctx := context.Background()
-	if err := stars.New(f.St).SaveStarGoal(ctx, &stars.StarGoal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: stars.PostTechDemo, Household1: "甲户", Public: true}, store.CLI); err != nil {
+	if err := stars.New(f.St).SaveGoal(ctx, &stars.Goal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: stars.PostTechDemo, Household1: "甲户", Public: true}, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	if err := stars.New(f.St).AddStarLogEntry(ctx, &stars.StarLogEntry{MemberCode: "M2", Day: today, Kind: stars.LogPostDuty, Content: "x"}, store.CLI); err != nil {
+	if err := stars.New(f.St).AddLogEntry(ctx, &stars.LogEntry{MemberCode: "M2", Day: today, Kind: stars.LogPostDuty, Content: "x"}, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stars.New(f.St).RecordStarAssessment(ctx, thisYear, "M2", stars.AssessSelf, "", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "2", "post_duty": "2"}, store.CLI); err != nil {
+	if _, err := stars.New(f.St).RecordAssessment(ctx, thisYear, "M2", stars.AssessSelf, "", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "2", "post_duty": "2"}, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stars.New(f.St).SetStarRating(ctx, thisYear, "M2", map[pingyi.Star]string{"ideology": "1", "compliance": "1", "civilization": "0", "joint_service": "0", "post_duty": "0"}, store.CLI); err != nil {
+	if _, err := stars.New(f.St).SetRating(ctx, thisYear, "M2", map[pingyi.Star]string{"ideology": "1", "compliance": "1", "civilization": "0", "joint_service": "0", "post_duty": "0"}, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := stars.New(f.St).FinalizeStars(ctx, thisYear, "V1", store.CLI); err != nil {
+	if _, _, err := stars.New(f.St).Finalize(ctx, thisYear, "V1", store.CLI); err != nil {
 		t.Fatal(err)
 	}
 	pages := map[string][]string{

@@ -36,10 +36,10 @@ func TestStarBrowser(t *testing.T) {
 		base := f.TS.URL
 		bg := context.Background()
 		// Some history for the secretary's views: M1 rated, M2 has a goal.
-		if _, err := stars.New(f.St).SetStarRating(bg, thisYear, "M1", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "1", "post_duty": "1"}, store.CLI); err != nil {
+		if _, err := stars.New(f.St).SetRating(bg, thisYear, "M1", map[pingyi.Star]string{"ideology": "2", "compliance": "2", "civilization": "2", "joint_service": "1", "post_duty": "1"}, store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if err := stars.New(f.St).SaveStarGoal(bg, &stars.StarGoal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: stars.PostTechDemo, Household1: "王大爷家",
+		if err := stars.New(f.St).SaveGoal(bg, &stars.Goal{Year: thisYear, MemberCode: "M2", StarsAimed: 9, Post: stars.PostTechDemo, Household1: "王大爷家",
 			Measures: "每月走访联系户两次", MemberSigned: today, SecretarySigned: today, Public: true}, store.CLI); err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestStarBrowser(t *testing.T) {
 			t.Errorf("phone: the logbook with an entry is %dpx wide", w)
 		}
 		browsertest.Screenshot(t, ctx, "stars-phone-log-saved")
-		es, err := stars.New(f.St).StarLog(bg, pingyi.Scope{}, stars.StarLogFilter{MemberCode: "M2"})
+		es, err := stars.New(f.St).Log(bg, pingyi.Scope{}, stars.LogFilter{MemberCode: "M2"})
 		if err != nil || len(es) != 1 || es[0].Kind != stars.LogServiceActivity || es[0].People != 3 || es[0].Day != today {
 			t.Fatalf("stored entries: %+v, %v", es, err)
 		}
