@@ -42,6 +42,7 @@ var shellAuthz = []webtest.Case{
 	{Route: "POST /accounts/new", In: webtest.Want{303, 422, 422, 403, 403, 403}},
 	{Route: "GET /accounts/{id}", Obj: "account", In: webtest.Want{303, 200, 200, 403, 403, 403}, Out: webtest.Want{303, 200, 404, 403, 403, 403}},
 	{Route: "POST /accounts/{id}", Obj: "account", In: webtest.Want{303, 422, 422, 403, 403, 403}, Out: webtest.Want{303, 422, 404, 403, 403, 403}},
+	{Route: "POST /accounts/{id}/unlock", Obj: "account", In: webtest.Want{303, 303, 303, 403, 403, 403}, Out: webtest.Want{303, 303, 404, 403, 403, 403}},
 
 	// Audit log
 	{Route: "GET /audit", In: webtest.Want{303, 200, 403, 403, 403, 403}},

@@ -60,6 +60,7 @@ func (s *Server) routes() []Route {
 		{"POST /accounts/new", Write(admin, orgAdmin), s.accountCreate},
 		{"GET /accounts/{id}", Read(admin, orgAdmin), s.accountEdit},
 		{"POST /accounts/{id}", Write(admin, orgAdmin), s.accountUpdate},
+		{"POST /accounts/{id}/unlock", Write(admin, orgAdmin), s.accountUnlock},
 
 		{"GET /audit", Read(admin), s.auditLog},
 
