@@ -46,6 +46,7 @@ var shellAuthz = []webtest.Case{
 
 	// Audit log
 	{Route: "GET /audit", In: webtest.Want{303, 200, 403, 403, 403, 403}},
+	{Route: "GET /audit/{id}", Obj: "audit", In: webtest.Want{303, 200, 403, 403, 403, 403}},
 
 	// Import (POSTs without a file: 400 once let in)
 	{Route: "GET /import", In: webtest.Want{303, 200, 200, 403, 403, 403}},

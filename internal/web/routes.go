@@ -63,6 +63,7 @@ func (s *Server) routes() []Route {
 		{"POST /accounts/{id}/unlock", Write(admin, orgAdmin), s.accountUnlock},
 
 		{"GET /audit", Read(admin), s.auditLog},
+		{"GET /audit/{id}", Read(admin), s.auditEntryPage},
 
 		{"GET /import", Write(admin, orgAdmin), s.importPage},
 		{"POST /import/orgs", Write(admin), s.importOrgs},

@@ -31,6 +31,9 @@ type Options struct {
 	// ClientIPHeader names a header set by a trusted reverse proxy with the
 	// client address ("X-Real-IP"); empty uses the connection's address.
 	ClientIPHeader string
+	// TimeZone is the deployment's, for times shown (stored in UTC);
+	// default Asia/Shanghai.
+	TimeZone *time.Location
 	// Logger for requests and errors (default slog.Default()).
 	Logger *slog.Logger
 }
