@@ -18,7 +18,7 @@ import (
 // with ballots (results to look at), an open mass appraisal with unused
 // one-time codes (to try the phone page), a standing code for a window
 // unit, and last year's finalized stars.
-func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, w io.Writer) error {
+func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, w io.Writer, base string) error {
 	rng := rand.New(rand.NewPCG(demoSeed, 7))
 	year := time.Now().Year()
 
@@ -101,7 +101,7 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "演示评议活动 %s（进行中）demo campaign %s: open; try a one-time code on a phone: %s\n", open.Code, open.Code, CodeURL(BaseURL(), codes[0]))
+	fmt.Fprintf(w, "演示评议活动 %s（进行中）demo campaign %s: open; try a one-time code on a phone: %s\n", open.Code, open.Code, CodeURL(base, codes[0]))
 
 	// A window unit's standing code, if the town has one.
 	subtree, err := st.Subtree(ctx, pingyi.Scope{}, pick.town.Path)
@@ -109,7 +109,7 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 		for _, o := range subtree {
 			if o.WindowUnit {
 				if code, err := st.WindowCode(ctx, open, o.Code, demoActor); err == nil {
-					fmt.Fprintf(w, "窗口即时评议 window unit %s: %s/w/%s\n", o.Name, BaseURL(), code)
+					fmt.Fprintf(w, "窗口即时评议 window unit %s: %s/w/%s\n", o.Name, base, code)
 				}
 				break
 			}
