@@ -6,6 +6,7 @@ package app
 import (
 	"fmt"
 
+	starsweb "github.com/pingyi/pingyi/internal/stars/web"
 	"github.com/pingyi/pingyi/internal/store"
 	voiceweb "github.com/pingyi/pingyi/internal/voice/web"
 	"github.com/pingyi/pingyi/internal/web"
@@ -16,6 +17,7 @@ type FeatureFunc func(srv *web.Server, st *store.Store) (web.Feature, error)
 
 // Features are the feature packages' web parts, in navigation order.
 var Features = []FeatureFunc{
+	starsweb.New,
 	voiceweb.New,
 }
 

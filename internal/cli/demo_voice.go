@@ -30,7 +30,7 @@ var demoCalendar2026 = [][4]string{
 // every channel and state, overdue ones included) mostly for the demo
 // town's branches, and a few just filed on the public form, one of them
 // anonymous.
-func seedDemoVoice(ctx context.Context, st *store.Store, pick *demoObjects, w io.Writer) error {
+func seedDemoVoice(ctx context.Context, st *store.Store, pick *demoObjects, w io.Writer, base string) error {
 	var rows []store.CalendarRow
 	for _, span := range demoCalendar2026 {
 		d, _ := time.Parse(rules.DateLayout, span[0])
@@ -94,7 +94,7 @@ func seedDemoVoice(ctx context.Context, st *store.Store, pick *demoObjects, w io
 			track = rc.Token
 		}
 	}
-	fmt.Fprintf(w, "意见建议 opinions: %s; %d 件刚提交 just filed (公开留言 public form /opinion, 跟踪 tracking /opinion/t/%s)\n",
-		stats, len(filed), track)
+	fmt.Fprintf(w, "意见建议 opinions: %s; %d 件刚提交 just filed\n  公开留言 public form: %s/opinion\n  跟踪 tracking: %s/opinion/t/%s\n",
+		stats, len(filed), base, base, track)
 	return nil
 }

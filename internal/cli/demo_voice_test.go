@@ -17,10 +17,10 @@ func TestSeedDemoVoice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		var out bytes.Buffer
-		if _, err := seedDemo(ctx, st, &out); err != nil {
+		if _, err := seedDemo(ctx, st, &out, "http://localhost:8080"); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(out.String(), "意见建议 opinions: 1500 opinions received") {
+		if !strings.Contains(out.String(), "意见建议 opinions: 1500 opinions received") || !strings.Contains(out.String(), "http://localhost:8080/opinion/t/") {
 			t.Errorf("output:\n%s", out.String())
 		}
 		cal, err := st.Calendar(ctx)

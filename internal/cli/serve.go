@@ -46,17 +46,19 @@ func runServe(e *env, args []string) int {
 	}
 	defer s.Close()
 
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail(e, err)
+	}
+	defer ln.Close()
+	base := openURL(*baseURL, ln.Addr())
 	var logins []demoLogin
 	if *demoFlag {
-		if logins, err = seedDemo(e.ctx, s, e.stdout); err != nil {
+		if logins, err = seedDemo(e.ctx, s, e.stdout, base); err != nil {
 			return fail(e, err)
 		}
 	}
 	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, Logger: log})
-	if err != nil {
-		return fail(e, err)
-	}
-	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -79,7 +81,7 @@ func runServe(e *env, args []string) int {
 	if len(logins) > 0 {
 		printDemoLogins(e.stdout, logins)
 	}
-	fmt.Fprintf(e.stdout, "\nopen %s\n", openURL(*baseURL, ln.Addr()))
+	fmt.Fprintf(e.stdout, "\nopen %s\n", base)
 	log.Info("listening", "addr", ln.Addr().String())
 
 	select {
@@ -103,7 +105,7 @@ func runServe(e *env, args []string) int {
 // openURL is the address to print: the base URL, or localhost and the port.
 func openURL(base string, a net.Addr) string {
 	if base != "" {
-		return base
+		return strings.TrimRight(base, "/")
 	}
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {

@@ -29,7 +29,7 @@ type calendarView struct {
 func (s *Server) calendarView(r *http.Request) (*calendarView, error) {
 	now := time.Now()
 	year := now.Year()
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= store.MinYear && y <= store.MaxYear {
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1949 && y <= 2200 {
 		year = y
 	}
 	v := &calendarView{Year: year, Prev: year - 1, Next: year + 1, CanEdit: CurrentUser(r).Role == pingyi.RoleAdmin}
