@@ -89,6 +89,7 @@ var (
 		{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
 		{Key: "nav.accounts", Href: "/accounts", Pattern: "GET /accounts"},
 		{Key: "nav.audit", Href: "/audit", Pattern: "GET /audit"},
+		{Key: "calendar.nav", Href: "/calendar", Pattern: "GET /calendar"},
 	}
 )
 
