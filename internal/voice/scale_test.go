@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,19 +78,28 @@ func TestStatsCityScale(t *testing.T) {
 			name string
 			asOf time.Time
 		}{{"as of now (folds)", now.Add(time.Hour)}, {"as of the last day (replays what changed since)", now.AddDate(0, 0, -1)}} {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			t0 := time.Now()
-			out, total, err := v.Stats(ctx, "CITY", "2025-12-01", "2026-12-31", tc.asOf)
-			d := time.Since(t0)
-			runtime.ReadMemStats(&after)
-			if err != nil {
-				t.Fatal(err)
+			// Three runs: the first reads the database cold.
+			var times []string
+			var out []voice.StatsRow
+			var total voice.StatsRow
+			var alloc uint64
+			for run := 0; run < 3; run++ {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				t0 := time.Now()
+				var err error
+				out, total, err = v.Stats(ctx, "CITY", "2025-12-01", "2026-12-31", tc.asOf)
+				d := time.Since(t0)
+				runtime.ReadMemStats(&after)
+				if err != nil {
+					t.Fatal(err)
+				}
+				times = append(times, d.Round(time.Millisecond).String())
+				alloc = (after.TotalAlloc - before.TotalAlloc) >> 20
 			}
 			t.Logf("%s: opinions stats city-wide %s: %s (%d rows, %d received, response %s%%), %d MB allocated",
-				s.Dialect, tc.name, d.Round(time.Millisecond), len(out), total.Received, rules.FormatRate(total.ResponseRate()),
-				(after.TotalAlloc-before.TotalAlloc)>>20)
+				s.Dialect, tc.name, strings.Join(times, ", "), len(out), total.Received, rules.FormatRate(total.ResponseRate()), alloc)
 		}
 	})
 }
