@@ -134,17 +134,26 @@ func (v *Voice) Receive(ctx context.Context, n NewOpinion, now time.Time, a stor
 		addCellError(ie, 0, ce)
 		return Receipt{}, ie
 	}
-	err = v.S.Tx(ctx, func(q store.Q) error {
-		for attempt := 0; ; attempt++ {
-			l.Ref = "YJ" + randomText(5) // 8 characters of base32: 40 bits
-			var dup int
-			if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM opinions WHERE ref = ?`, l.Ref).Scan(&dup); err != nil {
-				return err
-			}
-			if dup == 0 || attempt > 5 {
-				break
-			}
+	// The reference is random (40 bits): a clash with a stored one is
+	// refused by its unique key, and the filing starts again with another.
+	for attempt := 0; ; attempt++ {
+		l.Ref = "YJ" + randomText(5)
+		err = v.receiveTx(ctx, l, at, orgID, anon, a, map[string]any{"channel": ch, "category": cat, "urgency": urg, "org": n.OrgCode})
+		if err != nil && attempt < 5 && store.IsUniqueViolation(err) {
+			l.ID = store.RandomID()
+			continue
 		}
+		break
+	}
+	if err != nil {
+		return Receipt{}, err
+	}
+	rc.Ref = l.Ref
+	return rc, nil
+}
+
+func (v *Voice) receiveTx(ctx context.Context, l *ledger, at time.Time, orgID int64, anon bool, a store.Actor, audit map[string]any) error {
+	return v.S.Tx(ctx, func(q store.Q) error {
 		if err := insertOpinion(ctx, q, l, v.Loc); err != nil {
 			return err
 		}
@@ -154,13 +163,8 @@ func (v *Voice) Receive(ctx context.Context, n NewOpinion, now time.Time, a stor
 		if anon {
 			return nil
 		}
-		return store.Audit(ctx, q, a, "receive", "opinion", l.Ref, nil, map[string]any{"channel": ch, "category": cat, "urgency": urg, "org": n.OrgCode})
+		return store.Audit(ctx, q, a, "receive", "opinion", l.Ref, nil, audit)
 	})
-	if err != nil {
-		return Receipt{}, err
-	}
-	rc.Ref = l.Ref
-	return rc, nil
 }
 
 func midnightIn(t time.Time, loc *time.Location) time.Time {
