@@ -136,9 +136,17 @@ func (v *Voice) Receive(ctx context.Context, n NewOpinion, now time.Time, a stor
 	}
 	// The reference is random (40 bits): a clash with a stored one is
 	// refused by its unique key, and the filing starts again with another.
+	audit := map[string]any{"channel": ch, "category": cat, "urgency": urg, "org": n.OrgCode}
+	if f, ok := v.handOver(l, at, orgID, anon, a, audit); ok {
+		if err := <-f.done; err != nil {
+			return Receipt{}, err
+		}
+		rc.Ref = l.Ref
+		return rc, nil
+	}
 	for attempt := 0; ; attempt++ {
 		l.Ref = "YJ" + randomText(5)
-		err = v.receiveTx(ctx, l, at, orgID, anon, a, map[string]any{"channel": ch, "category": cat, "urgency": urg, "org": n.OrgCode})
+		err = v.receiveTx(ctx, l, at, orgID, anon, a, audit)
 		if err != nil && attempt < 5 && store.IsUniqueViolation(err) {
 			l.ID = store.RandomID()
 			continue

@@ -115,6 +115,10 @@ func TestReceiveThroughput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		v := newVoice(t, s)
+		if os.Getenv("PINGYI_BENCH_NO_INTAKE") == "" {
+			stop := v.StartIntake()
+			defer stop()
+		}
 		start := time.Now()
 		work := make(chan int)
 		errs := make(chan error, 64)

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // the deployment's zone even where the system has no zoneinfo
 
@@ -64,6 +65,9 @@ func parseDB(s string) (time.Time, error) {
 type Voice struct {
 	S   *store.Store
 	Loc *time.Location
+
+	intakeMu sync.RWMutex // held to hand a filing over; taken whole to stop
+	intake   chan *filing // set by StartIntake: filings written together (nil: each on its own)
 }
 
 // New opens the inbox of st in the deployment's time zone.

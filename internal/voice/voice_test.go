@@ -275,3 +275,51 @@ func TestRecordConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// With the intake's writer, concurrent filings are committed together and
+// every one is there, with its receive event and (when not anonymous) its
+// audit entry; stop waits for the last.
+func TestIntakeBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		v := newVoice(t, s)
+		stop := v.StartIntake()
+		const n = 200
+		errs := make(chan error, n)
+		refs := make(chan string, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				o := voice.NewOpinion{Channel: "web", Category: "help", Content: "x", OrgCode: "V1"}
+				if i%2 == 0 {
+					o.Phone = "13800138000"
+				}
+				rc, err := v.Receive(ctx, o, time.Now(), store.Actor{Username: "public"})
+				errs <- err
+				refs <- rc.Ref
+			}()
+		}
+		seen := map[string]bool{}
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			seen[<-refs] = true
+		}
+		stop()
+		var ops, evs, audits int
+		s.R().QueryRow(ctx, `SELECT COUNT(*) FROM opinions`).Scan(&ops)
+		s.R().QueryRow(ctx, `SELECT COUNT(*) FROM opinion_events WHERE event = 'receive'`).Scan(&evs)
+		s.R().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'opinion'`).Scan(&audits)
+		if len(seen) != n || ops != n || evs != n || audits != n/2 {
+			t.Errorf("%d refs, %d opinions, %d receive events, %d audit entries", len(seen), ops, evs, audits)
+		}
+		// Refused input never reaches the writer.
+		v2 := &voice.Voice{S: s, Loc: cst}
+		stop2 := v2.StartIntake()
+		defer stop2()
+		var ie *pingyi.InputError
+		if _, err := v2.Receive(ctx, voice.NewOpinion{Channel: "web", Category: "help", OrgCode: "V1"}, time.Now(), store.CLI); !errors.As(err, &ie) {
+			t.Errorf("empty content: %v", err)
+		}
+	})
+}

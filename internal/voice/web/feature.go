@@ -33,6 +33,7 @@ type Feature struct {
 	v       *voice.Voice
 	filings *auth.Limiter // public filings per client address
 	ratings *auth.Limiter // public ratings per client address
+	stop    func()        // ends the intake's writer
 }
 
 // New makes the feature over the shell and the store.
@@ -41,7 +42,11 @@ func New(srv *shell.Server, st *store.Store) (shell.Feature, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Feature{srv: srv, v: v, filings: auth.NewLimiter(PublicPerHour, time.Hour), ratings: auth.NewLimiter(PublicPerHour, time.Hour)}, nil
+	// Filings from the form, the staff and the API are committed together
+	// by one writer (voice.StartIntake).
+	stop := v.StartIntake()
+	return &Feature{srv: srv, v: v, filings: auth.NewLimiter(PublicPerHour, time.Hour), ratings: auth.NewLimiter(PublicPerHour, time.Hour),
+		stop: stop}, nil
 }
 
 // Name is the feature's name.
@@ -59,8 +64,13 @@ func (f *Feature) Assets() shell.Assets {
 	return shell.Assets{Templates: tmpl, Translations: loc}
 }
 
-// Close has nothing to stop.
-func (f *Feature) Close() {}
+// Close stops the intake's writer after the filings handed to it.
+func (f *Feature) Close() {
+	if f.stop != nil {
+		f.stop()
+		f.stop = nil
+	}
+}
 
 // clientAddr is the client's address for the public rate limits (the
 // connection's peer).

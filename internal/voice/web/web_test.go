@@ -80,6 +80,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(feat.Close)
 		webtest.Authz(t, f, feat.Routes(), authz, objs)
 		webtest.WritesRefuseInspectors(t, f, feat.Routes())
 	})
