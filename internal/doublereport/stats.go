@@ -1,0 +1,392 @@
+package doublereport
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/pingyi/pingyi/internal/rules"
+)
+
+// Period is a span of days, both included.
+type Period struct{ From, To string }
+
+// UnitHeader and CommunityHeader are the headers of service stats (§6).
+var (
+	UnitHeader      = []string{"org_code", "in_service", "registered", "registration_rate", "claims", "cancels", "completed", "hours", "confirmed", "dissatisfied", "satisfaction_rate"}
+	CommunityHeader = []string{"community_code", "registered_members", "registered_units", "projects", "wishes", "claimed", "completed", "confirmed", "dissatisfied", "satisfaction_rate", "open_over_30"}
+)
+
+// UnitRow is one row of Appendix 1 (by unit).
+type UnitRow struct {
+	OrgCode      string
+	InService    int64
+	Registered   int64
+	Claims       int64
+	Cancels      int64
+	Completed    int64
+	Hours        int64 // hundredths
+	Confirmed    int64
+	Dissatisfied int64
+}
+
+// Cells are the row as the CSV shows it.
+func (r UnitRow) Cells() []string {
+	return []string{r.OrgCode, itoa(r.InService), itoa(r.Registered), rules.FormatRate(rules.Rate(r.Registered, r.InService)),
+		itoa(r.Claims), itoa(r.Cancels), itoa(r.Completed), rules.FormatCents(r.Hours), itoa(r.Confirmed), itoa(r.Dissatisfied),
+		rules.FormatRate(rules.SatisfactionRate(r.Confirmed, r.Dissatisfied))}
+}
+
+func (r *UnitRow) add(o UnitRow) {
+	r.InService += o.InService
+	r.Registered += o.Registered
+	r.Claims += o.Claims
+	r.Cancels += o.Cancels
+	r.Completed += o.Completed
+	r.Hours += o.Hours
+	r.Confirmed += o.Confirmed
+	r.Dissatisfied += o.Dissatisfied
+}
+
+// CommunityRow is one row of Appendix 2 (by community).
+type CommunityRow struct {
+	CommunityCode     string
+	RegisteredMembers int64
+	RegisteredUnits   int64
+	Projects          int64
+	Wishes            int64
+	Claimed           int64
+	Completed         int64
+	Confirmed         int64
+	Dissatisfied      int64
+	OpenOver30        int64
+}
+
+// Cells are the row as the CSV shows it.
+func (r CommunityRow) Cells() []string {
+	return []string{r.CommunityCode, itoa(r.RegisteredMembers), itoa(r.RegisteredUnits), itoa(r.Projects), itoa(r.Wishes),
+		itoa(r.Claimed), itoa(r.Completed), itoa(r.Confirmed), itoa(r.Dissatisfied),
+		rules.FormatRate(rules.SatisfactionRate(r.Confirmed, r.Dissatisfied)), itoa(r.OpenOver30)}
+}
+
+func (r *CommunityRow) add(o CommunityRow) {
+	r.RegisteredMembers += o.RegisteredMembers
+	r.RegisteredUnits += o.RegisteredUnits
+	r.Projects += o.Projects
+	r.Wishes += o.Wishes
+	r.Claimed += o.Claimed
+	r.Completed += o.Completed
+	r.Confirmed += o.Confirmed
+	r.Dissatisfied += o.Dissatisfied
+	r.OpenOver30 += o.OpenOver30
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }
+
+// Scope returns the org of code (its subtree is the scope).
+func (d *DR) Scope(ctx context.Context, code string) (orgInfo, error) {
+	return d.org(ctx, d.S.R(), code)
+}
+
+// eventTotals groups events in the period by a key column and event.
+type eventTotals struct {
+	n, hours, dissatisfied int64
+}
+
+func (d *DR) groupEvents(ctx context.Context, query string, args []any, fn func(key int64, ev string, t eventTotals)) error {
+	rows, err := d.S.R().Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k int64
+		var ev string
+		var t eventTotals
+		if err := rows.Scan(&k, &ev, &t.n, &t.hours, &t.dissatisfied); err != nil {
+			return err
+		}
+		fn(k, ev, t)
+	}
+	return rows.Err()
+}
+
+func (d *DR) countBy(ctx context.Context, query string, args []any, fn func(key int64, n int64)) error {
+	rows, err := d.S.R().Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		fn(k, n)
+	}
+	return rows.Err()
+}
+
+func (t *UnitRow) take(ev string, e eventTotals) {
+	switch rules.NeedEvent(ev) {
+	case rules.EventClaim:
+		t.Claims += e.n
+	case rules.EventCancel:
+		t.Cancels += e.n
+	case rules.EventComplete:
+		t.Completed += e.n
+		t.Hours += e.hours
+	case rules.EventConfirm:
+		t.Confirmed += e.n
+		t.Dissatisfied += e.dissatisfied
+	}
+}
+
+const eventSums = `e.event, COUNT(*), COALESCE(SUM(e.hours), 0), COALESCE(SUM(CASE WHEN e.rating = 'dissatisfied' THEN 1 ELSE 0 END), 0)`
+
+// StatsByUnit is Appendix 1 for the scope's subtree over the period: one
+// row per org with an in-service member of its own or a claim of its own
+// in the period, sorted by code, and the TOTAL row.
+func (d *DR) StatsByUnit(ctx context.Context, scopeCode string, p Period) ([]UnitRow, UnitRow, error) {
+	total := UnitRow{OrgCode: "TOTAL"}
+	scope, err := d.Scope(ctx, scopeCode)
+	if err != nil {
+		return nil, total, err
+	}
+	like := subtreeLike(scope.Path)
+	byOrg := make(map[int64]*UnitRow)
+	get := func(id int64) *UnitRow {
+		r := byOrg[id]
+		if r == nil {
+			r = &UnitRow{}
+			byOrg[id] = r
+		}
+		return r
+	}
+	if err := d.countBy(ctx, `SELECT m.org_id, COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id
+		WHERE o.path LIKE ? AND m.category = 'in_service' GROUP BY m.org_id`, []any{like},
+		func(k, n int64) { get(k).InService = n }); err != nil {
+		return nil, total, err
+	}
+	if err := d.countBy(ctx, `SELECT m.org_id, COUNT(DISTINCT m.id) FROM members m JOIN orgs o ON o.id = m.org_id
+		JOIN dr_registrations r ON r.member_id = m.id AND r.org_id = 0
+		WHERE o.path LIKE ? AND m.category = 'in_service' AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?)
+		GROUP BY m.org_id`, []any{like, p.To, p.To},
+		func(k, n int64) { get(k).Registered = n }); err != nil {
+		return nil, total, err
+	}
+	if err := d.groupEvents(ctx, `SELECT m.org_id, `+eventSums+` FROM dr_events e JOIN members m ON m.id = e.member_id
+		JOIN orgs o ON o.id = m.org_id
+		WHERE o.path LIKE ? AND m.category = 'in_service' AND e.on_date >= ? AND e.on_date <= ? GROUP BY m.org_id, e.event`,
+		[]any{like, p.From, p.To}, func(k int64, ev string, t eventTotals) { get(k).take(ev, t) }); err != nil {
+		return nil, total, err
+	}
+	ownClaims := make(map[int64]bool)
+	if err := d.groupEvents(ctx, `SELECT e.org_id, `+eventSums+` FROM dr_events e JOIN orgs o ON o.id = e.org_id
+		WHERE e.member_id = 0 AND o.path LIKE ? AND e.on_date >= ? AND e.on_date <= ? GROUP BY e.org_id, e.event`,
+		[]any{like, p.From, p.To}, func(k int64, ev string, t eventTotals) {
+			get(k).take(ev, t)
+			if rules.NeedEvent(ev) == rules.EventClaim && t.n > 0 {
+				ownClaims[k] = true
+			}
+		}); err != nil {
+		return nil, total, err
+	}
+	codes, err := d.codesOf(ctx, byOrg)
+	if err != nil {
+		return nil, total, err
+	}
+	var out []UnitRow
+	for id, r := range byOrg {
+		if r.InService == 0 && !ownClaims[id] {
+			continue
+		}
+		r.OrgCode = codes[id]
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].OrgCode < out[j].OrgCode })
+	for _, r := range out {
+		total.add(r)
+	}
+	return out, total, nil
+}
+
+// codesOf returns the codes of the orgs keyed in m.
+func (d *DR) codesOf(ctx context.Context, m map[int64]*UnitRow) (map[int64]string, error) {
+	ids := make([]int64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	return d.orgCodes(ctx, ids)
+}
+
+func (d *DR) orgCodes(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	for len(ids) > 0 {
+		n := min(500, len(ids))
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		if err := func() error {
+			rows, err := d.S.R().Query(ctx, `SELECT id, code FROM orgs WHERE id IN (`+marks(n)+`)`, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var c string
+				if err := rows.Scan(&id, &c); err != nil {
+					return err
+				}
+				out[id] = c
+			}
+			return rows.Err()
+		}(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// StatsByCommunity is Appendix 2 for the scope's subtree over the period:
+// one row per org of level community, sorted by code, and the TOTAL row.
+func (d *DR) StatsByCommunity(ctx context.Context, scopeCode string, p Period) ([]CommunityRow, CommunityRow, error) {
+	total := CommunityRow{CommunityCode: "TOTAL"}
+	scope, err := d.Scope(ctx, scopeCode)
+	if err != nil {
+		return nil, total, err
+	}
+	like := subtreeLike(scope.Path)
+	byID := make(map[int64]*CommunityRow)
+	rows, err := d.S.R().Query(ctx, `SELECT id, code FROM orgs WHERE path LIKE ? AND level = 'community'`, like)
+	if err != nil {
+		return nil, total, err
+	}
+	for rows.Next() {
+		r := &CommunityRow{}
+		var id int64
+		if err := rows.Scan(&id, &r.CommunityCode); err != nil {
+			rows.Close()
+			return nil, total, err
+		}
+		byID[id] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, total, err
+	}
+	each := func(query string, args []any, set func(r *CommunityRow, n int64)) error {
+		return d.countBy(ctx, query, args, func(k, n int64) {
+			if r := byID[k]; r != nil {
+				set(r, n)
+			}
+		})
+	}
+	steps := []struct {
+		q    string
+		args []any
+		set  func(r *CommunityRow, n int64)
+	}{
+		{`SELECT r.community_id, COUNT(DISTINCT r.member_id) FROM dr_registrations r JOIN orgs c ON c.id = r.community_id
+			WHERE c.path LIKE ? AND r.org_id = 0 AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?) GROUP BY r.community_id`,
+			[]any{like, p.To, p.To}, func(r *CommunityRow, n int64) { r.RegisteredMembers = n }},
+		{`SELECT r.community_id, COUNT(DISTINCT r.org_id) FROM dr_registrations r JOIN orgs c ON c.id = r.community_id
+			WHERE c.path LIKE ? AND r.member_id = 0 AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?) GROUP BY r.community_id`,
+			[]any{like, p.To, p.To}, func(r *CommunityRow, n int64) { r.RegisteredUnits = n }},
+		{`SELECT n.community_id, COUNT(*) FROM dr_needs n JOIN orgs c ON c.id = n.community_id
+			WHERE c.path LIKE ? AND n.kind = 'project' AND n.published_on >= ? AND n.published_on <= ? GROUP BY n.community_id`,
+			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Projects = n }},
+		{`SELECT n.community_id, COUNT(*) FROM dr_needs n JOIN orgs c ON c.id = n.community_id
+			WHERE c.path LIKE ? AND n.kind = 'wish' AND n.published_on >= ? AND n.published_on <= ? GROUP BY n.community_id`,
+			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Wishes = n }},
+		{`SELECT n.community_id, COUNT(DISTINCT e.need_id) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
+			WHERE c.path LIKE ? AND e.event = 'claim' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
+			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Claimed = n }},
+		{`SELECT n.community_id, COUNT(DISTINCT e.need_id) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
+			WHERE c.path LIKE ? AND e.event = 'complete' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
+			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Completed = n }},
+		{`SELECT n.community_id, COUNT(*) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
+			WHERE c.path LIKE ? AND e.event = 'confirm' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
+			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Confirmed = n }},
+		{`SELECT n.community_id, COUNT(*) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
+			WHERE c.path LIKE ? AND e.event = 'confirm' AND e.rating = 'dissatisfied' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
+			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Dissatisfied = n }},
+		// Open at the end of the last day: no event by then, or the last
+		// one by then a cancel (a need's events are in date order, so the
+		// last by then is the one of the highest seq dated by then).
+		{`SELECT n.community_id, COUNT(*) FROM dr_needs n JOIN orgs c ON c.id = n.community_id
+			LEFT JOIN (SELECT need_id, MAX(seq) AS seq FROM dr_events WHERE on_date <= ? GROUP BY need_id) l ON l.need_id = n.id
+			LEFT JOIN dr_events e ON e.need_id = n.id AND e.seq = l.seq
+			WHERE c.path LIKE ? AND n.published_on <= ? AND (l.seq IS NULL OR e.event = 'cancel') GROUP BY n.community_id`,
+			[]any{p.To, like, rules.AddDays(p.To, -30)}, func(r *CommunityRow, n int64) { r.OpenOver30 = n }},
+	}
+	for _, st := range steps {
+		if err := each(st.q, st.args, st.set); err != nil {
+			return nil, total, err
+		}
+	}
+	out := make([]CommunityRow, 0, len(byID))
+	for _, r := range byID {
+		out = append(out, *r)
+		total.add(*r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CommunityCode < out[j].CommunityCode })
+	return out, total, nil
+}
+
+// BoardHeader is the header of service board.
+var BoardHeader = []string{"rank", "member_code", "completed", "hours", "satisfied"}
+
+// Board ranks the members of the scope's subtree with a complete event in
+// the period: completed, hours, then member code; top n (0: all).
+func (d *DR) Board(ctx context.Context, scopeCode string, p Period, top int) ([]rules.BoardRow, error) {
+	scope, err := d.Scope(ctx, scopeCode)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := d.S.R().Query(ctx, `SELECT m.code, e.event, COUNT(*), COALESCE(SUM(e.hours), 0),
+		COALESCE(SUM(CASE WHEN e.rating = 'satisfied' THEN 1 ELSE 0 END), 0)
+		FROM dr_events e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
+		WHERE o.path LIKE ? AND e.event IN ('complete', 'confirm') AND e.on_date >= ? AND e.on_date <= ?
+		GROUP BY m.code, e.event`, subtreeLike(scope.Path), p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	by := make(map[string]*rules.BoardRow)
+	for rows.Next() {
+		var code, ev string
+		var n, hours, sat int64
+		if err := rows.Scan(&code, &ev, &n, &hours, &sat); err != nil {
+			return nil, err
+		}
+		r := by[code]
+		if r == nil {
+			r = &rules.BoardRow{MemberCode: code}
+			by[code] = r
+		}
+		if ev == string(rules.EventComplete) {
+			r.Completed, r.Hours = n, hours
+		} else {
+			r.Satisfied = sat
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]rules.BoardRow, 0, len(by))
+	for _, r := range by {
+		if r.Completed > 0 {
+			out = append(out, *r)
+		}
+	}
+	return rules.RankBoard(out, top), nil
+}
+
+// BoardCells is one board row as the CSV shows it.
+func BoardCells(r rules.BoardRow) []string {
+	return []string{fmt.Sprint(r.Rank), r.MemberCode, itoa(r.Completed), rules.FormatCents(r.Hours), itoa(r.Satisfied)}
+}
