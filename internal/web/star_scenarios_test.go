@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -574,4 +576,11 @@ func TestStarPagesTranslated(t *testing.T) {
 			}
 		}
 	}
+}
+
+// tinyPNG is a 1×1 PNG (a logbook photo).
+func tinyPNG() []byte {
+	var b bytes.Buffer
+	png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 1, 1)))
+	return b.Bytes()
 }

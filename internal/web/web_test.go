@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -12,73 +11,25 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
-	"github.com/pingyi/pingyi/internal/tabular"
+	"github.com/pingyi/pingyi/internal/store/storetest"
 )
 
-// The test tree:
-//
-//	D   中共测试区委 (committee)
-//	├── T1  中共东湖镇委员会 (committee)
-//	│   ├── V1  东湖村党支部 (branch): M1 张建国 (secretary), M2 李秀英
-//	│   └── V2  西湖村党支部 (branch, window unit): M3 王德明
-//	└── T2  中共南山镇委员会 (committee)
-//	    └── V3  南山村党支部 (branch): M4 赵志刚 (secretary), M5 钱玉兰
-//
-// Accounts (password "password-<role>"): admin (everything); orgadmin (T1);
-// secretary (V1, member M1); member (V1, member M2); inspector (T1);
-// orgadmin2 (T2); disabled (T1, disabled).
-var testOrgs = []store.OrgRow{
-	{Line: 2, Code: "D", Name: "中共测试区委", Type: "committee", Domain: "agency"},
-	{Line: 3, Code: "T1", Name: "中共东湖镇委员会", Type: "committee", Domain: "rural", ParentCode: "D"},
-	{Line: 4, Code: "V1", Name: "东湖村党支部", Type: "branch", Domain: "rural", ParentCode: "T1"},
-	{Line: 5, Code: "V2", Name: "西湖村党支部", Type: "branch", Domain: "rural", ParentCode: "T1", WindowUnit: "true"},
-	{Line: 6, Code: "T2", Name: "中共南山镇委员会", Type: "committee", Domain: "rural", ParentCode: "D"},
-	{Line: 7, Code: "V3", Name: "南山村党支部", Type: "branch", Domain: "rural", ParentCode: "T2"},
-}
-
+// The test tree and its accounts are storetest's (tree.go): D/T1/V1/V2/T2/V3,
+// members M1–M5, accounts admin, orgadmin (T1), secretary (V1, M1),
+// member (V1, M2), inspector (T1), orgadmin2 (T2), disabled (T1).
 var (
-	phoneM1 = "13800001111"
-	phoneM4 = "13900004444"
-	idM1    = withCheck("33028219700101123")
+	testOrgs    = storetest.TreeOrgs
+	testMembers = storetest.TreeMembers
+	phoneM1     = storetest.PhoneM1
+	phoneM4     = storetest.PhoneM4
+	idM1        = storetest.IDM1
+	withCheck   = storetest.WithCheck
+	cheap       = storetest.CheapHash
+	password    = storetest.Password
 )
 
-func withCheck(first17 string) string { return first17 + string(tabular.IDCheckChar(first17)) }
-
-var testMembers = []store.MemberRow{
-	{Line: 2, Code: "M1", Name: "张建国", OrgCode: "V1", Category: "cadre", IsSecretary: "true", Phone: phoneM1, IDNumber: idM1},
-	{Line: 3, Code: "M2", Name: "李秀英", OrgCode: "V1", Category: "farming", IsSecretary: "false", Phone: "13800002222"},
-	{Line: 4, Code: "M3", Name: "王德明", OrgCode: "V2", Category: "elderly", IsSecretary: "false"},
-	{Line: 5, Code: "M4", Name: "赵志刚", OrgCode: "V3", Category: "cadre", IsSecretary: "true", Phone: phoneM4},
-	{Line: 6, Code: "M5", Name: "钱玉兰", OrgCode: "V3", Category: "migrant", IsSecretary: "false"},
-}
-
-// cheap argon2 parameters: tests log in hundreds of times.
-var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-
-type testAccount struct {
-	username string
-	role     pingyi.Role
-	org      string
-	member   string
-	disabled bool
-}
-
-var testAccounts = []testAccount{
-	{"admin", admin, "", "", false},
-	{"orgadmin", orgAdmin, "T1", "", false},
-	{"secretary", secretary, "V1", "M1", false},
-	{"member", member, "V1", "M2", false},
-	{"inspector", inspector, "T1", "", false},
-	{"orgadmin2", orgAdmin, "T2", "", false},
-	{"disabled", orgAdmin, "T1", "", true},
-}
-
-func password(username string) string { return "password-" + username }
-
-// fixture is a seeded database and its web server.
 type fixture struct {
 	t     *testing.T
 	st    *store.Store
@@ -87,48 +38,7 @@ type fixture struct {
 	users map[string]*pingyi.User
 }
 
-func seed(t testing.TB, st *store.Store) map[string]*pingyi.User {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := st.ImportOrgs(ctx, testOrgs, store.CLI); err != nil {
-		t.Fatal(err)
-	}
-	rows := make([]store.MemberRow, len(testMembers))
-	for i, m := range testMembers {
-		m.Has = map[string]bool{"phone": true, "id_number": true}
-		rows[i] = m
-	}
-	if _, err := st.ImportMembers(ctx, rows, store.CLI); err != nil {
-		t.Fatal(err)
-	}
-	users := map[string]*pingyi.User{}
-	for _, a := range testAccounts {
-		h, err := auth.HashWith(password(a.username), cheap)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u := &pingyi.User{Username: a.username, DisplayName: "测试" + a.username, PasswordHash: h, Role: a.role, Disabled: a.disabled}
-		if a.org != "" {
-			o, err := st.Org(ctx, a.org)
-			if err != nil {
-				t.Fatal(err)
-			}
-			u.OrgID = o.ID
-		}
-		if a.member != "" {
-			m, _, err := st.Member(ctx, a.member)
-			if err != nil {
-				t.Fatal(err)
-			}
-			u.MemberID = m.ID
-		}
-		if err := st.CreateUser(ctx, u, store.CLI); err != nil {
-			t.Fatal(err)
-		}
-		users[a.username] = u
-	}
-	return users
-}
+func seed(t testing.TB, st *store.Store) map[string]*pingyi.User { return storetest.SeedTree(t, st) }
 
 func newFixture(t *testing.T, st *store.Store, opts Options) *fixture {
 	t.Helper()
@@ -222,4 +132,16 @@ func (c *client) upload(path, filename, content string) (int, string) {
 	mw.Close()
 	st, body, _ := c.do("POST", path, strings.NewReader(b.String()), mw.FormDataContentType())
 	return st, body
+}
+
+// excerpt is the part of a page worth printing in a failure (as
+// webtest.Excerpt, which this package's own tests cannot import).
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 600 {
+		body = body[:600] + "…"
+	}
+	return body
 }
