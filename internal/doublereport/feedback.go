@@ -115,3 +115,37 @@ func (d *DR) Feedback(ctx context.Context, unitCode string, year int) ([]Feedbac
 	}
 	return out, nil
 }
+
+// MemberRecord is one member's counts of the year (their phone page).
+func (d *DR) MemberRecord(ctx context.Context, memberID int64, year int) (FeedbackRow, error) {
+	var r FeedbackRow
+	from, to := strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31"
+	rows, err := d.S.R().Query(ctx, `SELECT e.event, COUNT(*), COALESCE(SUM(e.hours), 0),
+		COALESCE(SUM(CASE WHEN e.rating = 'satisfied' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN e.rating = 'dissatisfied' THEN 1 ELSE 0 END), 0)
+		FROM dr_events e WHERE e.member_id = ? AND e.on_date >= ? AND e.on_date <= ? GROUP BY e.event`, memberID, from, to)
+	if err != nil {
+		return r, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e string
+		var n, hours, sat, dis int64
+		if err := rows.Scan(&e, &n, &hours, &sat, &dis); err != nil {
+			return r, err
+		}
+		switch rules.NeedEvent(e) {
+		case rules.EventClaim:
+			r.Claims = n
+		case rules.EventCancel:
+			r.Cancels = n
+		case rules.EventComplete:
+			r.Completed, r.Hours = n, hours
+		case rules.EventConfirm:
+			r.Confirmed, r.Satisfied, r.Dissatisfy = n, sat, dis
+		}
+	}
+	return r, rows.Err()
+}
+
+// HoursText shows hundredths of hours with two decimals.
+func HoursText(h int64) string { return rules.FormatCents(h) }

@@ -296,3 +296,111 @@ func needForUpdate(ctx context.Context, q store.Q, code string) (*Need, error) {
 	}
 	return n, nil
 }
+
+// CommunitySummary is one community with its needs by state and the
+// members registered with it on a day.
+type CommunitySummary struct {
+	Code, Name                         string
+	Path                               string
+	Open, Claimed, Completed, Confirmd int
+	Registered                         int
+}
+
+// Communities lists the orgs of level community in a subtree ("" for the
+// whole tree), by code, with their needs by state and registrations active
+// on day.
+func (d *DR) Communities(ctx context.Context, path, day string) ([]CommunitySummary, error) {
+	rows, err := d.S.R().Query(ctx, `SELECT c.id, c.code, c.name, c.path FROM orgs c WHERE c.level = 'community' AND c.path LIKE ? ORDER BY c.code`, subtreeLike(path))
+	if err != nil {
+		return nil, err
+	}
+	var out []CommunitySummary
+	idx := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var c CommunitySummary
+		if err := rows.Scan(&id, &c.Code, &c.Name, &c.Path); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		idx[id] = len(out)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	st, err := d.S.R().Query(ctx, `SELECT n.community_id, n.state, COUNT(*) FROM dr_needs n JOIN orgs c ON c.id = n.community_id
+		WHERE c.path LIKE ? GROUP BY n.community_id, n.state`, subtreeLike(path))
+	if err != nil {
+		return nil, err
+	}
+	for st.Next() {
+		var id int64
+		var s string
+		var n int
+		if err := st.Scan(&id, &s, &n); err != nil {
+			st.Close()
+			return nil, err
+		}
+		i, ok := idx[id]
+		if !ok {
+			continue
+		}
+		switch rules.NeedState(s) {
+		case rules.NeedOpen:
+			out[i].Open = n
+		case rules.NeedClaimed:
+			out[i].Claimed = n
+		case rules.NeedCompleted:
+			out[i].Completed = n
+		case rules.NeedConfirmed:
+			out[i].Confirmd = n
+		}
+	}
+	st.Close()
+	err = d.countBy(ctx, `SELECT r.community_id, COUNT(*) FROM dr_registrations r JOIN orgs c ON c.id = r.community_id
+		WHERE c.path LIKE ? AND r.org_id = 0 AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?) GROUP BY r.community_id`,
+		[]any{subtreeLike(path), day, day}, func(k, n int64) {
+			if i, ok := idx[k]; ok {
+				out[i].Registered = int(n)
+			}
+		})
+	return out, err
+}
+
+// Registrant is a member registered with a community on a day.
+type Registrant struct {
+	MemberCode, Name, Phone, OrgCode, OrgName, OrgPath string
+	RegisteredOn, Grid, Skills                         string
+}
+
+// Registrants lists the members registered with a community on day, by code.
+func (d *DR) Registrants(ctx context.Context, communityID int64, day string) ([]Registrant, error) {
+	rows, err := d.S.R().Query(ctx, `SELECT m.code, m.name, m.phone, o.code, o.name, o.path, r.registered_on, r.grid, r.skills
+		FROM dr_registrations r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
+		WHERE r.community_id = ? AND r.org_id = 0 AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?) ORDER BY m.code`, communityID, day, day)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Registrant
+	for rows.Next() {
+		var x Registrant
+		if err := rows.Scan(&x.MemberCode, &x.Name, &x.Phone, &x.OrgCode, &x.OrgName, &x.OrgPath, &x.RegisteredOn, &x.Grid, &x.Skills); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// CommunityOf returns the org of level community with code.
+func (d *DR) CommunityOf(ctx context.Context, code string) (id int64, name, path string, err error) {
+	var level string
+	err = d.S.R().QueryRow(ctx, `SELECT id, name, path, level FROM orgs WHERE code = ?`, code).Scan(&id, &name, &path, &level)
+	if err != nil || level != rules.LevelCommunity {
+		return 0, "", "", fmt.Errorf("community %q: %w", code, pingyi.ErrNotFound)
+	}
+	return id, name, path, nil
+}
