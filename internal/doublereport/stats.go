@@ -390,3 +390,12 @@ func (d *DR) Board(ctx context.Context, scopeCode string, p Period, top int) ([]
 func BoardCells(r rules.BoardRow) []string {
 	return []string{fmt.Sprint(r.Rank), r.MemberCode, itoa(r.Completed), rules.FormatCents(r.Hours), itoa(r.Satisfied)}
 }
+
+// OrgCodesByID returns the codes of the orgs keyed in m.
+func (d *DR) OrgCodesByID(ctx context.Context, m map[int64]string) (map[int64]string, error) {
+	ids := make([]int64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	return d.orgCodes(ctx, ids)
+}
