@@ -110,7 +110,7 @@ func fillCity(b *testing.B, s *store.Store, scale float64) cityCounts {
 			state, claimer, last, seq := "open", int64(0), "", 0
 			ev := func(event, on string, member int64, hours int64, rating string) {
 				seq++
-				eventRows = append(eventRows, []any{next(), "B" + strconv.FormatInt(id, 10), nid, seq, event, on, member, 0, hours, rating, "", now})
+				eventRows = append(eventRows, []any{next(), "B" + strconv.FormatInt(id, 10), nid, cid, seq, event, on, member, 0, hours, rating, "", now})
 				last = on
 			}
 			if len(members) > 0 && rng.IntN(10) > 0 {
@@ -145,7 +145,7 @@ func fillCity(b *testing.B, s *store.Store, scale float64) cityCounts {
 			{"members", []string{"id", "code", "name", "org_id", "category", "is_secretary", "updated_at"}, memberRows},
 			{"dr_registrations", []string{"id", "member_id", "org_id", "community_id", "registered_on", "left_on", "grid", "skills", "updated_at"}, regRows},
 			{"dr_needs", []string{"id", "code", "community_id", "kind", "title", "published_on", "wish_type", "beneficiary", "state", "claimer_member_id", "claimer_org_id", "last_on", "events", "updated_at"}, needRows},
-			{"dr_events", []string{"id", "event_no", "need_id", "seq", "event", "on_date", "member_id", "org_id", "hours", "rating", "note", "created_at"}, eventRows},
+			{"dr_events", []string{"id", "event_no", "need_id", "community_id", "seq", "event", "on_date", "member_id", "org_id", "hours", "rating", "note", "created_at"}, eventRows},
 		} {
 			if err := doublereport.InsertRows(ctx, q, t.table, t.cols, t.rows); err != nil {
 				return fmt.Errorf("%s: %w", t.table, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
@@ -16,13 +17,14 @@ import (
 // the header (cells may be empty where the event does not use them).
 var EventColumns = []string{"event_no", "need_code", "event", "on", "member_code", "org_code", "hours", "rating"}
 
-var eventCols = []string{"id", "event_no", "need_id", "seq", "event", "on_date", "member_id", "org_id", "hours", "rating", "note", "created_at"}
+var eventCols = []string{"id", "event_no", "need_id", "community_id", "seq", "event", "on_date", "member_id", "org_id", "hours", "rating", "note", "created_at"}
 
 // Event is one step of a need's ledger.
 type Event struct {
 	ID       int64
 	EventNo  string
 	NeedID   int64
+	Comm     int64 // the need's community
 	Seq      int
 	Event    rules.NeedEvent
 	On       string
@@ -34,7 +36,7 @@ type Event struct {
 }
 
 func (e Event) row(now string) []any {
-	return []any{e.ID, e.EventNo, e.NeedID, e.Seq, string(e.Event), e.On, e.MemberID, e.OrgID, e.Hours, string(e.Rating), e.Note, now}
+	return []any{e.ID, e.EventNo, e.NeedID, e.Comm, e.Seq, string(e.Event), e.On, e.MemberID, e.OrgID, e.Hours, string(e.Rating), e.Note, now}
 }
 
 func ledgerOf(n *Need) rules.LedgerState {
@@ -56,6 +58,40 @@ func updateNeed(ctx context.Context, q store.Q, n *Need, prevEvents int, now str
 	}
 	k, err := res.RowsAffected()
 	return k == 1, err
+}
+
+// updateNeeds writes the new ledger state of needs in statements of up
+// to 200 needs, each only if its ledger is as long as it was when read
+// (prev): otherwise the import is refused as a whole.
+func updateNeeds(ctx context.Context, q store.Q, needs []*Need, prev map[int64]int, now string) error {
+	const per = 200
+	for len(needs) > 0 {
+		k := min(per, len(needs))
+		var b strings.Builder
+		b.WriteString(`UPDATE dr_needs SET state = v.column2, claimer_member_id = v.column3, claimer_org_id = v.column4, last_on = v.column5,
+			events = v.column6, updated_at = ? FROM (VALUES `)
+		args := make([]any, 0, 1+k*7)
+		args = append(args, now)
+		for i, n := range needs[:k] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER))`)
+			args = append(args, n.ID, string(n.State), n.ClaimerMember, n.ClaimerOrg, n.LastOn, n.Events, prev[n.ID])
+		}
+		b.WriteString(`) AS v WHERE dr_needs.id = v.column1 AND dr_needs.events = v.column7`)
+		res, err := q.Exec(ctx, b.String(), args...)
+		if err != nil {
+			return err
+		}
+		if got, err := res.RowsAffected(); err != nil {
+			return err
+		} else if got != int64(k) {
+			return fmt.Errorf("%w: needs changed during the import; run it again", pingyi.ErrConflict)
+		}
+		needs = needs[k:]
+	}
+	return nil
 }
 
 // existingEventNos returns which of nos are already in the ledger.
@@ -242,7 +278,7 @@ func (d *DR) ImportEvents(ctx context.Context, file string, rows []tabular.Row, 
 				prev[need.ID] = need.Events
 			}
 			need.take(next)
-			e.ID, e.NeedID, e.Seq = store.NewID(), need.ID, need.Events
+			e.ID, e.NeedID, e.Comm, e.Seq = store.NewID(), need.ID, need.CommunityID, need.Events
 			e.MemberID, e.OrgID = next.Claimer.MemberID, next.Claimer.OrgID
 			if e.Event == rules.EventCancel {
 				e.MemberID, e.OrgID = c.MemberID, c.OrgID
@@ -260,16 +296,14 @@ func (d *DR) ImportEvents(ctx context.Context, file string, rows []tabular.Row, 
 		if err := insertBatch(ctx, q, "dr_events", eventCols, rowsOut); err != nil {
 			return err
 		}
+		var changed []*Need
 		for _, need := range needs {
-			p, changed := prev[need.ID]
-			if !changed {
-				continue
+			if _, ok := prev[need.ID]; ok {
+				changed = append(changed, need)
 			}
-			if ok, err := updateNeed(ctx, q, need, p, now); err != nil {
-				return err
-			} else if !ok {
-				return fmt.Errorf("%w: need %q changed during the import; run it again", pingyi.ErrConflict, need.Code)
-			}
+		}
+		if err := updateNeeds(ctx, q, changed, prev, now); err != nil {
+			return err
 		}
 		n = len(events)
 		return store.Audit(ctx, q, a, "import", "dr_event", file, nil, map[string]int{"events": n})
@@ -374,7 +408,7 @@ func (d *DR) Apply(ctx context.Context, needCode string, st Step, a store.Actor)
 		}
 		prev, prevState := need.Events, need.State
 		need.take(next)
-		e = Event{ID: store.NewID(), NeedID: need.ID, Seq: need.Events, Event: st.Event, On: st.On,
+		e = Event{ID: store.NewID(), NeedID: need.ID, Comm: need.CommunityID, Seq: need.Events, Event: st.Event, On: st.On,
 			MemberID: next.Claimer.MemberID, OrgID: next.Claimer.OrgID, Hours: st.Hours, Rating: st.Rating, Note: st.Note}
 		if st.Event == rules.EventCancel {
 			e.MemberID, e.OrgID = c.MemberID, c.OrgID

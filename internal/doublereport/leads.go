@@ -228,9 +228,10 @@ func (d *DR) Leads(ctx context.Context, scopeCode string, year int) ([]LeadRow, 
 		WHERE o.path LIKE ? AND ld.on_date >= ? AND ld.on_date <= ? GROUP BY m.code, ld.kind`); err != nil {
 		return nil, err
 	}
-	if err := add(`SELECT m.code, 'project', COUNT(*) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id
-		JOIN dr_leaders l ON l.member_id = e.member_id JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE o.path LIKE ? AND e.event = 'complete' AND n.kind = 'project' AND e.on_date >= ? AND e.on_date <= ? GROUP BY m.code`); err != nil {
+	if err := add(`SELECT ld.code, 'project', COUNT(*) FROM
+		(SELECT l.member_id, m.code FROM dr_leaders l JOIN members m ON m.id = l.member_id JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ?) ld
+		JOIN dr_events e ON e.member_id = ld.member_id AND e.event = 'complete' AND e.on_date >= ? AND e.on_date <= ?
+		JOIN dr_needs n ON n.id = e.need_id WHERE n.kind = 'project' GROUP BY ld.code`); err != nil {
 		return nil, err
 	}
 	out := make([]LeadRow, 0, len(order))

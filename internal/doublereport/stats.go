@@ -175,10 +175,14 @@ func (d *DR) StatsByUnit(ctx context.Context, scopeCode string, p Period) ([]Uni
 		func(k, n int64) { get(k).Registered = n }); err != nil {
 		return nil, total, err
 	}
-	if err := d.groupEvents(ctx, `SELECT m.org_id, `+eventSums+` FROM dr_events e JOIN members m ON m.id = e.member_id
-		JOIN orgs o ON o.id = m.org_id
-		WHERE o.path LIKE ? AND m.category = 'in_service' AND e.on_date >= ? AND e.on_date <= ? GROUP BY m.org_id, e.event`,
-		[]any{like, p.From, p.To}, func(k int64, ev string, t eventTotals) { get(k).take(ev, t) }); err != nil {
+	// Events summed per member first (the covering index dr_events_claimer),
+	// then per org.
+	if err := d.groupEvents(ctx, `SELECT m.org_id, x.event, SUM(x.n), SUM(x.h), SUM(x.d) FROM
+		(SELECT member_id, event, COUNT(*) AS n, COALESCE(SUM(hours), 0) AS h, COALESCE(SUM(CASE WHEN rating = 'dissatisfied' THEN 1 ELSE 0 END), 0) AS d
+		 FROM dr_events WHERE member_id <> 0 AND on_date >= ? AND on_date <= ? GROUP BY member_id, event) x
+		JOIN members m ON m.id = x.member_id JOIN orgs o ON o.id = m.org_id
+		WHERE o.path LIKE ? AND m.category = 'in_service' GROUP BY m.org_id, x.event`,
+		[]any{p.From, p.To, like}, func(k int64, ev string, t eventTotals) { get(k).take(ev, t) }); err != nil {
 		return nil, total, err
 	}
 	ownClaims := make(map[int64]bool)
@@ -285,48 +289,69 @@ func (d *DR) StatsByCommunity(ctx context.Context, scopeCode string, p Period) (
 			}
 		})
 	}
+	// Grouped over the whole tree and kept for the scope's communities: one
+	// pass over each table.
 	steps := []struct {
 		q    string
 		args []any
 		set  func(r *CommunityRow, n int64)
 	}{
-		{`SELECT r.community_id, COUNT(DISTINCT r.member_id) FROM dr_registrations r JOIN orgs c ON c.id = r.community_id
-			WHERE c.path LIKE ? AND r.org_id = 0 AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?) GROUP BY r.community_id`,
-			[]any{like, p.To, p.To}, func(r *CommunityRow, n int64) { r.RegisteredMembers = n }},
-		{`SELECT r.community_id, COUNT(DISTINCT r.org_id) FROM dr_registrations r JOIN orgs c ON c.id = r.community_id
-			WHERE c.path LIKE ? AND r.member_id = 0 AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?) GROUP BY r.community_id`,
-			[]any{like, p.To, p.To}, func(r *CommunityRow, n int64) { r.RegisteredUnits = n }},
-		{`SELECT n.community_id, COUNT(*) FROM dr_needs n JOIN orgs c ON c.id = n.community_id
-			WHERE c.path LIKE ? AND n.kind = 'project' AND n.published_on >= ? AND n.published_on <= ? GROUP BY n.community_id`,
-			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Projects = n }},
-		{`SELECT n.community_id, COUNT(*) FROM dr_needs n JOIN orgs c ON c.id = n.community_id
-			WHERE c.path LIKE ? AND n.kind = 'wish' AND n.published_on >= ? AND n.published_on <= ? GROUP BY n.community_id`,
-			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Wishes = n }},
-		{`SELECT n.community_id, COUNT(DISTINCT e.need_id) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
-			WHERE c.path LIKE ? AND e.event = 'claim' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
-			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Claimed = n }},
-		{`SELECT n.community_id, COUNT(DISTINCT e.need_id) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
-			WHERE c.path LIKE ? AND e.event = 'complete' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
-			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Completed = n }},
-		{`SELECT n.community_id, COUNT(*) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
-			WHERE c.path LIKE ? AND e.event = 'confirm' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
-			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Confirmed = n }},
-		{`SELECT n.community_id, COUNT(*) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id JOIN orgs c ON c.id = n.community_id
-			WHERE c.path LIKE ? AND e.event = 'confirm' AND e.rating = 'dissatisfied' AND e.on_date >= ? AND e.on_date <= ? GROUP BY n.community_id`,
-			[]any{like, p.From, p.To}, func(r *CommunityRow, n int64) { r.Dissatisfied = n }},
-		// Open at the end of the last day: no event by then, or the last
-		// one by then a cancel (a need's events are in date order, so the
-		// last by then is the one of the highest seq dated by then).
-		{`SELECT n.community_id, COUNT(*) FROM dr_needs n JOIN orgs c ON c.id = n.community_id
-			LEFT JOIN (SELECT need_id, MAX(seq) AS seq FROM dr_events WHERE on_date <= ? GROUP BY need_id) l ON l.need_id = n.id
-			LEFT JOIN dr_events e ON e.need_id = n.id AND e.seq = l.seq
-			WHERE c.path LIKE ? AND n.published_on <= ? AND (l.seq IS NULL OR e.event = 'cancel') GROUP BY n.community_id`,
-			[]any{p.To, like, rules.AddDays(p.To, -30)}, func(r *CommunityRow, n int64) { r.OpenOver30 = n }},
+		{`SELECT community_id, COUNT(DISTINCT member_id) FROM dr_registrations
+			WHERE org_id = 0 AND registered_on <= ? AND (left_on = '' OR left_on > ?) GROUP BY community_id`,
+			[]any{p.To, p.To}, func(r *CommunityRow, n int64) { r.RegisteredMembers = n }},
+		{`SELECT community_id, COUNT(DISTINCT org_id) FROM dr_registrations
+			WHERE member_id = 0 AND registered_on <= ? AND (left_on = '' OR left_on > ?) GROUP BY community_id`,
+			[]any{p.To, p.To}, func(r *CommunityRow, n int64) { r.RegisteredUnits = n }},
+		{`SELECT community_id, COUNT(*) FROM dr_needs WHERE kind = 'project' AND published_on >= ? AND published_on <= ? GROUP BY community_id`,
+			[]any{p.From, p.To}, func(r *CommunityRow, n int64) { r.Projects = n }},
+		{`SELECT community_id, COUNT(*) FROM dr_needs WHERE kind = 'wish' AND published_on >= ? AND published_on <= ? GROUP BY community_id`,
+			[]any{p.From, p.To}, func(r *CommunityRow, n int64) { r.Wishes = n }},
+		// Open at the end of the last day: a need whose last event is by
+		// then is as it stands now; one with later events is as its ledger
+		// was (no event by then, or the last one by then a cancel).
+		{`SELECT community_id, COUNT(*) FROM dr_needs WHERE state = 'open' AND last_on <= ? AND published_on <= ? GROUP BY community_id`,
+			[]any{p.To, rules.AddDays(p.To, -30)}, func(r *CommunityRow, n int64) { r.OpenOver30 += n }},
+		{`SELECT n.community_id, COUNT(*) FROM dr_needs n
+			LEFT JOIN dr_events e ON e.need_id = n.id AND e.seq = (SELECT MAX(x.seq) FROM dr_events x WHERE x.need_id = n.id AND x.on_date <= ?)
+			WHERE n.last_on > ? AND n.published_on <= ? AND (e.id IS NULL OR e.event = 'cancel') GROUP BY n.community_id`,
+			[]any{p.To, p.To, rules.AddDays(p.To, -30)}, func(r *CommunityRow, n int64) { r.OpenOver30 += n }},
 	}
 	for _, st := range steps {
 		if err := each(st.q, st.args, st.set); err != nil {
 			return nil, total, err
 		}
+	}
+	// The events of the period per community and kind (the covering index
+	// dr_events_date).
+	evs, err := d.S.R().Query(ctx, `SELECT community_id, event, COUNT(DISTINCT need_id), COUNT(*),
+		COALESCE(SUM(CASE WHEN rating = 'dissatisfied' THEN 1 ELSE 0 END), 0)
+		FROM dr_events WHERE on_date >= ? AND on_date <= ? GROUP BY community_id, event`, p.From, p.To)
+	if err != nil {
+		return nil, total, err
+	}
+	for evs.Next() {
+		var id, distinct, n, dis int64
+		var ev string
+		if err := evs.Scan(&id, &ev, &distinct, &n, &dis); err != nil {
+			evs.Close()
+			return nil, total, err
+		}
+		r := byID[id]
+		if r == nil {
+			continue
+		}
+		switch rules.NeedEvent(ev) {
+		case rules.EventClaim:
+			r.Claimed = distinct
+		case rules.EventComplete:
+			r.Completed = distinct
+		case rules.EventConfirm:
+			r.Confirmed, r.Dissatisfied = n, dis
+		}
+	}
+	evs.Close()
+	if err := evs.Err(); err != nil {
+		return nil, total, err
 	}
 	out := make([]CommunityRow, 0, len(byID))
 	for _, r := range byID {
@@ -347,11 +372,10 @@ func (d *DR) Board(ctx context.Context, scopeCode string, p Period, top int) ([]
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.S.R().Query(ctx, `SELECT m.code, e.event, COUNT(*), COALESCE(SUM(e.hours), 0),
-		COALESCE(SUM(CASE WHEN e.rating = 'satisfied' THEN 1 ELSE 0 END), 0)
-		FROM dr_events e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE o.path LIKE ? AND e.event IN ('complete', 'confirm') AND e.on_date >= ? AND e.on_date <= ?
-		GROUP BY m.code, e.event`, subtreeLike(scope.Path), p.From, p.To)
+	rows, err := d.S.R().Query(ctx, `SELECT m.code, x.event, x.n, x.h, x.s FROM
+		(SELECT member_id, event, COUNT(*) AS n, COALESCE(SUM(hours), 0) AS h, COALESCE(SUM(CASE WHEN rating = 'satisfied' THEN 1 ELSE 0 END), 0) AS s
+		 FROM dr_events WHERE member_id <> 0 AND event IN ('complete', 'confirm') AND on_date >= ? AND on_date <= ? GROUP BY member_id, event) x
+		JOIN members m ON m.id = x.member_id JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ?`, p.From, p.To, subtreeLike(scope.Path))
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,7 @@ CREATE TABLE dr_events (
     id         BIGINT PRIMARY KEY,
     event_no   TEXT NOT NULL UNIQUE,
     need_id    BIGINT NOT NULL REFERENCES dr_needs(id),
+    community_id BIGINT NOT NULL,            -- the need's community (tables by community)
     seq        INTEGER NOT NULL,
     event      TEXT NOT NULL,                -- claim, cancel, complete, confirm
     on_date    TEXT NOT NULL,
@@ -57,8 +58,9 @@ CREATE TABLE dr_events (
     created_at TEXT NOT NULL,
     UNIQUE (need_id, seq)
 );
-CREATE INDEX dr_events_date ON dr_events (on_date, event);
-CREATE INDEX dr_events_member ON dr_events (member_id, on_date);
+-- Covering indexes of the tables: by date for communities, by claimer.
+CREATE INDEX dr_events_date ON dr_events (on_date, event, community_id, need_id, rating);
+CREATE INDEX dr_events_claimer ON dr_events (member_id, event, on_date, hours, rating);
 CREATE INDEX dr_events_org ON dr_events (org_id, on_date);
 
 CREATE TABLE dr_leaders (
