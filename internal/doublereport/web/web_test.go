@@ -11,6 +11,7 @@ import (
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/doublereport"
 	drweb "github.com/pingyi/pingyi/internal/doublereport/web"
+	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -232,4 +233,29 @@ func TestConcurrentClaimsHTTP(t *testing.T) {
 			t.Errorf("%d claims stored for 3 rounds", claims)
 		}
 	})
+}
+
+// Every message of the feature is in both languages with the same fields,
+// and every key the templates use exists.
+func TestTranslations(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := fixture(t, st)
+	if p := i18n.Problems(); len(p) > 0 {
+		t.Errorf("translation problems:\n%s", strings.Join(p, "\n"))
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		for _, who := range []string{"member", "orgadmin", ""} {
+			c := f.As(who)
+			c.Lang = lang
+			for _, path := range []string{"/service", "/service/communities/V1", "/wall/V1"} {
+				if who == "" && path != "/wall/V1" {
+					continue
+				}
+				_, body := c.Get(path)
+				if strings.Contains(body, "service.") || strings.Contains(body, "nav.service") {
+					t.Errorf("%s %s as %q: an untranslated key:\n%s", lang, path, who, webtest.Excerpt(body))
+				}
+			}
+		}
+	}
 }
