@@ -16,6 +16,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/pingyi/pingyi/internal/cli"
+	"github.com/pingyi/pingyi/internal/doublereport"
+	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
 )
 
@@ -415,4 +417,48 @@ X6,N3,complete,2026-07-04,M1,,1,
 			}
 		}
 	})
+}
+
+func TestServiceSubmissions(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		svcDistrict(t, dsn)
+		ok(t, dsn, "service", "submit", "--half", "2026H1", "--unit", "B1", "--on", "2026-06-26")
+		ok(t, dsn, "service", "submit", "--half", "2026H1", "--unit", "U1", "--on", "2026-06-20")
+		ok(t, dsn, "service", "submit", "--half", "2026H1", "--street", "S1", "--on", "2026-06-27")
+		svcRefused(t, dsn, []string{"already submitted"}, "service", "submit", "--half", "2026H1", "--unit", "B1", "--on", "2026-06-28")
+		svcRefused(t, dsn, []string{"not of level street"}, "service", "submit", "--half", "2026H1", "--street", "C1")
+		// A registration dated back into the half changes the table, not
+		// the submitted snapshot.
+		before := ok(t, dsn, "service", "stats", "--scope", "U1", "--half", "2026H1").stdout
+		ok(t, dsn, "service", "import", "registrations", write(t, "r.csv", "member_code,community_code,registered_on,left_on\nM7,C1,2026-02-01,\n"))
+		after := ok(t, dsn, "service", "stats", "--scope", "U1", "--half", "2026H1").stdout
+		if before == after || !strings.Contains(after, "U1,1,1,100.00") {
+			t.Errorf("stats did not change:\n%s", after)
+		}
+		s := openDB(t, dsn)
+		sub, err := doublereportSubmitted(s, "unit", "U1", "2026H1")
+		s.Close()
+		if err != nil || sub != before {
+			t.Errorf("snapshot %v:\n%s\nwant\n%s", err, sub, before)
+		}
+		// 26 June 2026 is a Friday: remind on Friday 19 June.
+		want := `kind,org_code,due,remind_on,submitted_on,status
+street,S1,2026-06-26,2026-06-19,2026-06-27,late
+street,S2,2026-06-26,2026-06-19,,missing
+unit,B1,2026-06-26,2026-06-19,2026-06-26,on_time
+unit,U1,2026-06-26,2026-06-19,2026-06-20,on_time
+unit,U2,2026-06-26,2026-06-19,,missing
+`
+		if r := ok(t, dsn, "service", "dashboard", "--scope", "D", "--half", "2026H1", "--today", "2026-07-10"); r.stdout != want {
+			t.Errorf("dashboard:\n%s", r.stdout)
+		}
+		if r := ok(t, dsn, "service", "dashboard", "--scope", "D", "--half", "2026H1", "--today", "2026-06-26"); !strings.Contains(r.stdout, "street,S2,2026-06-26,2026-06-19,,pending") {
+			t.Errorf("dashboard before the due date:\n%s", r.stdout)
+		}
+	})
+}
+
+func doublereportSubmitted(s *store.Store, kind, org, half string) (string, error) {
+	sub, err := doublereport.New(s).Submitted(context.Background(), kind, org, half)
+	return sub.Snapshot, err
 }
