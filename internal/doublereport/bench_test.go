@@ -41,7 +41,7 @@ type cityCounts struct{ orgs, members, inService, regs, needs, events int }
 // fillCity writes a synthetic city straight into the tables: one root
 // (level district), streets with communities, unit committees with
 // branches of in-service members, community branches of other members.
-func fillCity(b *testing.B, s *store.Store, scale float64) cityCounts {
+func fillCity(b testing.TB, s *store.Store, scale float64) cityCounts {
 	ctx := context.Background()
 	var c cityCounts
 	streets := max(2, int(100*scale))
@@ -271,3 +271,4 @@ func openNeedEvents(b *testing.B, s *store.Store, n int) []tabular.Row {
 	}
 	return out
 }
+

@@ -142,11 +142,13 @@ func (t *UnitRow) take(ev string, e eventTotals) {
 	}
 }
 
-const eventSums = `e.event, COUNT(*), COALESCE(SUM(e.hours), 0), COALESCE(SUM(CASE WHEN e.rating = 'dissatisfied' THEN 1 ELSE 0 END), 0)`
-
 // StatsByUnit is Appendix 1 for the scope's subtree over the period: one
 // row per org with an in-service member of its own or a claim of its own
 // in the period, sorted by code, and the TOTAL row.
+//
+// Each query reads one table through a covering index, grouped as far as
+// the database can; members are matched to their orgs here (a city's
+// in-service members fit in a map).
 func (d *DR) StatsByUnit(ctx context.Context, scopeCode string, p Period) ([]UnitRow, UnitRow, error) {
 	total := UnitRow{OrgCode: "TOTAL"}
 	scope, err := d.Scope(ctx, scopeCode)
@@ -154,6 +156,18 @@ func (d *DR) StatsByUnit(ctx context.Context, scopeCode string, p Period) ([]Uni
 		return nil, total, err
 	}
 	like := subtreeLike(scope.Path)
+	codes := make(map[int64]string)
+	if err := d.scan(ctx, `SELECT id, code FROM orgs WHERE path LIKE ?`, []any{like}, func(sc func(...any) error) error {
+		var id int64
+		var c string
+		if err := sc(&id, &c); err != nil {
+			return err
+		}
+		codes[id] = c
+		return nil
+	}); err != nil {
+		return nil, total, err
+	}
 	byOrg := make(map[int64]*UnitRow)
 	get := func(id int64) *UnitRow {
 		r := byOrg[id]
@@ -163,41 +177,56 @@ func (d *DR) StatsByUnit(ctx context.Context, scopeCode string, p Period) ([]Uni
 		}
 		return r
 	}
-	if err := d.countBy(ctx, `SELECT m.org_id, COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id
-		WHERE o.path LIKE ? AND m.category = 'in_service' GROUP BY m.org_id`, []any{like},
-		func(k, n int64) { get(k).InService = n }); err != nil {
+	orgOf := make(map[int64]int64) // in-service member → org, in scope
+	if err := d.scan(ctx, `SELECT org_id, id FROM members WHERE category = 'in_service'`, nil, func(sc func(...any) error) error {
+		var o, m int64
+		if err := sc(&o, &m); err != nil {
+			return err
+		}
+		if _, in := codes[o]; in {
+			orgOf[m] = o
+			get(o).InService++
+		}
+		return nil
+	}); err != nil {
 		return nil, total, err
 	}
-	if err := d.countBy(ctx, `SELECT m.org_id, COUNT(DISTINCT m.id) FROM members m JOIN orgs o ON o.id = m.org_id
-		JOIN dr_registrations r ON r.member_id = m.id AND r.org_id = 0
-		WHERE o.path LIKE ? AND m.category = 'in_service' AND r.registered_on <= ? AND (r.left_on = '' OR r.left_on > ?)
-		GROUP BY m.org_id`, []any{like, p.To, p.To},
-		func(k, n int64) { get(k).Registered = n }); err != nil {
+	seen := make(map[int64]bool)
+	if err := d.scan(ctx, `SELECT member_id FROM dr_registrations WHERE org_id = 0 AND registered_on <= ? AND (left_on = '' OR left_on > ?)`,
+		[]any{p.To, p.To}, func(sc func(...any) error) error {
+			var m int64
+			if err := sc(&m); err != nil {
+				return err
+			}
+			if o, ok := orgOf[m]; ok && !seen[m] {
+				seen[m] = true
+				get(o).Registered++
+			}
+			return nil
+		}); err != nil {
 		return nil, total, err
 	}
-	// Events summed per member first (the covering index dr_events_claimer),
-	// then per org.
-	if err := d.groupEvents(ctx, `SELECT m.org_id, x.event, SUM(x.n), SUM(x.h), SUM(x.d) FROM
-		(SELECT member_id, event, COUNT(*) AS n, COALESCE(SUM(hours), 0) AS h, COALESCE(SUM(CASE WHEN rating = 'dissatisfied' THEN 1 ELSE 0 END), 0) AS d
-		 FROM dr_events WHERE member_id <> 0 AND on_date >= ? AND on_date <= ? GROUP BY member_id, event) x
-		JOIN members m ON m.id = x.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE o.path LIKE ? AND m.category = 'in_service' GROUP BY m.org_id, x.event`,
-		[]any{p.From, p.To, like}, func(k int64, ev string, t eventTotals) { get(k).take(ev, t) }); err != nil {
+	if err := d.groupEvents(ctx, `SELECT member_id, `+eventSumsBare+` FROM dr_events
+		WHERE member_id <> 0 AND on_date >= ? AND on_date <= ? GROUP BY member_id, event`,
+		[]any{p.From, p.To}, func(k int64, ev string, t eventTotals) {
+			if o, ok := orgOf[k]; ok {
+				get(o).take(ev, t)
+			}
+		}); err != nil {
 		return nil, total, err
 	}
 	ownClaims := make(map[int64]bool)
-	if err := d.groupEvents(ctx, `SELECT e.org_id, `+eventSums+` FROM dr_events e JOIN orgs o ON o.id = e.org_id
-		WHERE e.member_id = 0 AND o.path LIKE ? AND e.on_date >= ? AND e.on_date <= ? GROUP BY e.org_id, e.event`,
-		[]any{like, p.From, p.To}, func(k int64, ev string, t eventTotals) {
+	if err := d.groupEvents(ctx, `SELECT org_id, `+eventSumsBare+` FROM dr_events
+		WHERE member_id = 0 AND org_id <> 0 AND on_date >= ? AND on_date <= ? GROUP BY org_id, event`,
+		[]any{p.From, p.To}, func(k int64, ev string, t eventTotals) {
+			if _, in := codes[k]; !in {
+				return
+			}
 			get(k).take(ev, t)
 			if rules.NeedEvent(ev) == rules.EventClaim && t.n > 0 {
 				ownClaims[k] = true
 			}
 		}); err != nil {
-		return nil, total, err
-	}
-	codes, err := d.codesOf(ctx, byOrg)
-	if err != nil {
 		return nil, total, err
 	}
 	var out []UnitRow
@@ -213,6 +242,23 @@ func (d *DR) StatsByUnit(ctx context.Context, scopeCode string, p Period) ([]Uni
 		total.add(r)
 	}
 	return out, total, nil
+}
+
+const eventSumsBare = `event, COUNT(*), COALESCE(SUM(hours), 0), COALESCE(SUM(CASE WHEN rating = 'dissatisfied' THEN 1 ELSE 0 END), 0)`
+
+// scan runs query and calls fn with each row's Scan.
+func (d *DR) scan(ctx context.Context, query string, args []any, fn func(func(...any) error) error) error {
+	rows, err := d.S.R().Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // codesOf returns the codes of the orgs keyed in m.

@@ -21,6 +21,10 @@ CREATE TABLE dr_registrations (
     UNIQUE (member_id, org_id, registered_on)
 );
 CREATE INDEX dr_registrations_community ON dr_registrations (community_id, registered_on);
+-- Covering: who is registered on a day (tables), by member or by org.
+CREATE INDEX dr_registrations_active ON dr_registrations (org_id, registered_on, left_on, member_id, community_id);
+-- The in-service members of the tables without reading the members table.
+CREATE INDEX dr_members_in_service ON members (category, org_id, id);
 
 CREATE TABLE dr_needs (
     id                BIGINT PRIMARY KEY,
@@ -92,6 +96,7 @@ CREATE TABLE dr_recommendations (
 CREATE INDEX dr_recommendations_street ON dr_recommendations (street_id, year);
 
 -- +goose Down
+DROP INDEX dr_members_in_service;
 DROP TABLE dr_recommendations;
 DROP TABLE dr_leads;
 DROP TABLE dr_leaders;
