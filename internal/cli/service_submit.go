@@ -98,3 +98,54 @@ func runServiceDashboard(e *env, args []string) int {
 	}
 	return e.writeTable(t, "csv", "")
 }
+
+func init() {
+	register(command{name: "service linkage", args: "--street ORG [--offer] [--as-of D]",
+		short: "a street's linkage ledger (Annex 3); --offer adds projects unclaimed 30 days", run: runServiceLinkage})
+}
+
+func runServiceLinkage(e *env, args []string) int {
+	const cmd = "service linkage"
+	fs := newFlags(e, cmd, "--street ORG [--offer] [--as-of D]")
+	street := fs.String("street", "", "the street (an org of level street; required)")
+	offer := fs.Bool("offer", false, "first add the projects still open 30 days after they were published")
+	asOf := fs.String("as-of", store.Today(), "the day the 30 days are counted to (default today)")
+	pos, st := parse(e, fs, args)
+	if st >= 0 {
+		return st
+	}
+	if *street == "" || len(pos) > 0 {
+		return usage(e, fs, cmd, "want --street ORG and no other argument")
+	}
+	if _, ok := rules.ParseDate(*asOf); !ok {
+		return usage(e, fs, cmd, "--as-of %q is not a date YYYY-MM-DD", *asOf)
+	}
+	s, err := e.open()
+	if err != nil {
+		return fail(e, err)
+	}
+	defer s.Close()
+	d := doublereport.New(s)
+	if *offer {
+		if _, err := d.OfferUnclaimed(e.ctx, *street, *asOf, store.CLI); err != nil {
+			if errors.Is(err, pingyi.ErrInvalid) {
+				fmt.Fprintf(e.stderr, "pingyi %s: %v\n", cmd, err)
+				return ExitRefused
+			}
+			return scopeRefused(e, cmd, *street, err)
+		}
+	}
+	items, err := d.Linkage(e.ctx, *street)
+	if errors.Is(err, pingyi.ErrInvalid) {
+		fmt.Fprintf(e.stderr, "pingyi %s: %v\n", cmd, err)
+		return ExitRefused
+	}
+	if err != nil {
+		return scopeRefused(e, cmd, *street, err)
+	}
+	t := serviceTable{header: doublereport.LinkageHeader}
+	for _, it := range items {
+		t.rows = append(t.rows, it.Cells())
+	}
+	return e.writeTable(t, "csv", "")
+}

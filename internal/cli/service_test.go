@@ -462,3 +462,24 @@ func doublereportSubmitted(s *store.Store, kind, org, half string) (string, erro
 	sub, err := doublereport.New(s).Submitted(context.Background(), kind, org, half)
 	return sub.Snapshot, err
 }
+
+func TestServiceLinkage(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		svcDistrict(t, dsn)
+		// S1's projects open at the end of 31 July and published by 1 July:
+		// N6 (cancelled 1 June, published 2025-12-01). N1, N4 are confirmed,
+		// N7 claimed; N2, N3 are wishes.
+		r := ok(t, dsn, "service", "linkage", "--street", "S1", "--offer", "--as-of", "2026-07-31")
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[1], ",unclaimed,N6,,旧项目,false,street,open,2026-07-31,2026-07-31") {
+			t.Errorf("linkage:\n%s", r.stdout)
+		}
+		// Offered once.
+		if r := ok(t, dsn, "service", "linkage", "--street", "S1", "--offer", "--as-of", "2026-08-31"); strings.Count(r.stdout, "\n") != 2 {
+			t.Errorf("offered twice:\n%s", r.stdout)
+		}
+		if r := pingyi(dsn, "service", "linkage", "--street", "C1"); r.code != cli.ExitRefused {
+			t.Errorf("a community: %v", r)
+		}
+	})
+}

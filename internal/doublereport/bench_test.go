@@ -271,4 +271,3 @@ func openNeedEvents(b *testing.B, s *store.Store, n int) []tabular.Row {
 	}
 	return out
 }
-

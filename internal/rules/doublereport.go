@@ -448,3 +448,45 @@ func RankBoard(rows []BoardRow, n int) []BoardRow {
 	}
 	return rows
 }
+
+// Linkage item states and actions (Annex 3): an item opens at the street
+// (an urgent one is raised to the district the same day), is raised to the
+// district and then the city, each step dated; it is answered by the level
+// that solves it and closed with feedback to whoever raised it.
+const (
+	LinkOpen     = "open"
+	LinkAnswered = "answered"
+	LinkClosed   = "closed"
+
+	LinkRaise  = "raise"
+	LinkAnswer = "answer"
+	LinkClose  = "close"
+)
+
+// Linkage refusals.
+var (
+	ErrLinkOrder = errors.New("out of the order open → raise → answer → close")
+	ErrLinkTop   = errors.New("already at the city: nothing to raise it to")
+	ErrLinkDate  = errors.New("dated before the item's last step")
+)
+
+// LinkageStep is an item's state and level after action on day on, or the
+// broken rule.
+func LinkageStep(state, level, lastOn, action, on string) (string, string, error) {
+	if on < lastOn {
+		return state, level, ErrLinkDate
+	}
+	switch {
+	case action == LinkRaise && state == LinkOpen:
+		next, ok := RaiseLinkage(level)
+		if !ok {
+			return state, level, ErrLinkTop
+		}
+		return state, next, nil
+	case action == LinkAnswer && state == LinkOpen:
+		return LinkAnswered, level, nil
+	case action == LinkClose && state == LinkAnswered:
+		return LinkClosed, level, nil
+	}
+	return state, level, ErrLinkOrder
+}

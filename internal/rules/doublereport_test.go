@@ -351,3 +351,28 @@ func TestParseDate(t *testing.T) {
 		t.Error("AddDays")
 	}
 }
+
+func TestLinkageStep(t *testing.T) {
+	cases := []struct {
+		state, level, last, action, on string
+		wantState, wantLevel           string
+		err                            error
+	}{
+		{"open", "street", "2026-03-01", "raise", "2026-03-02", "open", "district", nil},
+		{"open", "district", "2026-03-02", "raise", "2026-03-02", "open", "city", nil},
+		{"open", "city", "2026-03-02", "raise", "2026-03-03", "open", "city", ErrLinkTop},
+		{"open", "district", "2026-03-02", "answer", "2026-03-05", "answered", "district", nil},
+		{"answered", "district", "2026-03-05", "close", "2026-03-06", "closed", "district", nil},
+		{"open", "street", "2026-03-05", "close", "2026-03-06", "open", "street", ErrLinkOrder},
+		{"answered", "street", "2026-03-05", "raise", "2026-03-06", "answered", "street", ErrLinkOrder},
+		{"closed", "street", "2026-03-05", "answer", "2026-03-06", "closed", "street", ErrLinkOrder},
+		{"open", "street", "2026-03-05", "raise", "2026-03-04", "open", "street", ErrLinkDate},
+		{"open", "street", "2026-03-05", "frob", "2026-03-06", "open", "street", ErrLinkOrder},
+	}
+	for _, c := range cases {
+		s, l, err := LinkageStep(c.state, c.level, c.last, c.action, c.on)
+		if s != c.wantState || l != c.wantLevel || !errors.Is(err, c.err) || (err == nil) != (c.err == nil) {
+			t.Errorf("%+v → %s %s %v", c, s, l, err)
+		}
+	}
+}
