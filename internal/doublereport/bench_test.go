@@ -85,6 +85,16 @@ func fillCity(b testing.TB, s *store.Store, scale float64) cityCounts {
 			inService = append(inService, mid)
 		}
 	}
+	// One in-service member in 400 is a leader, with some of the leads.
+	var leaderRows, leadRows [][]any
+	for i := 0; i < len(inService); i += 400 {
+		leaderRows = append(leaderRows, []any{inService[i], "局长", now})
+		for k, kind := range []string{"planning", "investigation", "investigation", "opinion", "lecture"} {
+			if rng.IntN(4) > 0 {
+				leadRows = append(leadRows, []any{next(), inService[i], kind, fmt.Sprintf("2026-%02d-10", 1+k), ""})
+			}
+		}
+	}
 	for _, mid := range inService {
 		if rng.IntN(5) == 0 {
 			continue
@@ -145,6 +155,8 @@ func fillCity(b testing.TB, s *store.Store, scale float64) cityCounts {
 			{"members", []string{"id", "code", "name", "org_id", "category", "is_secretary", "updated_at"}, memberRows},
 			{"dr_registrations", []string{"id", "member_id", "org_id", "community_id", "registered_on", "left_on", "grid", "skills", "updated_at"}, regRows},
 			{"dr_needs", []string{"id", "code", "community_id", "kind", "title", "published_on", "wish_type", "beneficiary", "state", "claimer_member_id", "claimer_org_id", "last_on", "events", "updated_at"}, needRows},
+			{"dr_leaders", []string{"member_id", "title", "updated_at"}, leaderRows},
+			{"dr_leads", []string{"id", "member_id", "kind", "on_date", "note"}, leadRows},
 			{"dr_events", []string{"id", "event_no", "need_id", "community_id", "seq", "event", "on_date", "member_id", "org_id", "hours", "rating", "note", "created_at"}, eventRows},
 		} {
 			if err := doublereport.InsertRows(ctx, q, t.table, t.cols, t.rows); err != nil {

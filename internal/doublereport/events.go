@@ -64,6 +64,18 @@ func updateNeed(ctx context.Context, q store.Q, n *Need, prevEvents int, now str
 // to 200 needs, each only if its ledger is as long as it was when read
 // (prev): otherwise the import is refused as a whole.
 func updateNeeds(ctx context.Context, q store.Q, needs []*Need, prev map[int64]int, now string) error {
+	if q.Dialect() == store.SQLite {
+		// SQLite plans UPDATE … FROM (VALUES …) with the table outside:
+		// one statement per need is faster there.
+		for _, n := range needs {
+			if ok, err := updateNeed(ctx, q, n, prev[n.ID], now); err != nil {
+				return err
+			} else if !ok {
+				return fmt.Errorf("%w: need %q changed during the import; run it again", pingyi.ErrConflict, n.Code)
+			}
+		}
+		return nil
+	}
 	const per = 200
 	for len(needs) > 0 {
 		k := min(per, len(needs))

@@ -228,11 +228,44 @@ func (d *DR) Leads(ctx context.Context, scopeCode string, year int) ([]LeadRow, 
 		WHERE o.path LIKE ? AND ld.on_date >= ? AND ld.on_date <= ? GROUP BY m.code, ld.kind`); err != nil {
 		return nil, err
 	}
-	if err := add(`SELECT ld.code, 'project', COUNT(*) FROM
-		(SELECT l.member_id, m.code FROM dr_leaders l JOIN members m ON m.id = l.member_id JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ?) ld
-		JOIN dr_events e ON e.member_id = ld.member_id AND e.event = 'complete' AND e.on_date >= ? AND e.on_date <= ?
-		JOIN dr_needs n ON n.id = e.need_id WHERE n.kind = 'project' GROUP BY ld.code`); err != nil {
+	// Completed projects: looked up per leader (the claimer index), never
+	// by scanning the period's events.
+	ids := make(map[int64]string)
+	if err := d.scan(ctx, `SELECT l.member_id, m.code FROM dr_leaders l JOIN members m ON m.id = l.member_id JOIN orgs o ON o.id = m.org_id
+		WHERE o.path LIKE ?`, []any{like}, func(sc func(...any) error) error {
+		var id int64
+		var c string
+		if err := sc(&id, &c); err != nil {
+			return err
+		}
+		ids[id] = c
+		return nil
+	}); err != nil {
 		return nil, err
+	}
+	list := make([]any, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	for len(list) > 0 {
+		k := min(500, len(list))
+		args := append([]any{from, to}, list[:k]...)
+		list = list[k:]
+		if err := d.scan(ctx, `SELECT e.member_id, COUNT(*) FROM dr_events e JOIN dr_needs n ON n.id = e.need_id
+			WHERE e.event = 'complete' AND e.on_date >= ? AND e.on_date <= ? AND n.kind = 'project' AND e.member_id IN (`+marks(k)+`)
+			GROUP BY e.member_id`, args, func(sc func(...any) error) error {
+			var id int64
+			var n int
+			if err := sc(&id, &n); err != nil {
+				return err
+			}
+			if r := by[ids[id]]; r != nil {
+				r.Counts["project"] += n
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]LeadRow, 0, len(order))
 	for _, c := range order {
