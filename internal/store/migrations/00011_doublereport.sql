@@ -65,7 +65,6 @@ CREATE TABLE dr_events (
 -- Covering indexes of the tables: by date for communities, by claimer.
 CREATE INDEX dr_events_date ON dr_events (on_date, event, community_id, need_id, rating);
 CREATE INDEX dr_events_claimer ON dr_events (member_id, event, on_date, hours, rating);
-CREATE INDEX dr_events_org ON dr_events (org_id, on_date);
 
 CREATE TABLE dr_leaders (
     member_id  BIGINT PRIMARY KEY REFERENCES members(id),
