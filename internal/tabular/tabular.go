@@ -273,9 +273,10 @@ func expected(required, optional []string) []string {
 	return out
 }
 
-// normName normalises a column name: trimmed, lower case.
+// normName normalises a column name: trimmed, lower case, a Chinese
+// header turned into its column's name (labels.go).
 func normName(s string) string {
-	return strings.ToLower(Trim(s))
+	return headerName(strings.ToLower(Trim(s)))
 }
 
 // Trim removes leading and trailing white space from s: every Unicode space
@@ -373,7 +374,7 @@ func run(src source, head func([]string, int) error, fn func(Row) error) (header
 			header = make([]string, n)
 			bad := false
 			for i := range n {
-				header[i] = strings.ToLower(trimmed[i])
+				header[i] = headerName(strings.ToLower(trimmed[i]))
 				if !utf8.ValidString(header[i]) {
 					ie.Add(line, fmt.Sprintf("#%d", i+1), "column name is not valid UTF-8 text; save the file as CSV UTF-8")
 					bad = true
@@ -410,7 +411,7 @@ func run(src source, head func([]string, int) error, fn func(Row) error) (header
 				ie.Add(line, h, "not valid UTF-8 text; save the file as CSV UTF-8")
 				ok = false
 			}
-			row.Cells[h] = v
+			row.Cells[h] = labelValue(h, v)
 		}
 		if !ok {
 			continue
