@@ -12,10 +12,11 @@ type dashboardView struct {
 	Orgs      int
 	Members   int
 	Self      *pingyi.Member // member and secretary accounts: who they are
+	Tasks     []Task         // what waits for the viewer (tasks.go)
 }
 
-// dashboard is GET /: counts of orgs and members in the viewer's scope and
-// quick links.
+// dashboard is GET /: what waits for the viewer (tasks with their counts
+// and links), counts of orgs and members in the viewer's scope, quick links.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	u := CurrentUser(r)
 	v := &dashboardView{ScopeName: u.OrgName}
@@ -31,5 +32,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	tasks, err := s.tasks(r)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	v.Tasks = tasks
 	s.Render(w, r, http.StatusOK, "dashboard", v)
 }
