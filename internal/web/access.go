@@ -212,14 +212,6 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 	})
 }
 
-// safeNext returns next if it is a local path, else "/".
-func safeNext(next string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) || strings.ContainsAny(next, "\r\n") {
-		return "/"
-	}
-	return next
-}
-
 // passwordStamp identifies a password hash in a session without holding
 // it: a session whose stamp is not the account's current one (the
 // password changed since it logged in) is logged out.
