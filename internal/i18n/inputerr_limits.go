@@ -1,0 +1,12 @@
+package i18n
+
+// The formats of the text caps and the code alphabet (internal/tabular
+// limits.go), and of the API's refusals (internal/api validate.go).
+func init() {
+	for format, e := range map[string]inputErr{
+		"too long (%d of at most %d characters)": {id: "too_long_of"},
+		"not a code: %q (1 to %d letters A–Z, digits, '-', '_' or '.', starting with a letter or a digit)": {id: "not_code"},
+	} {
+		inputErrs[format] = e
+	}
+}
