@@ -161,6 +161,9 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
+		if !rt.Access.noSession && !s.inputOK(w, r, rt.Pattern) {
+			return
+		}
 		rt.Handler(w, r)
 	})
 	if rt.Access.noSession {
