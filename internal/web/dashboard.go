@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
 )
 
 type dashboardView struct {
@@ -12,6 +13,9 @@ type dashboardView struct {
 	Orgs      int
 	Members   int
 	Self      *pingyi.Member // member and secretary accounts: who they are
+	// AuditHead is the audit chain's latest entry (the system admin's
+	// dashboard): the anchor an office copies out (audit_chain.go).
+	AuditHead *store.AuditHead
 }
 
 // dashboard is GET /: counts of orgs and members in the viewer's scope and
@@ -29,6 +33,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		if v.Orgs, v.Members, err = s.st.SubtreeCounts(r.Context(), ScopeOf(u).Path); err != nil {
 			s.ServerError(w, r, err)
 			return
+		}
+	}
+	if u.Role == pingyi.RoleAdmin {
+		if h, err := s.st.AuditHead(r.Context()); err == nil && h.Seq > 0 {
+			v.AuditHead = &h
 		}
 	}
 	s.Render(w, r, http.StatusOK, "dashboard", v)
