@@ -65,13 +65,11 @@ func appendAudit(ctx context.Context, q Q, e *auditRec) error {
 	if _, ok := q.q.(*sql.DB); ok {
 		return q.s.Tx(ctx, func(tx Q) error { return appendAudit(ctx, tx, e) })
 	}
-	// Take the head (its row lock first: UPDATE, then read).
-	if _, err := q.Exec(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1`); err != nil {
-		return err
-	}
+	// Take the head: the UPDATE locks its row until this transaction ends
+	// (a concurrent writer waits, then reads what this one wrote).
 	var seq int64
 	var prev string
-	if err := q.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &prev); err != nil {
+	if err := q.QueryRow(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&seq, &prev); err != nil {
 		return err
 	}
 	// Entries batch-inserted since the last one (in this transaction).

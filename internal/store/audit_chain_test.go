@@ -173,3 +173,23 @@ func TestAuditChainBatchAndLegacy(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkAudit is one chained entry in its own transaction.
+func BenchmarkAudit(b *testing.B) {
+	for _, db := range []struct {
+		name string
+		open func(testing.TB) *store.Store
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		b.Run(db.name, func(b *testing.B) {
+			s := db.open(b)
+			ctx := context.Background()
+			for b.Loop() {
+				if err := s.Tx(ctx, func(q store.Q) error {
+					return store.Audit(ctx, q, store.CLI, "update", "org", "V1", map[string]int{"n": 1}, map[string]int{"n": 2})
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
