@@ -161,7 +161,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
-		if !rt.Access.noSession && !s.inputOK(w, r, rt.Pattern) {
+		if !s.inputOK(w, r, rt.Pattern) {
 			return
 		}
 		rt.Handler(w, r)

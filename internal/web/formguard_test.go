@@ -22,6 +22,16 @@ func TestUnsafeInputRefused(t *testing.T) {
 		if st, body := anon.post("/login", url.Values{"username": {"admin\x00"}, "password": {"x"}}); st != http.StatusUnprocessableEntity || !strings.Contains(body, "控制字符") {
 			t.Errorf("NUL in a login: %d\n%s", st, excerpt(body))
 		}
+		// The phone pages too (they keep no session): on PostgreSQL these
+		// were 500s.
+		for _, p := range []string{"/b/%00", "/b/AB%00", "/r/%00", "/w/%00", "/s/%00", "/p/%00", "/m/%00"} {
+			if st, _ := anon.get(p); st != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", p, st)
+			}
+		}
+		if st, _ := anon.post("/b/ABCDEFGHJK", url.Values{"opinion": {"好\x00"}}); st != http.StatusUnprocessableEntity {
+			t.Errorf("a NUL in a phone ballot's opinion: %d, want 422", st)
+		}
 		admin := f.as("admin")
 		if st, body := admin.get("/orgs/V1%00"); st != http.StatusNotFound {
 			t.Errorf("NUL in a path value: %d\n%s", st, excerpt(body))
