@@ -6,6 +6,7 @@ package app
 import (
 	"fmt"
 
+	starsweb "github.com/pingyi/pingyi/internal/stars/web"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/web"
 )
@@ -14,7 +15,9 @@ import (
 type FeatureFunc func(srv *web.Server, st *store.Store) (web.Feature, error)
 
 // Features are the feature packages' web parts, in navigation order.
-var Features = []FeatureFunc{}
+var Features = []FeatureFunc{
+	starsweb.New,
+}
 
 // NewServer is the shell with every feature added.
 func NewServer(st *store.Store, opts web.Options) (*web.Server, error) {

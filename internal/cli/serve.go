@@ -38,6 +38,11 @@ func runServe(e *env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
+	proxies, err := web.ParseProxies(*proxyList)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pingyi serve: --trusted-proxies: %v\n", err)
+		return ExitUsage
+	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	slog.SetDefault(log)
 	setMemoryLimit(log)
@@ -48,26 +53,23 @@ func runServe(e *env, args []string) int {
 	}
 	defer s.Close()
 
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail(e, err)
+	}
+	defer ln.Close()
+	ln = newLimitListener(ln, *maxConns)
+	base := openURL(*baseURL, ln.Addr())
 	var logins []demoLogin
 	if *demoFlag {
-		if logins, err = seedDemo(e.ctx, s, e.stdout); err != nil {
+		if logins, err = seedDemo(e.ctx, s, e.stdout, base); err != nil {
 			return fail(e, err)
 		}
-	}
-	proxies, err := web.ParseProxies(*proxyList)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "pingyi serve: --trusted-proxies: %v\n", err)
-		return ExitUsage
 	}
 	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, TrustedProxies: proxies, Logger: log})
 	if err != nil {
 		return fail(e, err)
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fail(e, err)
-	}
-	ln = newLimitListener(ln, *maxConns)
 	hs := &http.Server{
 		Handler:           web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -87,7 +89,7 @@ func runServe(e *env, args []string) int {
 	if len(logins) > 0 {
 		printDemoLogins(e.stdout, logins)
 	}
-	fmt.Fprintf(e.stdout, "\nopen %s\n", openURL(*baseURL, ln.Addr()))
+	fmt.Fprintf(e.stdout, "\nopen %s\n", base)
 	log.Info("listening", "addr", ln.Addr().String())
 
 	select {
@@ -111,7 +113,7 @@ func runServe(e *env, args []string) int {
 // openURL is the address to print: the base URL, or localhost and the port.
 func openURL(base string, a net.Addr) string {
 	if base != "" {
-		return base
+		return strings.TrimRight(base, "/")
 	}
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {

@@ -23,13 +23,10 @@ import (
 // chain from some entry on, head included, is caught only against a copy of
 // an earlier head hash kept outside (the dashboard shows it).
 //
-// Entries batch-inserted without Audit (hash "") are chained, in id order,
-// by the next Audit (the star import writes its rows so and then calls
-// Audit in the same transaction, so none is left at its commit). An entry
-// without a hash that VerifyAudit meets was inserted behind Pingyi's back;
-// as the next change would chain it too, run the verification often (and
-// keep the head hashes it prints). Entries written before migration 00030
-// are chained by the first change after it.
+// Audit and AuditBatch write every entry chained. Entries written before
+// migration 00030 (hash "") are chained, in id order, by the first change
+// after it; once the chain has begun, an entry without a hash is one
+// inserted behind Pingyi's back, and VerifyAudit names it.
 
 // auditRec is one entry as chained.
 type auditRec struct {
@@ -59,11 +56,11 @@ func auditHash(e *auditRec) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// appendAudit adds e to the chain in the transaction q (or in a
-// transaction of its own when q is the whole database).
-func appendAudit(ctx context.Context, q Q, e *auditRec) error {
+// appendAudit adds recs, in order, to the chain in the transaction q (or in
+// a transaction of its own when q is the whole database).
+func appendAudit(ctx context.Context, q Q, recs ...*auditRec) error {
 	if _, ok := q.q.(*sql.DB); ok {
-		return q.s.Tx(ctx, func(tx Q) error { return appendAudit(ctx, tx, e) })
+		return q.s.Tx(ctx, func(tx Q) error { return appendAudit(ctx, tx, recs...) })
 	}
 	// Take the head: the UPDATE locks its row until this transaction ends
 	// (a concurrent writer waits, then reads what this one wrote).
@@ -72,31 +69,43 @@ func appendAudit(ctx context.Context, q Q, e *auditRec) error {
 	if err := q.QueryRow(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&seq, &prev); err != nil {
 		return err
 	}
-	// Entries batch-inserted since the last one (in this transaction).
-	pending, err := unchained(ctx, q)
-	if err != nil {
-		return err
-	}
-	for _, p := range pending {
-		seq++
-		p.seq, p.prevHash = seq, prev
-		p.hash = auditHash(p)
-		if _, err := q.Exec(ctx, `UPDATE audit_log SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?`, p.seq, p.prevHash, p.hash, p.id); err != nil {
+	if seq == 0 {
+		// The chain begins: the entries from before migration 00030 first.
+		legacy, err := unchained(ctx, q)
+		if err != nil {
 			return err
 		}
-		prev = p.hash
+		for _, p := range legacy {
+			seq++
+			p.seq, p.prevHash = seq, prev
+			p.hash = auditHash(p)
+			if _, err := q.Exec(ctx, `UPDATE audit_log SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?`, p.seq, p.prevHash, p.hash, p.id); err != nil {
+				return err
+			}
+			prev = p.hash
+		}
 	}
-	seq++
-	e.seq, e.prevHash = seq, prev
-	e.hash = auditHash(e)
-	if _, err := q.Exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, before_json, after_json, seq, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.id, e.at, e.userID, e.username, e.action, e.entity, e.entityID, e.before, e.after, e.seq, e.prevHash, e.hash); err != nil {
+	rows := make([][]any, len(recs))
+	for i, e := range recs {
+		seq++
+		e.seq, e.prevHash = seq, prev
+		e.hash = auditHash(e)
+		prev = e.hash
+		rows[i] = []any{e.id, e.at, e.userID, e.username, e.action, e.entity, e.entityID, e.before, e.after, e.seq, e.prevHash, e.hash}
+	}
+	if len(rows) == 1 {
+		if _, err := q.Exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, before_json, after_json, seq, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rows[0]...); err != nil {
+			return err
+		}
+	} else if err := BatchInsert(ctx, q, "audit_log", auditChainCols, rows); err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.seq, e.hash)
+	_, err := q.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, seq, prev)
 	return err
 }
+
+var auditChainCols = []string{"id", "at", "user_id", "username", "action", "entity", "entity_id", "before_json", "after_json", "seq", "prev_hash", "hash"}
 
 // unchained lists the entries without a hash, in id order.
 func unchained(ctx context.Context, q Q) ([]*auditRec, error) {
@@ -123,7 +132,7 @@ type AuditHead struct {
 	Seq  int64
 	Hash string
 	// Unchained counts, before the first change after migration 00030,
-	// the older entries the next change will chain (VerifyAudit).
+	// the older entries the first change will chain (VerifyAudit).
 	Unchained int64
 }
 

@@ -148,9 +148,9 @@ func TestAuditChainConcurrent(t *testing.T) {
 	})
 }
 
-// TestAuditChainBatchAndLegacy: entries written without Audit before the
-// chain began, or batch-inserted in a transaction that then calls Audit
-// (as the star import does), are chained.
+// TestAuditChainBatchAndLegacy: entries written before the chain began
+// are chained by the first change; AuditBatch chains its entries in order;
+// a raw insert after that is named.
 func TestAuditChainBatchAndLegacy(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -159,17 +159,26 @@ func TestAuditChainBatchAndLegacy(t *testing.T) {
 		if err != nil || h.Seq != 0 || h.Unchained != 2 {
 			t.Fatalf("before the chain: %+v %v", h, err)
 		}
-		if err := s.Tx(ctx, func(q store.Q) error {
-			if _, err := q.Exec(ctx, `INSERT INTO audit_log (id, at, action, entity) VALUES (?, ?, 'import', 'star_rating')`, store.NewID(), store.Now()); err != nil {
-				return err
-			}
-			return store.Audit(ctx, q, store.CLI, "import", "star_ratings", "2026", nil, nil)
-		}); err != nil {
+		changes := make([]store.Change, 1200) // more than one multi-row insert
+		for i := range changes {
+			changes[i] = store.Change{Action: "import", Entity: "star_rating", EntityID: fmt.Sprint(i), After: map[string]int{"stars": i % 7}}
+		}
+		if err := s.Tx(ctx, func(q store.Q) error { return store.AuditBatch(ctx, q, store.CLI, changes) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Audit(ctx, s.R(), store.CLI, "import", "star_ratings", "2026", nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		h, err = s.VerifyAudit(ctx)
-		if err != nil || h.Seq != 4 || h.Unchained != 0 {
+		if err != nil || h.Seq != 2+1200+1 || h.Unchained != 0 {
 			t.Fatalf("after: %+v %v", h, err)
+		}
+		exec(t, s, `INSERT INTO audit_log (id, at, action, entity) VALUES (3, '2025-01-03T00:00:00Z', 'delete', 'org')`)
+		if err := store.Audit(ctx, s.R(), store.CLI, "update", "org", "V1", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), "entry id 3 is not in the chain (inserted)") {
+			t.Fatalf("a raw insert after the chain began: %v", err)
 		}
 	})
 }

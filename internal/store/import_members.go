@@ -256,7 +256,7 @@ var importMemberCols = []string{"name", "org_id", "category", "is_secretary", "p
 var importMemberTypes = []string{"TEXT", "BIGINT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT"}
 
 func memberValues(m *memberState, now string) []any {
-	return []any{m.Name, m.OrgID, string(m.Category), b2i(m.IsSecretary), m.Phone, m.IDNumber, m.Gender, m.BirthYear, m.HomeUnit, m.CommunityCode, now}
+	return []any{m.Name, m.OrgID, string(m.Category), BoolInt(m.IsSecretary), m.Phone, m.IDNumber, m.Gender, m.BirthYear, m.HomeUnit, m.CommunityCode, now}
 }
 
 // ImportMembersFrom is ImportMembers reading the rows from src, in two

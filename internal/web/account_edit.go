@@ -41,7 +41,8 @@ func (s *Server) accountEdit(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	s.Render(w, r, http.StatusOK, "account", &accountView{ID: u.ID, Form: f, Roles: rolesFor(CurrentUser(r))})
+	s.Render(w, r, http.StatusOK, "account", &accountView{ID: u.ID, Form: f, Roles: rolesFor(CurrentUser(r)),
+		LoginFailures: s.limiter.Failures(u.Username)})
 }
 
 // accountUpdate is POST /accounts/{id}: an empty password keeps the old one.

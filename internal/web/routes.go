@@ -60,8 +60,10 @@ func (s *Server) routes() []Route {
 		{"POST /accounts/new", Write(admin, orgAdmin), s.accountCreate},
 		{"GET /accounts/{id}", Read(admin, orgAdmin), s.accountEdit},
 		{"POST /accounts/{id}", Write(admin, orgAdmin), s.accountUpdate},
+		{"POST /accounts/{id}/unlock", Write(admin, orgAdmin), s.accountUnlock},
 
 		{"GET /audit", Read(admin), s.auditLog},
+		{"GET /audit/{id}", Read(admin), s.auditEntryPage},
 
 		{"GET /import", Write(admin, orgAdmin), s.importPage},
 		{"POST /import/orgs", Write(admin), s.importOrgs},
@@ -69,7 +71,6 @@ func (s *Server) routes() []Route {
 	}
 	// Each area keeps its routes in routes_AREA.go.
 	r = append(r, s.campaignRoutes()...)
-	r = append(r, s.starRoutes()...)
 	return r
 }
 
@@ -79,7 +80,6 @@ var (
 	navHead = []NavItem{
 		{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
 		{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns"},
-		{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"},
 	}
 	navTail = []NavItem{
 		{Key: "nav.import", Href: "/import", Pattern: "GET /import"},
