@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
 )
 
 type dashboardView struct {
@@ -13,6 +14,9 @@ type dashboardView struct {
 	Members   int
 	Self      *pingyi.Member // member and secretary accounts: who they are
 	Tasks     []Task         // what waits for the viewer (tasks.go)
+	// AuditHead is the audit chain's latest entry (the system admin's
+	// dashboard): the anchor an office copies out (audit_chain.go).
+	AuditHead *store.AuditHead
 }
 
 // dashboard is GET /: what waits for the viewer (tasks with their counts
@@ -38,5 +42,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Tasks = tasks
+	if u.Role == pingyi.RoleAdmin {
+		if h, err := s.st.AuditHead(r.Context()); err == nil && h.Seq > 0 {
+			v.AuditHead = &h
+		}
+	}
 	s.Render(w, r, http.StatusOK, "dashboard", v)
 }
