@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	doublereportweb "github.com/pingyi/pingyi/internal/doublereport/web"
+	starsweb "github.com/pingyi/pingyi/internal/stars/web"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/web"
 )
@@ -16,6 +17,7 @@ type FeatureFunc func(srv *web.Server, st *store.Store) (web.Feature, error)
 
 // Features are the feature packages' web parts, in navigation order.
 var Features = []FeatureFunc{
+	starsweb.New,
 	doublereportweb.New,
 }
 

@@ -99,6 +99,86 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
+func TestLoginLimiter(t *testing.T) {
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	l := NewLoginLimiter()
+	l.Now = func() time.Time { return now }
+	const office, outside = "10.0.0.1", "203.0.113.9"
+
+	// Five free failures for one address and username, then backoff:
+	// 30 s after the 5th, 60 s after the 6th, doubling, at most 15 minutes.
+	for i := range 5 {
+		if w := l.Wait(office, "zhang"); w != 0 {
+			t.Fatalf("wait %v before failure %d", w, i+1)
+		}
+		l.Fail(office, "Zhang")
+	}
+	if w := l.Wait(office, "zhang"); w != 30*time.Second {
+		t.Fatalf("after 5 failures: wait %v, want 30s", w)
+	}
+	now = now.Add(30 * time.Second)
+	if w := l.Wait(office, "zhang"); w != 0 {
+		t.Fatalf("after the backoff: wait %v", w)
+	}
+	l.Fail(office, "zhang")
+	if w := l.Wait(office, "zhang"); w != time.Minute {
+		t.Fatalf("after 6 failures: wait %v, want 1m", w)
+	}
+	for range 10 {
+		l.Fail(office, "zhang")
+	}
+	if w := l.Wait(office, "zhang"); w != 15*time.Minute {
+		t.Fatalf("after 16 failures: wait %v, want the 15m cap", w)
+	}
+	// The rest of the office is not held back by one colleague.
+	if w := l.Wait(office, "li"); w != 0 {
+		t.Fatalf("another user at the same address waits %v", w)
+	}
+	// A success at the address clears the pair.
+	l.Succeed(office, "zhang")
+	if w := l.Wait(office, "zhang"); w != 0 {
+		t.Fatalf("after a success: wait %v", w)
+	}
+
+	// An address with 50 failures (any usernames) waits for the window.
+	now = now.Add(time.Hour)
+	for i := range 50 {
+		l.Fail("10.9.9.9", "user"+string(rune('a'+i%26))+string(rune('a'+i/26)))
+	}
+	if w := l.Wait("10.9.9.9", "someone"); w != 15*time.Minute {
+		t.Fatalf("address after 50 failures: wait %v, want 15m", w)
+	}
+
+	// Wrong passwords typed at admin from everywhere never lock out admin
+	// at an address it logged in from; unknown addresses are spaced 2 s.
+	now = now.Add(time.Hour)
+	l.Succeed(office, "admin")
+	for i := range 40 {
+		l.Fail("198.51.100."+string(rune('0'+i%10))+string(rune('0'+i/10)), "admin")
+	}
+	if w := l.Wait(office, "admin"); w != 0 {
+		t.Fatalf("admin at its own address waits %v after a distributed guess", w)
+	}
+	if w := l.Wait(outside, "admin"); w != 2*time.Second {
+		t.Fatalf("an unknown address guessing admin waits %v, want 2s", w)
+	}
+	// Unlock forgets the username's failures.
+	if n := l.Failures("admin"); n != 40 {
+		t.Fatalf("failures of admin: %d, want 40", n)
+	}
+	l.Unlock("ADMIN")
+	if w := l.Wait(outside, "admin"); w != 0 || l.Failures("admin") != 0 {
+		t.Fatalf("after unlock: wait %v, %d failures", w, l.Failures("admin"))
+	}
+
+	// Stale keys are swept.
+	now = now.Add(24 * time.Hour)
+	l.Fail("fresh", "x")
+	if n := l.Len(); n != 4 { // the fresh pair, address, username and its unknown-address mark
+		t.Fatalf("%d keys a day later, want only the fresh ones", n)
+	}
+}
+
 func TestLimiter(t *testing.T) {
 	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
 	l := NewLimiter(5, 15*time.Minute)

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Limiter counts login failures per key (a client IP, a username) in a
+// Limiter counts failures per key (a client IP, a form) in a
 // sliding window, in memory. A key with Max failures in the last Window is
 // blocked until the oldest of them leaves the window. Stale keys are swept
 // as failures arrive, so the memory stays bounded by the failures of one

@@ -160,13 +160,17 @@ func newFlags(e *env, c string, args string) *flag.FlagSet {
 // go on). Flags may come before or after positional arguments.
 func parse(e *env, fs *flag.FlagSet, args []string) ([]string, int) {
 	var pos []string
+	usage := fs.Usage
+	fs.Usage = func() {} // printed once below: on stdout for --help, stderr for a mistake
+	defer func() { fs.Usage = usage }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				fs.SetOutput(e.stdout)
-				fs.Usage()
+				usage()
 				return nil, ExitOK
 			}
+			usage()
 			return nil, ExitUsage
 		}
 		args = fs.Args()

@@ -206,6 +206,16 @@ func TestUsage(t *testing.T) {
 			t.Errorf("pingyi %q: exit %d with nothing on stderr", tc.args, r.code)
 		}
 	}
+	// --help prints its usage once, on stdout.
+	for _, args := range [][]string{{"serve", "--help"}, {"import", "orgs", "-h"}} {
+		if r := pingyi(dsn, args...); r.code != 0 || strings.Count(r.stdout+r.stderr, "Usage:") != 1 || !strings.Contains(r.stdout, "Usage:") {
+			t.Errorf("pingyi %q: usage printed %d times (stdout %q, stderr %q)", args, strings.Count(r.stdout+r.stderr, "Usage:"), r.stdout, r.stderr)
+		}
+	}
+	// A bad flag: the error and the usage once, on stderr.
+	if r := pingyi(dsn, "serve", "--nope"); r.code != 2 || strings.Count(r.stderr, "Usage:") != 1 || !strings.Contains(r.stderr, "-nope") {
+		t.Errorf("bad flag: %v", r)
+	}
 	if r := pingyi(dsn, "campaign", "create", "--code", "K"); !strings.Contains(r.stderr, "missing --name, --scope, --kind\n") {
 		t.Errorf("missing options not named in order:\n%s", r.stderr)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
+	"github.com/pingyi/pingyi/internal/stars"
 	"github.com/pingyi/pingyi/internal/store"
 )
 
@@ -17,7 +18,7 @@ import (
 // with ballots (results to look at), an open mass appraisal with unused
 // one-time codes (to try the phone page), a standing code for a window
 // unit, and last year's finalized stars.
-func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, w io.Writer) error {
+func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, w io.Writer, base string) error {
 	rng := rand.New(rand.NewPCG(demoSeed, 7))
 	year := time.Now().Year()
 
@@ -100,7 +101,7 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "演示评议活动 %s（进行中）demo campaign %s: open; try a one-time code on a phone: %s\n", open.Code, open.Code, CodeURL(BaseURL(), codes[0]))
+	fmt.Fprintf(w, "演示评议活动 %s（进行中）demo campaign %s: open; try a one-time code on a phone: %s\n", open.Code, open.Code, CodeURL(base, codes[0]))
 
 	// A window unit's standing code, if the town has one.
 	subtree, err := st.Subtree(ctx, pingyi.Scope{}, pick.town.Path)
@@ -108,7 +109,7 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 		for _, o := range subtree {
 			if o.WindowUnit {
 				if code, err := st.WindowCode(ctx, open, o.Code, demoActor); err == nil {
-					fmt.Fprintf(w, "窗口即时评议 window unit %s: %s/w/%s\n", o.Name, BaseURL(), code)
+					fmt.Fprintf(w, "窗口即时评议 window unit %s: %s/w/%s\n", o.Name, base, code)
 				}
 				break
 			}
@@ -124,7 +125,7 @@ func seedDemoStars(ctx context.Context, st *store.Store, pick *demoObjects, year
 	if err != nil {
 		return err
 	}
-	var rows []store.StarRow
+	var rows []stars.Row
 	for _, o := range subtree {
 		ms, err := st.Members(ctx, o.ID)
 		if err != nil {
@@ -138,11 +139,11 @@ func seedDemoStars(ctx context.Context, st *store.Store, pick *demoObjects, year
 		for _, m := range ms {
 			c := rules.Cap(m.Category)
 			cells := map[pingyi.Star]string{}
-			stars := rules.StarsFor(m.Category)
+			starFields := rules.StarsFor(m.Category)
 			// Mostly 1s and 2s; an excellent member only within the quota.
 			limit := rules.DefaultStarRules().Limit(counts[c])
 			want := 1 + rng.IntN(2)
-			for i, s := range stars {
+			for i, s := range starFields {
 				v := want
 				if rng.IntN(3) == 0 {
 					v = rng.IntN(3)
@@ -153,30 +154,30 @@ func seedDemoStars(ctx context.Context, st *store.Store, pick *demoObjects, year
 				cells[s] = strconv.Itoa(v)
 			}
 			total := 0
-			for _, s := range stars {
+			for _, s := range starFields {
 				v, _ := strconv.Atoi(cells[s])
 				total += v
 			}
 			if rules.Level(total, c) == pingyi.LevelExcellent {
 				if excellent[c] >= limit {
-					cells[stars[len(stars)-1]] = "0"
+					cells[starFields[len(starFields)-1]] = "0"
 				} else {
 					excellent[c]++
 				}
 			}
-			rows = append(rows, store.StarRow{Line: len(rows) + 2, MemberCode: m.Code, Cells: cells})
+			rows = append(rows, stars.Row{Line: len(rows) + 2, MemberCode: m.Code, Cells: cells})
 		}
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	if _, err := st.ImportStars(ctx, year, rows, demoActor); err != nil {
-		return fmt.Errorf("demo stars: %w", err)
+	if _, err := stars.New(st).Import(ctx, year, rows, demoActor); err != nil {
+		return fmt.Errorf("demo starFields: %w", err)
 	}
-	if _, v, err := st.FinalizeStars(ctx, year, pick.town.Code, demoActor); err != nil {
+	if _, v, err := stars.New(st).Finalize(ctx, year, pick.town.Code, demoActor); err != nil {
 		return err
 	} else if len(v) > 0 {
-		return fmt.Errorf("demo stars break a quota: %s", v[0])
+		return fmt.Errorf("demo starFields break a quota: %s", v[0])
 	}
 	return nil
 }

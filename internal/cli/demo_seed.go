@@ -40,7 +40,9 @@ type demoLogin struct {
 // passwords, so that the printed logins work.
 //
 // Campaigns and other demo data are to be added here, after the tree.
-func seedDemo(ctx context.Context, st *store.Store, w io.Writer) ([]demoLogin, error) {
+// base is the address the printed links start with (where serve listens,
+// or --base-url).
+func seedDemo(ctx context.Context, st *store.Store, w io.Writer, base string) ([]demoLogin, error) {
 	nOrgs, _, err := st.Counts(ctx, pingyi.Scope{})
 	if err != nil {
 		return nil, err
@@ -75,7 +77,7 @@ func seedDemo(ctx context.Context, st *store.Store, w io.Writer) ([]demoLogin, e
 		return logins, nil
 	}
 	if fresh {
-		if err := seedDemoCampaigns(ctx, st, pick, w); err != nil {
+		if err := seedDemoCampaigns(ctx, st, pick, w, base); err != nil {
 			return nil, fmt.Errorf("demo campaigns: %w", err)
 		}
 	}

@@ -28,12 +28,19 @@ func runServe(e *env, args []string) int {
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure (when served over HTTPS)")
 	baseURL := fs.String("base-url", "", "the address users open, e.g. https://pingyi.example.cn (trusted for cross-origin checks)")
 	ipHeader := fs.String("client-ip-header", "", "header with the client address set by a trusted reverse proxy, e.g. X-Real-IP")
+	proxyList := fs.String("trusted-proxies", "", "comma-separated addresses or CIDR prefixes of the reverse proxies whose --client-ip-header is believed (the rightmost other hop is the client)")
+	maxConns := fs.Int("max-conns", DefaultMaxConns, "most connections open at once (more are answered 503)")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
 	}
 	if len(pos) > 0 {
 		fs.Usage()
+		return ExitUsage
+	}
+	proxies, err := web.ParseProxies(*proxyList)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pingyi serve: --trusted-proxies: %v\n", err)
 		return ExitUsage
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -46,22 +53,25 @@ func runServe(e *env, args []string) int {
 	}
 	defer s.Close()
 
-	var logins []demoLogin
-	if *demoFlag {
-		if logins, err = seedDemo(e.ctx, s, e.stdout); err != nil {
-			return fail(e, err)
-		}
-	}
-	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, Logger: log})
-	if err != nil {
-		return fail(e, err)
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail(e, err)
 	}
+	defer ln.Close()
+	ln = newLimitListener(ln, *maxConns)
+	base := openURL(*baseURL, ln.Addr())
+	var logins []demoLogin
+	if *demoFlag {
+		if logins, err = seedDemo(e.ctx, s, e.stdout, base); err != nil {
+			return fail(e, err)
+		}
+	}
+	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, TrustedProxies: proxies, Logger: log})
+	if err != nil {
+		return fail(e, err)
+	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads on slow intranets
 		WriteTimeout:      5 * time.Minute,
@@ -79,7 +89,7 @@ func runServe(e *env, args []string) int {
 	if len(logins) > 0 {
 		printDemoLogins(e.stdout, logins)
 	}
-	fmt.Fprintf(e.stdout, "\nopen %s\n", openURL(*baseURL, ln.Addr()))
+	fmt.Fprintf(e.stdout, "\nopen %s\n", base)
 	log.Info("listening", "addr", ln.Addr().String())
 
 	select {
@@ -103,7 +113,7 @@ func runServe(e *env, args []string) int {
 // openURL is the address to print: the base URL, or localhost and the port.
 func openURL(base string, a net.Addr) string {
 	if base != "" {
-		return base
+		return strings.TrimRight(base, "/")
 	}
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {

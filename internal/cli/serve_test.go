@@ -68,7 +68,7 @@ func TestSeedDemo(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		var out bytes.Buffer
-		ls, err := seedDemo(ctx, st, &out)
+		ls, err := seedDemo(ctx, st, &out, "http://localhost:8080")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestSeedDemo(t *testing.T) {
 
 		// Again: nothing imported, passwords reset.
 		out.Reset()
-		ls2, err := seedDemo(ctx, st, &out)
+		ls2, err := seedDemo(ctx, st, &out, "http://localhost:8080")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +125,7 @@ func TestSeedDemoOnExistingTree(t *testing.T) {
 	if _, err := st.ImportOrgs(ctx, []store.OrgRow{{Line: 2, Code: "X", Name: "中共某县委", Type: "committee", Domain: "agency"}}, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	ls, err := seedDemo(ctx, st, io.Discard)
+	ls, err := seedDemo(ctx, st, io.Discard, "http://localhost:8080")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,10 +171,13 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("no login printed for %s:\n%s", name, out)
 		}
 	}
-	for _, s := range []string{"管理员", "演示账号"} {
+	for _, s := range []string{"管理员", "演示账号", base + "/b/"} {
 		if !strings.Contains(out, s) {
-			t.Errorf("output lacks %q", s)
+			t.Errorf("output lacks %q (the links start with the address serve listens on):\n%s", s, out)
 		}
+	}
+	if !strings.HasSuffix(base, ":8080") && strings.Contains(out, "localhost:8080") {
+		t.Errorf("a link points at port 8080, not where serve listens:\n%s", out)
 	}
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}

@@ -5,7 +5,6 @@ package cli
 // recommendation lists and feedback records.
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -19,6 +18,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 func init() {
@@ -159,7 +159,7 @@ func (e *env) writeTable(t serviceTable, format, out string) (status int) {
 			return fail(e, err)
 		}
 	default:
-		cw := csv.NewWriter(bw)
+		cw := tabular.NewCSVWriter(bw)
 		cw.Write(t.header)
 		cw.WriteAll(t.rows)
 		if err := cw.Error(); err != nil {

@@ -2,14 +2,15 @@ package cli
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"strconv"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/stars"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 func init() {
@@ -26,8 +27,8 @@ func starYear(e *env, cmd string, year int, set bool) bool {
 		fmt.Fprintf(e.stderr, "pingyi %s: missing --year\n", cmd)
 		return false
 	}
-	if !store.ValidYear(year) {
-		fmt.Fprintf(e.stderr, "pingyi %s: bad --year %d (%d–%d)\n", cmd, year, store.MinYear, store.MaxYear)
+	if !stars.ValidYear(year) {
+		fmt.Fprintf(e.stderr, "pingyi %s: bad --year %d (%d–%d)\n", cmd, year, stars.MinYear, stars.MaxYear)
 		return false
 	}
 	return true
@@ -65,17 +66,17 @@ func runStarImport(e *env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	t, err := readTable(pos[0], store.StarColumns, nil, false)
+	t, err := readTable(pos[0], stars.Columns, nil, false)
 	if err != nil {
 		return fail(e, err)
 	}
-	rows := store.StarRows(t)
+	rows := stars.Rows(t)
 	s, err := e.open()
 	if err != nil {
 		return fail(e, err)
 	}
 	defer s.Close()
-	stats, err := s.ImportStars(e.ctx, *year, rows, store.CLI)
+	stats, err := stars.New(s).Import(e.ctx, *year, rows, store.CLI)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -110,7 +111,7 @@ func runStarFinalize(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
-	rows, violations, err := s.FinalizeStars(e.ctx, *year, *scope, store.CLI)
+	rows, violations, err := stars.New(s).Finalize(e.ctx, *year, *scope, store.CLI)
 	if errors.Is(err, pingyi.ErrNotFound) {
 		fmt.Fprintf(e.stderr, "pingyi %s: unknown scope: org %q does not exist\n", cmd, *scope)
 		return ExitRefused
@@ -126,7 +127,7 @@ func runStarFinalize(e *env, args []string) int {
 		return ExitRefused
 	}
 	bw := bufio.NewWriter(e.stdout)
-	cw := csv.NewWriter(bw)
+	cw := tabular.NewCSVWriter(bw)
 	cw.Write(StarFinalHeader)
 	for _, r := range rows {
 		cw.Write([]string{r.MemberCode, strconv.Itoa(r.Stars), strconv.Itoa(r.Cap), string(r.Level), r.HelperCode})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"sort"
@@ -13,6 +12,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // Submission kinds: a unit's Appendix 1, a street's Appendix 2.
@@ -45,7 +45,7 @@ func (d *DR) Submit(ctx context.Context, kind, orgCode, half, on string, a store
 		return sub, err
 	}
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
+	cw := tabular.NewCSVWriter(&buf)
 	p := Period{From: from, To: to}
 	switch kind {
 	case SubmitUnit:

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // Column titles of the tables as they are filed (Chinese).
@@ -49,7 +51,7 @@ func TableXLSX(w io.Writer, sheet, title, period string, header []string, rows [
 			if c == "TOTAL" && i == 0 {
 				c = "合计"
 			}
-			f.SetCellStr(sheet, cell, c)
+			f.SetCellStr(sheet, cell, tabular.SafeCell(c))
 		}
 	}
 	f.SetColWidth(sheet, "A", last, 14)

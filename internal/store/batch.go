@@ -11,10 +11,10 @@ import (
 	"sync"
 )
 
-// batchInsert inserts rows with multi-row VALUES statements (PostgreSQL
+// BatchInsert inserts rows with multi-row VALUES statements (PostgreSQL
 // round trips dominate row-at-a-time inserts). cols names the columns;
 // every row has len(cols) values.
-func batchInsert(ctx context.Context, q Q, table string, cols []string, rows [][]any) error {
+func BatchInsert(ctx context.Context, q Q, table string, cols []string, rows [][]any) error {
 	per := 500
 	if max := 30000 / len(cols); per > max {
 		per = max
@@ -40,7 +40,7 @@ func batchInsert(ctx context.Context, q Q, table string, cols []string, rows [][
 // instead of parsing one of a new length for every batch.
 func insertRows(ctx context.Context, q Q, table string, cols []string, rows [][]any) error {
 	if q.Dialect() != SQLite || len(rows) == 0 {
-		return batchInsert(ctx, q, table, cols, rows)
+		return BatchInsert(ctx, q, table, cols, rows)
 	}
 	args := make([]any, 0, min(len(rows), 256)*len(cols))
 	for len(rows) > 0 {
@@ -253,7 +253,7 @@ func addUnitTallies(ctx context.Context, q Q, units map[unitTallyKey]int64) erro
 // collation ("C"), and a database in a locale such as en_US ignores "/"
 // when comparing. An index serves LIKE there only with text_pattern_ops or
 // COLLATE "C" (dialect-specific DDL, see docs/PERFORMANCE.md).
-func (s *Store) pathPrefix(col, prefix string) (string, []any) {
+func (s *Store) PathPrefix(col, prefix string) (string, []any) {
 	if s.Dialect == SQLite && prefix != "" && prefix[len(prefix)-1] < 0x7f {
 		upper := prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
 		return col + ` >= ? AND ` + col + ` < ?`, []any{prefix, upper}

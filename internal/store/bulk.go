@@ -192,7 +192,7 @@ func (b *BulkLoader) Org(o pingyi.Org) error {
 	b.orgs[o.Code] = bulkOrg{id: id, path: path, depth: depth}
 	b.Stats.Orgs++
 	return b.add(b.table("orgs", "id", "code", "name", "type", "domain", "parent_id", "window_unit", "path", "depth", "updated_at"),
-		id, o.Code, o.Name, string(o.Type), string(o.Domain), parentID, b2i(o.WindowUnit), path, depth, b.now)
+		id, o.Code, o.Name, string(o.Type), string(o.Domain), parentID, BoolInt(o.WindowUnit), path, depth, b.now)
 }
 
 // Member adds a member of an org already loaded.
@@ -204,7 +204,7 @@ func (b *BulkLoader) Member(m pingyi.Member) error {
 	b.Stats.Members++
 	return b.add(b.table("members", "id", "code", "name", "org_id", "category", "is_secretary", "phone", "id_number", "gender",
 		"birth_year", "home_unit", "community_code", "updated_at"),
-		NewID(), m.Code, m.Name, o.id, string(m.Category), b2i(m.IsSecretary), m.Phone, m.IDNumber, m.Gender,
+		NewID(), m.Code, m.Name, o.id, string(m.Category), BoolInt(m.IsSecretary), m.Phone, m.IDNumber, m.Gender,
 		m.BirthYear, m.HomeUnit, m.CommunityCode, b.now)
 }
 

@@ -61,7 +61,7 @@ func (s *Store) Campaigns(ctx context.Context, scope pingyi.Scope) ([]pingyi.Cam
 	q := `SELECT ` + campaignCols + ` FROM campaigns c JOIN orgs o ON o.id = c.scope_org_id`
 	var args []any
 	if !scope.All() {
-		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		pred, pargs := s.PathPrefix("o.path", scope.Path)
 		q += ` WHERE (` + pred + ` OR ? LIKE o.path || '%')`
 		args = append(append(args, pargs...), scope.Path)
 	}
@@ -202,7 +202,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *pingyi.Campaign, a Actor)
 		_, err := q.Exec(ctx, `INSERT INTO campaigns (id, code, name, year, kind, scope_org_id, target_types, scale, min_mass_share, opens, closes,
 			anonymity, publicity_days, test_mode, phase, program, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Code, c.Name, c.Year, string(c.Kind), c.ScopeOrgID, strings.Join(tts, ","), int(c.Scale), c.MinMassShare, c.Opens, c.Closes,
-			c.Anonymity, c.PublicityDays, b2i(c.TestMode), c.Phase, c.Program, c.CreatedAt)
+			c.Anonymity, c.PublicityDays, BoolInt(c.TestMode), c.Phase, c.Program, c.CreatedAt)
 		if IsUniqueViolation(err) {
 			bad.Add(0, "code", "campaign %q already exists", c.Code)
 			return bad
@@ -217,7 +217,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *pingyi.Campaign, a Actor)
 			}
 		}
 		if len(crit) > 0 {
-			if err := batchInsert(ctx, q, "criteria", []string{"id", "campaign_id", "target_type", "domain", "position", "text"}, crit); err != nil {
+			if err := BatchInsert(ctx, q, "criteria", []string{"id", "campaign_id", "target_type", "domain", "position", "text"}, crit); err != nil {
 				return err
 			}
 		}
@@ -238,7 +238,7 @@ func (s *Store) snapshotTargets(ctx context.Context, q Q, c *pingyi.Campaign, sc
 	for _, t := range c.TargetTypes {
 		want[t] = true
 	}
-	pred, pargs := s.pathPrefix("o.path", scope.Path)
+	pred, pargs := s.PathPrefix("o.path", scope.Path)
 	args := append(pargs[:len(pargs):len(pargs)], scope.ID)
 	// Each body selects type, code, name, unit, domain.
 	var bodies []string

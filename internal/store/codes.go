@@ -26,8 +26,8 @@ func newCode() string {
 	return string(b)
 }
 
-// uniqueCodes returns n distinct fresh codes.
-func uniqueCodes(n int) []string {
+// UniqueCodes returns n distinct fresh codes.
+func UniqueCodes(n int) []string {
 	seen := make(map[string]bool, n)
 	codes := make([]string, 0, n)
 	for len(codes) < n {
@@ -55,7 +55,7 @@ func (s *Store) Units(ctx context.Context, campaignID int64, scope pingyi.Scope)
 	q := `SELECT o.id, o.code, o.name, o.path, COUNT(*) FROM targets t JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ?`
 	args := []any{campaignID}
 	if !scope.All() {
-		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		pred, pargs := s.PathPrefix("o.path", scope.Path)
 		q += ` AND ` + pred
 		args = append(args, pargs...)
 	}
@@ -112,12 +112,12 @@ func (s *Store) IssueCodes(ctx context.Context, c *pingyi.Campaign, unitCode str
 	batch := Now()
 	var codes []string
 	err = s.Tx(ctx, func(q Q) error {
-		codes = uniqueCodes(count)
+		codes = UniqueCodes(count)
 		rows := make([][]any, 0, count)
 		for _, code := range codes {
 			rows = append(rows, []any{code, c.ID, u.ID, string(cat), batch})
 		}
-		if err := batchInsert(ctx, q, "codes", []string{"code", "campaign_id", "unit_org_id", "category", "batch"}, rows); err != nil {
+		if err := BatchInsert(ctx, q, "codes", []string{"code", "campaign_id", "unit_org_id", "category", "batch"}, rows); err != nil {
 			return err
 		}
 		return Audit(ctx, q, a, "issue_codes", "campaign", c.Code, nil, map[string]any{"unit": unitCode, "category": cat, "count": count})

@@ -132,6 +132,7 @@ func checkMember(bad *pingyi.InputError, r *MemberRow, orgIDs map[string]int64) 
 	checkCellText(bad, r.Line, "name", r.Name)
 	checkCellText(bad, r.Line, "home_unit", r.HomeUnit)
 	checkCellText(bad, r.Line, "community_code", r.CommunityCode)
+	checkMemberLimits(bad, r)
 	orgID, orgOK := orgIDs[r.OrgCode]
 	if r.OrgCode == "" {
 		bad.Add(r.Line, "org_code", "empty org code")
@@ -255,7 +256,7 @@ var importMemberCols = []string{"name", "org_id", "category", "is_secretary", "p
 var importMemberTypes = []string{"TEXT", "BIGINT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT"}
 
 func memberValues(m *memberState, now string) []any {
-	return []any{m.Name, m.OrgID, string(m.Category), b2i(m.IsSecretary), m.Phone, m.IDNumber, m.Gender, m.BirthYear, m.HomeUnit, m.CommunityCode, now}
+	return []any{m.Name, m.OrgID, string(m.Category), BoolInt(m.IsSecretary), m.Phone, m.IDNumber, m.Gender, m.BirthYear, m.HomeUnit, m.CommunityCode, now}
 }
 
 // ImportMembersFrom is ImportMembers reading the rows from src, in two

@@ -182,6 +182,7 @@ func (s *Store) ImportOrgsFrom(ctx context.Context, file string, rows []OrgRow, 
 			checkCellText(bad, r.Line, "code", r.Code)
 			checkCellText(bad, r.Line, "name", r.Name)
 			checkCellText(bad, r.Line, "parent_code", r.ParentCode)
+			checkOrgLimits(bad, r)
 			if !ok {
 				continue
 			}
@@ -295,7 +296,7 @@ func (s *Store) ImportOrgsFrom(ctx context.Context, file string, rows []OrgRow, 
 			if !st.isNew {
 				continue
 			}
-			batch = append(batch, []any{st.id, st.code, st.name, st.typ, st.domain, parentID(st), b2i(st.window), st.path, st.depth, now})
+			batch = append(batch, []any{st.id, st.code, st.name, st.typ, st.domain, parentID(st), BoolInt(st.window), st.path, st.depth, now})
 			sum.created(st.code)
 			if len(batch) == importChunk {
 				if err := flush(); err != nil {
@@ -325,7 +326,7 @@ func (s *Store) ImportOrgsFrom(ctx context.Context, file string, rows []OrgRow, 
 				}
 				continue
 			}
-			batch = append(batch, []any{st.name, st.typ, st.domain, parentID(st), b2i(st.window), st.path, st.depth, now, st.id})
+			batch = append(batch, []any{st.name, st.typ, st.domain, parentID(st), BoolInt(st.window), st.path, st.depth, now, st.id})
 			if st.line != 0 {
 				sum.updated(st.code)
 			} else {

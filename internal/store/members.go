@@ -56,7 +56,7 @@ func (s *Store) SearchMembers(ctx context.Context, scope pingyi.Scope, q string,
 	where := `(LOWER(m.name) LIKE ? ESCAPE '\' OR LOWER(m.code) LIKE ? ESCAPE '\')`
 	args := []any{like, like}
 	if !scope.All() {
-		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		pred, pargs := s.PathPrefix("o.path", scope.Path)
 		where += ` AND ` + pred
 		args = append(args, pargs...)
 	}

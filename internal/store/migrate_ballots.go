@@ -95,7 +95,7 @@ func migrateBallotRatings(dialect Dialect) *goose.Migration {
 			return err
 		}
 		q := Q{q: tx, s: &Store{Dialect: dialect}}
-		if err := batchInsert(ctx, q, "ratings", []string{"ballot_id", "target_id", "rating"}, out); err != nil {
+		if err := BatchInsert(ctx, q, "ratings", []string{"ballot_id", "target_id", "rating"}, out); err != nil {
 			return err
 		}
 		for _, st := range []string{`ALTER TABLE ballots DROP COLUMN tallied`, `ALTER TABLE ballots DROP COLUMN ratings`} {

@@ -78,7 +78,7 @@ func (s *Store) SearchOrgs(ctx context.Context, scope pingyi.Scope, q string, li
 // Subtree lists every org in the subtree rooted at path (inclusive), in
 // scope, ordered by path.
 func (s *Store) Subtree(ctx context.Context, scope pingyi.Scope, path string) ([]pingyi.Org, error) {
-	pred, args := s.pathPrefix("o.path", path)
+	pred, args := s.PathPrefix("o.path", path)
 	return s.listOrgs(ctx, scope, pred, args, `o.path`, 0)
 }
 
@@ -89,7 +89,7 @@ func (s *Store) listOrgs(ctx context.Context, scope pingyi.Scope, where string, 
 		COALESCE((SELECT sm.name FROM members sm WHERE sm.org_id = o.id AND sm.is_secretary = 1 LIMIT 1), '')
 		FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE ` + where
 	if !scope.All() {
-		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		pred, pargs := s.PathPrefix("o.path", scope.Path)
 		q += ` AND ` + pred
 		args = append(args, pargs...)
 	}
@@ -132,7 +132,7 @@ func (s *Store) Ancestors(ctx context.Context, o *pingyi.Org) ([]pingyi.Org, err
 
 // CountOrgs and members in scope.
 func (s *Store) Counts(ctx context.Context, scope pingyi.Scope) (orgs, members int, err error) {
-	pred, args := s.pathPrefix("o.path", scope.Path)
+	pred, args := s.PathPrefix("o.path", scope.Path)
 	if err = s.R().QueryRow(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+pred, args...).Scan(&orgs); err != nil {
 		return
 	}

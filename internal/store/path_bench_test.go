@@ -23,7 +23,7 @@ func TestPathPrefix(t *testing.T) {
 			}
 		}
 		for prefix, want := range map[string]int{"/1/": 7, "/1/2/": 3, "/1/2/3/": 1, "/12/": 1, "/9/": 0} {
-			cond, args := s.pathPrefix("o.path", prefix)
+			cond, args := s.PathPrefix("o.path", prefix)
 			var n int
 			if err := s.R().QueryRow(context.Background(), `SELECT COUNT(*) FROM orgs o WHERE `+cond, args...).Scan(&n); err != nil {
 				t.Fatal(err)

@@ -182,12 +182,12 @@ func (s *Store) Rectifications(ctx context.Context, scope pingyi.Scope, campaign
 		args = append(args, campaignID)
 	}
 	if !scope.All() {
-		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		pred, pargs := s.PathPrefix("o.path", scope.Path)
 		q += ` AND ` + pred
 		args = append(args, pargs...)
 	}
 	if orgPath != "" {
-		pred, pargs := s.pathPrefix("o.path", orgPath)
+		pred, pargs := s.PathPrefix("o.path", orgPath)
 		q += ` AND ` + pred
 		args = append(args, pargs...)
 	}

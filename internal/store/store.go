@@ -299,7 +299,8 @@ func Now() string { return time.Now().UTC().Format(time.RFC3339) }
 // server's local time zone.
 func Today() string { return time.Now().Format("2006-01-02") }
 
-func b2i(b bool) int {
+// BoolInt is 1 for true, 0 for false (a boolean column).
+func BoolInt(b bool) int {
 	if b {
 		return 1
 	}

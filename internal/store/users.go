@@ -44,7 +44,7 @@ func (s *Store) Users(ctx context.Context, scope pingyi.Scope) ([]pingyi.User, e
 	q := `SELECT ` + userCols + ` FROM users u LEFT JOIN orgs o ON o.id = u.org_id`
 	var args []any
 	if !scope.All() {
-		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		pred, pargs := s.PathPrefix("o.path", scope.Path)
 		q += ` WHERE ` + pred
 		args = append(args, pargs...)
 	}
@@ -90,7 +90,7 @@ func (s *Store) CreateUser(ctx context.Context, u *pingyi.User, a Actor) error {
 	return s.Tx(ctx, func(q Q) error {
 		_, err := q.Exec(ctx, `INSERT INTO users (id, username, display_name, password_hash, role, org_id, member_id, locale, disabled, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Username, u.DisplayName, u.PasswordHash, string(u.Role), nullID(u.OrgID), nullID(u.MemberID), u.Locale, b2i(u.Disabled), u.CreatedAt)
+			u.ID, u.Username, u.DisplayName, u.PasswordHash, string(u.Role), nullID(u.OrgID), nullID(u.MemberID), u.Locale, BoolInt(u.Disabled), u.CreatedAt)
 		if IsUniqueViolation(err) {
 			return pingyi.ErrConflict
 		}
@@ -118,7 +118,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *pingyi.User, a Actor) error {
 			hash = old.PasswordHash
 		}
 		if _, err := q.Exec(ctx, `UPDATE users SET display_name = ?, password_hash = ?, role = ?, org_id = ?, member_id = ?, locale = ?, disabled = ? WHERE id = ?`,
-			u.DisplayName, hash, string(u.Role), nullID(u.OrgID), nullID(u.MemberID), u.Locale, b2i(u.Disabled), u.ID); err != nil {
+			u.DisplayName, hash, string(u.Role), nullID(u.OrgID), nullID(u.MemberID), u.Locale, BoolInt(u.Disabled), u.ID); err != nil {
 			return err
 		}
 		after := *u

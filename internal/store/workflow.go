@@ -209,7 +209,7 @@ func (s *Store) CampaignCoverage(ctx context.Context, c *pingyi.Campaign, scope 
 		FROM targets t JOIN orgs o ON o.id = t.unit_org_id WHERE t.campaign_id = ?`
 	args := []any{c.ID}
 	if !scope.All() {
-		pred, pargs := s.pathPrefix("o.path", scope.Path)
+		pred, pargs := s.PathPrefix("o.path", scope.Path)
 		q += ` AND ` + pred
 		args = append(args, pargs...)
 	}

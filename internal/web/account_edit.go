@@ -19,7 +19,7 @@ func (s *Server) managedAccount(w http.ResponseWriter, r *http.Request) *pingyi.
 	}
 	u, err := s.st.UserByID(r.Context(), id)
 	scope := CurrentScope(r)
-	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !scope.All() && (u.OrgPath == "" || !scope.Contains(u.OrgPath))) {
+	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !scope.All() && (u.OrgPath == "" || !scope.Contains(u.OrgPath) || !fromAbove(CurrentUser(r), u))) {
 		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
@@ -41,7 +41,8 @@ func (s *Server) accountEdit(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	s.Render(w, r, http.StatusOK, "account", &accountView{ID: u.ID, Form: f, Roles: rolesFor(CurrentUser(r))})
+	s.Render(w, r, http.StatusOK, "account", &accountView{ID: u.ID, Form: f, Roles: rolesFor(CurrentUser(r)),
+		LoginFailures: s.limiter.Failures(u.Username)})
 }
 
 // accountUpdate is POST /accounts/{id}: an empty password keeps the old one.

@@ -27,6 +27,9 @@ type accountView struct {
 	Errors  map[string]string // field → translated message
 	Roles   []pingyi.Role     // the roles the viewer may give
 	Created bool
+	// LoginFailures are the account's failed logins in the limiter's
+	// window (the edit page offers to forget them).
+	LoginFailures int
 }
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{2,64}$`)
@@ -135,6 +138,9 @@ func (s *Server) applyAccountForm(ctx context.Context, viewer *pingyi.User, f ac
 				}
 			}
 		}
+	}
+	if errs["role"] == "" && errs["org"] == "" && !fromAbove(viewer, u) {
+		errs["org"] = "security.err_account_level"
 	}
 	u.Disabled = f.Disabled
 	if old != nil && old.ID == viewer.ID && (u.Disabled || u.Role != old.Role || u.OrgID != old.OrgID) {

@@ -1,50 +1,160 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
+	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
 )
 
-const auditLimit = 200
-
-type auditEntry struct {
-	pingyi.AuditEntry
-	BeforePretty, AfterPretty string
-}
+// auditPageSize is the entries on one page of the audit log.
+const auditPageSize = 50
 
 type auditView struct {
 	View
-	Entity  string
-	Entries []auditEntry
+	Entity, User, From, To string   // the filters as typed
+	Entities               []string // the entity types there are
+	Entries                []auditRow
+	Older                  string // the next page's URL ("" on the last)
+	Newest                 string // the first page's URL ("" on it)
+	Zone                   string
 }
 
-// auditLog is GET /audit[?entity=user]: the newest changes first, with the
-// record before and after.
+// auditLog is GET /audit[?entity=&user=&from=&to=&before=]: the changes,
+// newest first, a page at a time, in the user's language — actions and
+// entity types translated, names beside codes, what changed field by
+// field, times in the deployment's zone.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
-	entity := strings.TrimSpace(r.URL.Query().Get("entity"))
-	es, err := s.st.AuditLog(r.Context(), entity, "", auditLimit)
+	q := r.URL.Query()
+	v := &auditView{Entity: strings.TrimSpace(q.Get("entity")), User: strings.TrimSpace(q.Get("user")),
+		From: q.Get("from"), To: q.Get("to"), Zone: s.zone().String()}
+	f := store.AuditFilter{Entity: v.Entity, Username: v.User, Limit: auditPageSize}
+	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	f.From, f.To = s.dayBound(v.From, 0), s.dayBound(v.To, 1)
+	es, more, err := s.st.AuditPage(r.Context(), f)
+	if err == nil {
+		v.Entities, err = s.st.AuditEntities(r.Context())
+	}
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	v := &auditView{Entity: entity, Entries: make([]auditEntry, len(es))}
-	for i, e := range es {
-		v.Entries[i] = auditEntry{AuditEntry: e, BeforePretty: prettyJSON(e.Before), AfterPretty: prettyJSON(e.After)}
+	names := s.auditNames(r.Context(), es)
+	tr := s.Tr(r)
+	for _, e := range es {
+		v.Entries = append(v.Entries, s.auditRowOf(tr, e, names))
+	}
+	page := url.Values{}
+	for k, val := range map[string]string{"entity": v.Entity, "user": v.User, "from": v.From, "to": v.To} {
+		if val != "" {
+			page.Set(k, val)
+		}
+	}
+	if f.Before > 0 {
+		v.Newest = "/audit?" + page.Encode()
+	}
+	if more {
+		page.Set("before", strconv.FormatInt(es[len(es)-1].ID, 10))
+		v.Older = "/audit?" + page.Encode()
 	}
 	s.Render(w, r, http.StatusOK, "audit", v)
 }
 
-func prettyJSON(s string) string {
-	if s == "" {
+// zone is the deployment's time zone (times are stored in UTC).
+func (s *Server) zone() *time.Location {
+	if s.opts.TimeZone != nil {
+		return s.opts.TimeZone
+	}
+	return defaultZone
+}
+
+// dayBound turns a day typed in the deployment's zone (YYYY-MM-DD) into
+// the UTC instant that starts it (plus days), "" when empty or bad.
+func (s *Server) dayBound(day string, plus int) string {
+	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(day), s.zone())
+	if err != nil {
 		return ""
 	}
-	var b bytes.Buffer
-	if err := json.Indent(&b, []byte(s), "", "  "); err != nil {
-		return s
+	return d.AddDate(0, 0, plus).UTC().Format(time.RFC3339)
+}
+
+// auditNames finds the names of the campaigns and accounts the entries
+// name by code: entity id → name.
+func (s *Server) auditNames(ctx context.Context, es []pingyi.AuditEntry) map[string]string {
+	names := map[string]string{}
+	for _, e := range es {
+		key := auditNameKey(e)
+		if key == "" {
+			continue
+		}
+		if _, done := names[key]; done {
+			continue
+		}
+		names[key] = ""
+		kind, code, _ := strings.Cut(key, ":")
+		switch kind {
+		case "campaign":
+			if c, err := s.st.Campaign(ctx, code); err == nil {
+				names[key] = c.Name
+			}
+		case "user":
+			if u, err := s.st.User(ctx, code); err == nil {
+				names[key] = u.DisplayName
+			}
+		}
 	}
-	return b.String()
+	return names
+}
+
+// auditNameKey is what names an entry's object: "campaign:CODE" for a
+// campaign and what belongs to one (its id starts with the campaign's
+// code), "user:NAME" for an account.
+func auditNameKey(e pingyi.AuditEntry) string {
+	switch e.Entity {
+	case "campaign", "criteria", "self_check", "meeting", "member_summary", "notice", "objection":
+		code, _, _ := strings.Cut(e.EntityID, "/")
+		return "campaign:" + code
+	case "user":
+		return "user:" + e.EntityID
+	}
+	return ""
+}
+
+// auditLabel is the translated label of an action or entity type (the
+// raw value when there is none: a feature's own).
+func auditLabel(tr *i18n.Translator, group, v string) string {
+	if key := group + "." + v; i18n.Has(tr.Lang(), key) {
+		return tr.T(key)
+	}
+	return v
+}
+
+// auditEntryPage is GET /audit/{id}: one entry whole.
+func (s *Server) auditEntryPage(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	e, err := s.st.AuditEntryByID(r.Context(), id)
+	if errors.Is(err, pingyi.ErrNotFound) {
+		s.Fail(w, r, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	row := s.auditRowOf(s.Tr(r), *e, s.auditNames(r.Context(), []pingyi.AuditEntry{*e}))
+	row.Full = true
+	s.Render(w, r, http.StatusOK, "audit_entry", &auditEntryView{Row: row, BeforePretty: prettyJSON(e.Before), AfterPretty: prettyJSON(e.After)})
+}
+
+type auditEntryView struct {
+	View
+	Row                       auditRow
+	BeforePretty, AfterPretty string
 }

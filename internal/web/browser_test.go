@@ -3,111 +3,38 @@ package web
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
+	"github.com/pingyi/pingyi/internal/web/browsertest"
 )
 
-// Browser tests: the real handler on a loopback port, driven by headless
-// Chromium (Debian's /usr/bin/chromium). Without it they skip, unless
-// $PINGYI_REQUIRE_BROWSER is set (CI), in which case they fail. With
-// $PINGYI_SCREENSHOTS=DIR they save PNG screenshots there.
+// The browser helpers are browsertest's.
+const chromiumPath = browsertest.ChromiumPath
 
-const chromiumPath = "/usr/bin/chromium"
-
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("PINGYI_REQUIRE_BROWSER") != "" {
-			t.Fatalf("browser tests required ($PINGYI_REQUIRE_BROWSER) but %s is missing: apt-get install chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: browser tests skipped (apt-get install chromium; set PINGYI_REQUIRE_BROWSER to make this a failure)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.Flag("accept-lang", "zh-CN,zh"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
-	return ctx
-}
+func browser(t *testing.T) context.Context { return browsertest.Start(t) }
 
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	browsertest.Do(t, ctx, what, steps...)
 }
 
-// waitFor polls a JavaScript condition.
 func waitFor(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
-	// A loop rather than chromedp.Poll, which fails when the page
-	// navigates while it waits.
-	deadline := time.Now().Add(10 * time.Second)
-	var err error
-	for time.Now().Before(deadline) {
-		var ok bool
-		if ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-	t.Fatalf("%s: waiting for %s (last error: %v)\npage text:\n%s", what, js, err, body)
+	browsertest.WaitFor(t, ctx, what, js)
 }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("%s: %v", js, err)
-	}
-	return v
+	return browsertest.Eval[T](t, ctx, js)
 }
 
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	dir := os.Getenv("PINGYI_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Error(err)
-	}
-	if top, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil { // the first screenful
-		os.WriteFile(filepath.Join(dir, name+"-top.png"), top, 0o644)
-	}
-}
+func screenshot(t *testing.T, ctx context.Context, name string) { browsertest.Screenshot(t, ctx, name) }
 
 // processed is a condition: the element of the selector exists and htmx
 // has processed it (its listeners are on: a click before that would open

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/http"
 	"slices"
 
 	"github.com/pingyi/pingyi/internal/i18n"
@@ -131,3 +132,7 @@ func (t *templates) addFeature(s *Server, a Assets) error {
 	}
 	return nil
 }
+
+// ClientIP is the client's address (the trusted proxy's header, or the
+// connection's), for the rate limits of public forms.
+func (s *Server) ClientIP(r *http.Request) string { return s.clientIP(r) }

@@ -71,7 +71,7 @@ func TestImportScenarios(t *testing.T) {
 				file:   &upload{"members.csv", memberHeader + "M9,孙国庆,V2,farming,false\n"},
 				status: 200, has: []string{"导入完成：新建 1"}, after: exists("M9")},
 			{name: "the import is audited with the user", as: "admin", path: "/audit?entity=member", status: 200,
-				has: []string{"orgadmin", "M9", "members.csv", "&#34;created&#34;: 1"}},
+				has: []string{"orgadmin", "导入", "党员", "members.csv", "<b>created</b>: <ins>1</ins>"}},
 		})
 	})
 }
@@ -147,7 +147,7 @@ func TestAccountScenarios(t *testing.T) {
 				form: form("role", "org_admin", "org", "T1"), status: 404},
 			{name: "org admin cannot edit the admin", as: "orgadmin", path: "/accounts/" + id("admin"), status: 404},
 			{name: "changes are audited", as: "admin", path: "/audit?entity=user", status: 200,
-				has: []string{"sec2", "orgadmin", "create", "update", "&#34;disabled&#34;: true"}, hasNot: []string{"argon2id"}},
+				has: []string{"sec2", "orgadmin", "新建", "修改", "账号", "<b>disabled</b>: <del>false</del> → <ins>true</ins>"}, hasNot: []string{"argon2id"}},
 		})
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -28,18 +29,24 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "login", &loginView{Next: next})
 }
 
-// login is POST /login: username and password, at most LoginFailures
-// failures per client address and per username in LoginWindow (then 429).
-// Unknown users, disabled accounts and wrong passwords get one answer.
+// login is POST /login: username and password. Failures slow the next
+// attempts (auth.LoginLimiter: backoff per address and username, a high
+// limit per address, spacing per username from unknown addresses; 429
+// with Retry-After). Unknown users, disabled accounts and wrong passwords
+// get one answer.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	v := &loginView{Next: next, Username: username}
-	ipKey, userKey := "ip:"+s.clientIP(r), "user:"+strings.ToLower(username)
+	ip := s.clientIP(r)
 
-	if blocked, wait := s.limiter.Blocked(ipKey, userKey); blocked {
-		v.Error = s.Tr(r).T("login.too_many", "Minutes", int(math.Ceil(wait.Minutes())))
+	if wait := s.limiter.Wait(ip, username); wait > 0 {
+		if wait < time.Minute {
+			v.Error = s.Tr(r).T("login.too_many_seconds", "Seconds", int(math.Ceil(wait.Seconds())))
+		} else {
+			v.Error = s.Tr(r).T("login.too_many", "Minutes", int(math.Ceil(wait.Minutes())))
+		}
 		w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
 		s.Render(w, r, http.StatusTooManyRequests, "login", v)
 		return
@@ -61,13 +68,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		ok = auth.Verify(u.PasswordHash, password) && !u.Disabled
 	}
 	if !ok {
-		s.limiter.Fail(ipKey, userKey)
+		s.limiter.Fail(ip, username)
 		s.log.Info("login failed", "ip", s.clientIP(r))
 		v.Error = s.Tr(r).T("login.invalid")
 		s.Render(w, r, http.StatusUnauthorized, "login", v)
 		return
 	}
-	s.limiter.Reset(userKey)
+	s.limiter.Succeed(ip, username)
 	if auth.NeedsRehash(u.PasswordHash) {
 		if h, err := auth.Hash(password); err == nil {
 			old := u.PasswordHash

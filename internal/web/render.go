@@ -116,6 +116,10 @@ func (s *Server) funcs(tr *i18n.Translator) template.FuncMap {
 		// Refused input (inputerr.go).
 		"fieldMessage": func(e pingyi.FieldError) string { return fieldMessage(tr, e) },
 		"columnLabel":  tr.Column,
+		// Large numbers with thousands separators: 12,345.
+		"num": func(n any) string { return numPrinter(tr.Lang()).Sprint(n) },
+		// The audit log's labels (audit.go).
+		"auditLabel": func(group, v string) string { return auditLabel(tr, group, v) },
 		// The tree's rows (tree_nodes.go).
 		"treeNodes": func(nodes []orgNode) template.HTML { return treeNodes(tr, nodes) },
 	}

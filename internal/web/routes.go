@@ -60,16 +60,18 @@ func (s *Server) routes() []Route {
 		{"POST /accounts/new", Write(admin, orgAdmin), s.accountCreate},
 		{"GET /accounts/{id}", Read(admin, orgAdmin), s.accountEdit},
 		{"POST /accounts/{id}", Write(admin, orgAdmin), s.accountUpdate},
+		{"POST /accounts/{id}/unlock", Write(admin, orgAdmin), s.accountUnlock},
 
 		{"GET /audit", Read(admin), s.auditLog},
+		{"GET /audit/{id}", Read(admin), s.auditEntryPage},
 
 		{"GET /import", Write(admin, orgAdmin), s.importPage},
+		{"GET /import/template/{kind}", Write(admin, orgAdmin), s.importTemplate},
 		{"POST /import/orgs", Write(admin), s.importOrgs},
 		{"POST /import/members", Write(admin, orgAdmin), s.importMembers},
 	}
 	// Each area keeps its routes in routes_AREA.go.
 	r = append(r, s.campaignRoutes()...)
-	r = append(r, s.starRoutes()...)
 	return r
 }
 
@@ -79,7 +81,6 @@ var (
 	navHead = []NavItem{
 		{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
 		{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns"},
-		{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"},
 	}
 	navTail = []NavItem{
 		{Key: "nav.import", Href: "/import", Pattern: "GET /import"},

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -31,10 +32,12 @@ type Options struct {
 	// ClientIPHeader names a header set by a trusted reverse proxy with the
 	// client address ("X-Real-IP"); empty uses the connection's address.
 	ClientIPHeader string
-	// LoginFailures within LoginWindow block a client address or a
-	// username (defaults 5 and 15 minutes).
-	LoginFailures int
-	LoginWindow   time.Duration
+	// TrustedProxies are the reverse proxies whose ClientIPHeader is
+	// believed (clientip.go); empty: the connection's peer only.
+	TrustedProxies []netip.Prefix
+	// TimeZone is the deployment's, for times shown (stored in UTC);
+	// default Asia/Shanghai.
+	TimeZone *time.Location
 	// Logger for requests and errors (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -45,7 +48,7 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	sessions *scs.SessionManager
-	limiter  *auth.Limiter
+	limiter  *auth.LoginLimiter // failed logins (auth.LoginLimiter: backoff, no lockout)
 	tmpl     *templates
 	static   *staticFiles
 	table    []Route
@@ -78,17 +81,11 @@ const (
 
 // New builds the server over a store.
 func New(st *store.Store, opts Options) (*Server, error) {
-	if opts.LoginFailures <= 0 {
-		opts.LoginFailures = 5
-	}
-	if opts.LoginWindow <= 0 {
-		opts.LoginWindow = 15 * time.Minute
-	}
 	s := &Server{st: st, opts: opts, log: opts.Logger}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.limiter = auth.NewLimiter(opts.LoginFailures, opts.LoginWindow)
+	s.limiter = auth.NewLoginLimiter()
 
 	sm := scs.New()
 	sm.Store = store.SessionStore{S: st}
@@ -163,7 +160,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, http.StatusForbidden)
 	}))
-	s.handler = s.logRequests(gzipResponses(s.recoverPanics(securityHeaders(cop.Handler(mux)))))
+	s.handler = s.logRequests(gzipResponses(s.recoverPanics(s.securityHeaders(cop.Handler(mux)))))
 	return s.handler
 }
 

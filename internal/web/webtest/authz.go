@@ -1,12 +1,14 @@
 package webtest
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/web"
 )
 
@@ -64,7 +66,17 @@ func ShellObjects(f *Fixture) map[string]Objects {
 		},
 		// accounts: inspector is scoped to T1, orgadmin2 to T2.
 		"account": {In: Same(id("inspector")), Out: Same(id("orgadmin2"))},
+		// the newest entry of the audit log (the seeding's)
+		"audit": {In: Same(strconv.FormatInt(newestAudit(f), 10))},
 	}
+}
+
+func newestAudit(f *Fixture) int64 {
+	es, _, err := f.St.AuditPage(context.Background(), store.AuditFilter{Limit: 1})
+	if err != nil || len(es) == 0 {
+		f.T.Fatalf("no audit entry to check: %v", err)
+	}
+	return es[0].ID
 }
 
 var wildcard = regexp.MustCompile(`\{[A-Za-z_][^}]*\}`)
