@@ -404,3 +404,19 @@ func (d *DR) CommunityOf(ctx context.Context, code string) (id int64, name, path
 	}
 	return id, name, path, nil
 }
+
+// Pending counts what waits in a subtree's communities on day: completions
+// to confirm, and needs open 30 days or more since they were published.
+func (d *DR) Pending(ctx context.Context, path, day string) (toConfirm, openOver30 int, err error) {
+	err = d.S.R().QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN n.state = 'completed' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN n.state = 'open' AND n.published_on <= ? THEN 1 ELSE 0 END), 0)
+		FROM dr_needs n JOIN orgs c ON c.id = n.community_id WHERE c.path LIKE ?`, rules.AddDays(day, -30), subtreeLike(path)).Scan(&toConfirm, &openOver30)
+	return toConfirm, openOver30, err
+}
+
+// MemberClaimed counts the needs a member has claimed and not completed.
+func (d *DR) MemberClaimed(ctx context.Context, memberID int64) (int, error) {
+	var n int
+	err := d.S.R().QueryRow(ctx, `SELECT COUNT(*) FROM dr_needs WHERE state = 'claimed' AND claimer_member_id = ?`, memberID).Scan(&n)
+	return n, err
+}

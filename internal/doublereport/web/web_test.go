@@ -259,3 +259,22 @@ func TestTranslations(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard: a member's claimed needs; the community's completions to
+// confirm; nothing of V1 for the other town's admin.
+func TestDashboardTasks(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := fixture(t, st)
+	m := f.As("member")
+	m.Post("/service/needs/NV1/claim", nil)
+	if _, b := m.Get("/"); !strings.Contains(b, "您认领的 1 项需求尚未完成") {
+		t.Errorf("member's dashboard:\n%s", webtest.Excerpt(b))
+	}
+	m.Post("/service/needs/NV1/complete", url.Values{"hours": {"1"}})
+	if _, b := f.As("orgadmin").Get("/"); !strings.Contains(b, "1 项服务已完成，等待确认评价") {
+		t.Errorf("org admin's dashboard:\n%s", webtest.Excerpt(b))
+	}
+	if _, b := f.As("orgadmin2").Get("/"); strings.Contains(b, "等待确认评价") {
+		t.Error("the other town's admin sees V1's task")
+	}
+}
