@@ -21,6 +21,7 @@ type homeView struct {
 	Hours         string
 	Year          int
 	Today         string
+	OrgCode       string // staff: their org, for the tables
 }
 
 // home is GET /service: a member's registration, record and the
@@ -60,9 +61,16 @@ func (f *Feature) home(w http.ResponseWriter, r *http.Request) {
 			f.srv.ServerError(w, r, err)
 			return
 		}
-	} else if v.Communities, err = f.dr.Communities(ctx, shell.CurrentScope(r).Path, today); err != nil {
-		f.srv.ServerError(w, r, err)
-		return
+	} else {
+		if v.Communities, err = f.dr.Communities(ctx, shell.CurrentScope(r).Path, today); err != nil {
+			f.srv.ServerError(w, r, err)
+			return
+		}
+		if u.OrgID != 0 {
+			if o, err := f.st.OrgByID(ctx, u.OrgID); err == nil {
+				v.OrgCode = o.Code
+			}
+		}
 	}
 	f.srv.Render(w, r, http.StatusOK, "service_home", v)
 }

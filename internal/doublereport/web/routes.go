@@ -8,6 +8,9 @@ import (
 // staff are the roles that manage communities (their subtree's).
 var staff = []pingyi.Role{pingyi.RoleAdmin, pingyi.RoleOrgAdmin, pingyi.RoleSecretary}
 
+// tableReaders see the semiannual tables of their subtree.
+var tableReaders = []pingyi.Role{pingyi.RoleAdmin, pingyi.RoleOrgAdmin, pingyi.RoleSecretary, pingyi.RoleInspector}
+
 // Routes is the feature's route table; every route has a line in the
 // authorization matrix (authz_test.go).
 func (f *Feature) Routes() []shell.Route {
@@ -21,5 +24,7 @@ func (f *Feature) Routes() []shell.Route {
 		{Pattern: "POST /service/needs/{code}/complete", Access: shell.Write(pingyi.RoleMember), Handler: f.memberStep},
 		{Pattern: "POST /service/needs/{code}/confirm", Access: shell.Write(staff...), Handler: f.confirm},
 		{Pattern: "GET /wall/{code}", Access: shell.Public, Handler: f.wall},
+		{Pattern: "GET /service/orgs/{code}/tables", Access: shell.Read(tableReaders...), Handler: f.tables},
+		{Pattern: "GET /service/orgs/{code}/tables.xlsx", Access: shell.Read(tableReaders...), Handler: f.tablesXLSX},
 	}
 }

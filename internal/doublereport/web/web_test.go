@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/doublereport"
 	drweb "github.com/pingyi/pingyi/internal/doublereport/web"
@@ -60,6 +62,7 @@ func TestAuthz(t *testing.T) {
 	objs := map[string]webtest.Objects{
 		"community": {In: webtest.Same("V1"), Out: webtest.Same("V3")},
 		"need":      {In: webtest.Same("NV1"), Out: webtest.Same("NV3")},
+		"org":       {In: webtest.Same("V1"), Out: webtest.Same("V3")},
 	}
 	// anonymous, admin, org_admin (T1), secretary (V1), member (M2, V1), inspector (T1)
 	table := []webtest.Case{
@@ -75,6 +78,8 @@ func TestAuthz(t *testing.T) {
 		{Route: "POST /service/needs/{code}/complete", Obj: "need", In: webtest.Want{login, 403, 403, 403, 303, 403}, Out: webtest.Want{login, 403, 403, 403, 303, 403}},
 		{Route: "POST /service/needs/{code}/confirm", Obj: "need", In: webtest.Want{login, 303, 303, 303, 403, 403}, Out: webtest.Want{login, 303, 404, 404, 403, 403}},
 		{Route: "GET /wall/{code}", Obj: "community", In: webtest.All(200), Out: webtest.All(200)},
+		{Route: "GET /service/orgs/{code}/tables", Obj: "org", In: webtest.Want{login, 200, 200, 200, 403, 200}, Out: webtest.Want{login, 200, 404, 404, 403, 404}},
+		{Route: "GET /service/orgs/{code}/tables.xlsx", Obj: "org", In: webtest.Want{login, 200, 200, 200, 403, 200}, Out: webtest.Want{login, 200, 404, 404, 403, 404}},
 	}
 	feat, _ := drweb.New(f.Srv, st)
 	webtest.Authz(t, f, feat.Routes(), table, objs)
@@ -277,4 +282,43 @@ func TestDashboardTasks(t *testing.T) {
 	if _, b := f.As("orgadmin2").Get("/"); strings.Contains(b, "等待确认评价") {
 		t.Error("the other town's admin sees V1's task")
 	}
+}
+
+// The tables of a town in the browser and as the filed workbook.
+func TestTablesExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := fixture(t, st)
+		m := f.As("member")
+		m.Post("/service/needs/NV1/claim", nil)
+		m.Post("/service/needs/NV1/complete", url.Values{"hours": {"2"}})
+		oa := f.As("orgadmin")
+		today := store.Today()
+		h := today[:4] + "H1"
+		if today[5:7] > "06" {
+			h = today[:4] + "H2"
+		}
+		code, body := oa.Get("/service/orgs/T1/tables?half=" + h)
+		// V1: M2 in service, registered, one claim, one complete of 2 h;
+		// V2: M3 in service, registered with V1.
+		if code != 200 || !strings.Contains(body, "<td>V1</td><td>1</td><td>1</td><td>100.00</td><td>1</td><td>0</td><td>1</td><td>2.00</td>") {
+			t.Errorf("tables %d:\n%s", code, webtest.Excerpt(body))
+		}
+		code, body, hdr := oa.Do("GET", "/service/orgs/T1/tables.xlsx?by=community&half="+h, nil, "")
+		if code != 200 || !strings.Contains(hdr.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("xlsx %d %s", code, hdr.Get("Content-Type"))
+		}
+		x, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := x.GetRows(x.GetSheetName(0))
+		// V1 and V2 are T1's communities: V1 has M2 and M3, 2 needs, one
+		// claimed and completed.
+		if len(rows) != 6 || rows[2][0] != "社区" || rows[3][0] != "V1" || rows[3][1] != "2" || rows[5][0] != "合计" {
+			t.Errorf("xlsx rows %q", rows)
+		}
+		if code, _ := oa.Get("/service/orgs/T1/tables?half=2026H3"); code != 400 {
+			t.Errorf("bad half: %d", code)
+		}
+	})
 }
