@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
@@ -26,11 +27,18 @@ import (
 
 // DR is the double report on a store.
 type DR struct {
-	S *store.Store
+	S   *store.Store
+	gen atomic.Int64 // bumped by every change made through this DR
 }
 
 // New returns the double report over s.
 func New(s *store.Store) *DR { return &DR{S: s} }
+
+// Generation changes whenever this DR changes a need, a registration or
+// the ledger (caches of pages built from them compare it).
+func (d *DR) Generation() int64 { return d.gen.Load() }
+
+func (d *DR) changed() { d.gen.Add(1) }
 
 // Refusals of single changes (pages, API), wrapping pingyi's sentinels.
 var (

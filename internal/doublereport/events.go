@@ -131,6 +131,7 @@ func existingEventNos(ctx context.Context, q store.Q, nos []string) (map[string]
 // file order after those stored, each checked against §4.
 func (d *DR) ImportEvents(ctx context.Context, file string, rows []tabular.Row, a store.Actor) (int, error) {
 	n := 0
+	defer d.changed()
 	err := d.S.Tx(ctx, func(q store.Q) error {
 		var nos, needCodes, memberCodes, orgCodes []string
 		for _, r := range rows {
@@ -372,6 +373,7 @@ type Step struct {
 // nothing of it is written.
 func (d *DR) Apply(ctx context.Context, needCode string, st Step, a store.Actor) (Event, error) {
 	var e Event
+	defer d.changed()
 	err := d.S.Tx(ctx, func(q store.Q) error {
 		need, err := needForUpdate(ctx, q, needCode)
 		if err != nil {

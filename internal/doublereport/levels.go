@@ -16,6 +16,7 @@ var LevelColumns = []string{"org_code", "level"}
 // ImportLevels sets orgs' levels, all or nothing.
 func (d *DR) ImportLevels(ctx context.Context, file string, rows []tabular.Row, a store.Actor) (int, error) {
 	n := 0
+	defer d.changed()
 	err := d.S.Tx(ctx, func(q store.Q) error {
 		var codes []string
 		for _, r := range rows {

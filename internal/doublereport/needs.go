@@ -90,6 +90,7 @@ func checkNeed(bad *pingyi.InputError, line int, n *Need) bool {
 // has events is refused.
 func (d *DR) ImportNeeds(ctx context.Context, file string, rows []tabular.Row, a store.Actor) (Summary, error) {
 	var sum Summary
+	defer d.changed()
 	err := d.S.Tx(ctx, func(q store.Q) error {
 		var codes, comms []string
 		for _, r := range rows {
@@ -196,6 +197,7 @@ func (d *DR) ImportNeeds(ctx context.Context, file string, rows []tabular.Row, a
 // Publish adds one need of a community (a page). The code is made from
 // the community's code and the need's id when empty.
 func (d *DR) Publish(ctx context.Context, n Need, a store.Actor) (Need, error) {
+	defer d.changed()
 	err := d.S.Tx(ctx, func(q store.Q) error {
 		c, err := d.org(ctx, q, n.CommunityCode)
 		if err != nil {

@@ -81,6 +81,7 @@ func (d *DR) ImportRegistrations(ctx context.Context, file string, units bool, r
 	if units {
 		whoCol = "org_code"
 	}
+	defer d.changed()
 	err := d.S.Tx(ctx, func(q store.Q) error {
 		var whoCodes, commCodes []string
 		for _, r := range rows {
@@ -280,6 +281,7 @@ func (d *DR) ImportRegistrations(ctx context.Context, file string, units bool, r
 // community at a time).
 func (d *DR) Register(ctx context.Context, memberCode, communityCode, on, grid, skills string, a store.Actor) (Registration, error) {
 	var reg Registration
+	defer d.changed()
 	err := d.S.Tx(ctx, func(q store.Q) error {
 		ms, err := membersByCode(ctx, q, []string{memberCode})
 		if err != nil {

@@ -22,6 +22,8 @@ type Feature struct {
 	srv *shell.Server
 	st  *store.Store
 	dr  *doublereport.DR
+
+	walls wallCache // rendered public walls (wall.go)
 }
 
 // New makes the feature over the shell and the store.

@@ -23,7 +23,7 @@ func (f *Feature) Routes() []shell.Route {
 		{Pattern: "POST /service/needs/{code}/cancel", Access: shell.Write(pingyi.RoleMember), Handler: f.memberStep},
 		{Pattern: "POST /service/needs/{code}/complete", Access: shell.Write(pingyi.RoleMember), Handler: f.memberStep},
 		{Pattern: "POST /service/needs/{code}/confirm", Access: shell.Write(staff...), Handler: f.confirm},
-		{Pattern: "GET /wall/{code}", Access: shell.Public, Handler: f.wall},
+		{Pattern: "GET /wall/{code}", Access: shell.PublicNoSession, Handler: f.wall},
 		{Pattern: "GET /service/orgs/{code}/tables", Access: shell.Read(tableReaders...), Handler: f.tables},
 		{Pattern: "GET /service/orgs/{code}/tables.xlsx", Access: shell.Read(tableReaders...), Handler: f.tablesXLSX},
 	}

@@ -322,3 +322,17 @@ func TestTablesExport(t *testing.T) {
 		}
 	})
 }
+
+// The public wall is cached, but a change made on the pages shows at once.
+func TestWallCacheFollowsChanges(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := fixture(t, st)
+	c := f.Client()
+	if _, b := c.Get("/wall/V2"); strings.Contains(b, "新书包") {
+		t.Fatal("not published yet")
+	}
+	f.As("orgadmin").Post("/service/communities/V2/needs", url.Values{"kind": {"wish"}, "title": {"新书包"}, "wish_type": {"material"}})
+	if _, b := c.Get("/wall/V2"); !strings.Contains(b, "新书包") {
+		t.Errorf("the wall did not follow the publication:\n%s", webtest.Excerpt(b))
+	}
+}
