@@ -149,6 +149,9 @@ func writeErr(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (a *API) getBallot(w http.ResponseWriter, r *http.Request) {
+	if !codeOK(w, r.PathValue("code")) {
+		return
+	}
 	ci, err := a.Intake.Lookup(r.Context(), r.PathValue("code"))
 	if err != nil {
 		writeErr(w, r, err)
@@ -179,6 +182,9 @@ func (a *API) postBallot(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorJSON{Error: "unknown_code", Message: "no code"})
 		return
 	}
+	if !ballotOK(w, &req) {
+		return
+	}
 	receipt, err := a.Intake.Submit(r.Context(), req.Code, req.Ratings, req.Opinion)
 	if err != nil {
 		writeErr(w, r, err)
@@ -188,6 +194,9 @@ func (a *API) postBallot(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getReceipt(w http.ResponseWriter, r *http.Request) {
+	if !receiptOK(w, r.PathValue("receipt")) {
+		return
+	}
 	c, day, err := a.Store.Receipt(r.Context(), r.PathValue("receipt"))
 	if err != nil {
 		if errors.Is(err, pingyi.ErrNotFound) {

@@ -6,6 +6,7 @@ package app
 import (
 	"fmt"
 
+	doublereportweb "github.com/pingyi/pingyi/internal/doublereport/web"
 	starsweb "github.com/pingyi/pingyi/internal/stars/web"
 	"github.com/pingyi/pingyi/internal/store"
 	voiceweb "github.com/pingyi/pingyi/internal/voice/web"
@@ -19,6 +20,7 @@ type FeatureFunc func(srv *web.Server, st *store.Store) (web.Feature, error)
 var Features = []FeatureFunc{
 	starsweb.New,
 	voiceweb.New,
+	doublereportweb.New,
 }
 
 // NewServer is the shell with every feature added.

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 func init() {
@@ -201,7 +201,7 @@ func runCodes(e *env, args []string) (status int) {
 		}
 		return ExitOK
 	}
-	cw := csv.NewWriter(bw)
+	cw := tabular.NewCSVWriter(bw)
 	cw.Write([]string{"code", "url"})
 	for _, k := range codes {
 		cw.Write([]string{k, CodeURL(*base, k)})
@@ -342,7 +342,7 @@ func runResults(e *env, args []string) (status int) {
 		}
 		return ExitOK
 	}
-	cw := csv.NewWriter(bw)
+	cw := tabular.NewCSVWriter(bw)
 	cw.Write(ResultsHeader)
 	if err := each(func(t store.TargetResult) error { return cw.Write(ResultRecord(t)) }); err != nil {
 		return fail(e, err)
@@ -373,7 +373,7 @@ func runCampaignList(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	cw := csv.NewWriter(e.stdout)
+	cw := tabular.NewCSVWriter(e.stdout)
 	cw.Write([]string{"code", "name", "year", "kind", "scope", "opens", "closes", "state", "test_mode"})
 	for _, c := range cs {
 		cw.Write([]string{c.Code, c.Name, strconv.Itoa(c.Year), string(c.Kind), c.ScopeCode, c.Opens, c.Closes,

@@ -106,7 +106,11 @@ func seedDemo(ctx context.Context, st *store.Store, w io.Writer, base string) ([
 			logins = append(logins, demoLogin{a.label, a.u.Username, pw})
 		}
 	}
-	return logins, nil
+	drLogins, err := seedDemoDoubleReport(ctx, st, fresh, w)
+	if err != nil {
+		return nil, fmt.Errorf("demo double report: %w", err)
+	}
+	return append(logins, drLogins...), nil
 }
 
 // importDemoTree streams the demo district into the database.

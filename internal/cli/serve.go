@@ -28,12 +28,19 @@ func runServe(e *env, args []string) int {
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure (when served over HTTPS)")
 	baseURL := fs.String("base-url", "", "the address users open, e.g. https://pingyi.example.cn (trusted for cross-origin checks)")
 	ipHeader := fs.String("client-ip-header", "", "header with the client address set by a trusted reverse proxy, e.g. X-Real-IP")
+	proxyList := fs.String("trusted-proxies", "", "comma-separated addresses or CIDR prefixes of the reverse proxies whose --client-ip-header is believed (the rightmost other hop is the client)")
+	maxConns := fs.Int("max-conns", DefaultMaxConns, "most connections open at once (more are answered 503)")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
 	}
 	if len(pos) > 0 {
 		fs.Usage()
+		return ExitUsage
+	}
+	proxies, err := web.ParseProxies(*proxyList)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "pingyi serve: --trusted-proxies: %v\n", err)
 		return ExitUsage
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -51,6 +58,7 @@ func runServe(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer ln.Close()
+	ln = newLimitListener(ln, *maxConns)
 	base := openURL(*baseURL, ln.Addr())
 	var logins []demoLogin
 	if *demoFlag {
@@ -58,12 +66,12 @@ func runServe(e *env, args []string) int {
 			return fail(e, err)
 		}
 	}
-	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, Logger: log})
+	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, TrustedProxies: proxies, Logger: log})
 	if err != nil {
 		return fail(e, err)
 	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads on slow intranets
 		WriteTimeout:      5 * time.Minute,

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/stars"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 func init() {
@@ -127,7 +127,7 @@ func runStarFinalize(e *env, args []string) int {
 		return ExitRefused
 	}
 	bw := bufio.NewWriter(e.stdout)
-	cw := csv.NewWriter(bw)
+	cw := tabular.NewCSVWriter(bw)
 	cw.Write(StarFinalHeader)
 	for _, r := range rows {
 		cw.Write([]string{r.MemberCode, strconv.Itoa(r.Stars), strconv.Itoa(r.Cap), string(r.Level), r.HelperCode})

@@ -12,6 +12,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // TargetTypeZH names target types for sheet names and titles.
@@ -154,7 +155,7 @@ func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.Targe
 			return nil
 		}
 		s.row++
-		vals = append(vals[:0], s.row-2, t.UnitName, t.Code, t.Name)
+		vals = append(vals[:0], s.row-2, tabular.SafeCell(t.UnitName), tabular.SafeCell(t.Code), tabular.SafeCell(t.Name))
 		if hide != nil && hide(t) {
 			vals = append(vals, "—", "", "", "", "", "", "", "", "不足公开人数")
 		} else {

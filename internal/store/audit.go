@@ -16,13 +16,11 @@ type Actor struct {
 // CLI is the actor of command-line changes.
 var CLI = Actor{Username: "cli"}
 
-// Audit records one change. before and after are marshalled to JSON (nil
-// leaves the column empty).
+// Audit records one change, chained to the one before it (audit_chain.go).
+// before and after are marshalled to JSON (nil leaves the column empty).
 func Audit(ctx context.Context, q Q, a Actor, action, entity, entityID string, before, after any) error {
-	_, err := q.Exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		NewID(), Now(), a.UserID, a.Username, action, entity, entityID, toJSON(before), toJSON(after))
-	return err
+	return appendAudit(ctx, q, &auditRec{id: NewID(), at: Now(), userID: a.UserID, username: a.Username, action: action,
+		entity: entity, entityID: entityID, before: toJSON(before), after: toJSON(after)})
 }
 
 func toJSON(v any) string {

@@ -9,14 +9,17 @@ type Change struct {
 }
 
 // AuditBatch records many changes by one actor at one time (an import)
-// with multi-row inserts, as Audit records one.
+// with multi-row inserts, as Audit records one, chained in order
+// (audit_chain.go).
 func AuditBatch(ctx context.Context, q Q, a Actor, changes []Change) error {
-	at := Now()
-	rows := make([][]any, len(changes))
-	for i, c := range changes {
-		rows[i] = []any{NewID(), at, a.UserID, a.Username, c.Action, c.Entity, c.EntityID, toJSON(c.Before), toJSON(c.After)}
+	if len(changes) == 0 {
+		return nil
 	}
-	return BatchInsert(ctx, q, "audit_log", auditCols, rows)
+	at := Now()
+	recs := make([]*auditRec, len(changes))
+	for i, c := range changes {
+		recs[i] = &auditRec{id: NewID(), at: at, userID: a.UserID, username: a.Username, action: c.Action, entity: c.Entity,
+			entityID: c.EntityID, before: toJSON(c.Before), after: toJSON(c.After)}
+	}
+	return appendAudit(ctx, q, recs...)
 }
-
-var auditCols = []string{"id", "at", "user_id", "username", "action", "entity", "entity_id", "before_json", "after_json"}

@@ -132,6 +132,7 @@ func checkMember(bad *pingyi.InputError, r *MemberRow, orgIDs map[string]int64) 
 	checkCellText(bad, r.Line, "name", r.Name)
 	checkCellText(bad, r.Line, "home_unit", r.HomeUnit)
 	checkCellText(bad, r.Line, "community_code", r.CommunityCode)
+	checkMemberLimits(bad, r)
 	orgID, orgOK := orgIDs[r.OrgCode]
 	if r.OrgCode == "" {
 		bad.Add(r.Line, "org_code", "empty org code")

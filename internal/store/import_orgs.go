@@ -182,6 +182,7 @@ func (s *Store) ImportOrgsFrom(ctx context.Context, file string, rows []OrgRow, 
 			checkCellText(bad, r.Line, "code", r.Code)
 			checkCellText(bad, r.Line, "name", r.Name)
 			checkCellText(bad, r.Line, "parent_code", r.ParentCode)
+			checkOrgLimits(bad, r)
 			if !ok {
 				continue
 			}

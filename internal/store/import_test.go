@@ -228,7 +228,7 @@ func TestImportRefusals(t *testing.T) {
 	cases := []refusal{
 		// --- orgs
 		{name: "unknown type", kind: "orgs", file: orgHeader + "X1,x,party_cell,rural,C1,\n", want: []string{"line 2, column type"}},
-		{name: "type in Chinese", kind: "orgs", file: orgHeader + "X1,x,党支部,rural,C1,\n", want: []string{"line 2, column type"}},
+		{name: "unknown type in Chinese", kind: "orgs", file: orgHeader + "X1,x,党小组,rural,C1,\n", want: []string{"line 2, column type"}},
 		{name: "unknown domain", kind: "orgs", file: orgHeader + "X1,x,branch,farm,C1,\n", want: []string{"line 2, column domain"}},
 		{name: "bad window_unit", kind: "orgs", file: orgHeader + "X1,x,branch,rural,C1,maybe\n", want: []string{"line 2, column window_unit"}},
 		{name: "empty code and name", kind: "orgs", file: orgHeader + ",,branch,rural,C1,\n", want: []string{"line 2, column code", "line 2, column name"}},

@@ -35,6 +35,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -121,7 +122,7 @@ func ReadFile(path string) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{}
-	header, line, err := streamPath(path, format, nil, t.add)
+	header, line, err := streamPath(context.Background(), path, format, nil, t.add)
 	return t.finish(header, line, err)
 }
 
@@ -138,7 +139,7 @@ func Read(r io.Reader, name string) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{}
-	header, line, err := streamReader(r, format, nil, t.add)
+	header, line, err := streamReader(context.Background(), r, format, nil, t.add)
 	return t.finish(header, line, err)
 }
 
@@ -171,7 +172,7 @@ func Stream(path string, fn func(Row) error) (header []string, err error) {
 	if err != nil {
 		return nil, err
 	}
-	header, _, err = streamPath(path, format, nil, fn)
+	header, _, err = streamPath(context.Background(), path, format, nil, fn)
 	return header, err
 }
 
@@ -181,7 +182,7 @@ func StreamReader(r io.Reader, name string, fn func(Row) error) (header []string
 	if err != nil {
 		return nil, err
 	}
-	header, _, err = streamReader(r, format, nil, fn)
+	header, _, err = streamReader(context.Background(), r, format, nil, fn)
 	return header, err
 }
 
@@ -197,7 +198,7 @@ func Each(r io.Reader, name string, head func(header []string, line int) error, 
 	if err != nil {
 		return err
 	}
-	_, _, err = streamReader(r, format, head, fn)
+	_, _, err = streamReader(context.Background(), r, format, head, fn)
 	return err
 }
 
@@ -207,7 +208,7 @@ func EachFile(path string, head func(header []string, line int) error, fn func(R
 	if err != nil {
 		return err
 	}
-	_, _, err = streamPath(path, format, head, fn)
+	_, _, err = streamPath(context.Background(), path, format, head, fn)
 	return err
 }
 
@@ -273,9 +274,10 @@ func expected(required, optional []string) []string {
 	return out
 }
 
-// normName normalises a column name: trimmed, lower case.
+// normName normalises a column name: trimmed, lower case, a Chinese
+// header turned into its column's name (labels.go).
 func normName(s string) string {
-	return strings.ToLower(Trim(s))
+	return headerName(strings.ToLower(Trim(s)))
 }
 
 // Trim removes leading and trailing white space from s: every Unicode space
@@ -295,49 +297,52 @@ type source interface {
 	close() error
 }
 
-func streamPath(path string, format Format, head func([]string, int) error, fn func(Row) error) ([]string, int, error) {
+func streamPath(ctx context.Context, path string, format Format, head func([]string, int) error, fn func(Row) error) ([]string, int, error) {
 	switch format {
 	case XLSX:
-		src, err := openXLSXFile(path)
+		src, err := openXLSXFile(ctx, path)
 		if err != nil {
 			return nil, 0, err
 		}
-		return run(src, head, fn)
+		return run(ctx, src, head, fn)
 	default:
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, 0, err
 		}
 		defer f.Close()
-		return streamReader(f, format, head, fn)
+		return streamReader(ctx, f, format, head, fn)
 	}
 }
 
-func streamReader(r io.Reader, format Format, head func([]string, int) error, fn func(Row) error) ([]string, int, error) {
+func streamReader(ctx context.Context, r io.Reader, format Format, head func([]string, int) error, fn func(Row) error) ([]string, int, error) {
 	var src source
 	var err error
 	switch format {
 	case XLSX:
-		src, err = openXLSXReader(r)
+		src, err = openXLSXReader(ctx, r)
 	default:
 		src, err = newCSVSource(r)
 	}
 	if err != nil {
 		return nil, 0, err
 	}
-	return run(src, head, fn)
+	return run(ctx, src, head, fn)
 }
 
 // run reads the header and the rows of src, calling head (if not nil) with
 // the header and fn for each good row.
-func run(src source, head func([]string, int) error, fn func(Row) error) (header []string, headerLine int, err error) {
+func run(ctx context.Context, src source, head func([]string, int) error, fn func(Row) error) (header []string, headerLine int, err error) {
 	defer func() {
 		if cerr := src.close(); err == nil && cerr != nil {
 			err = cerr
 		}
 	}()
 	ie := &pingyi.InputError{}
-	for {
+	for n := 0; ; n++ {
+		if n%256 == 0 && ctx.Err() != nil {
+			return header, headerLine, ctx.Err()
+		}
 		line, cells, err := src.next()
 		if err == io.EOF {
 			if header == nil {
@@ -373,7 +378,7 @@ func run(src source, head func([]string, int) error, fn func(Row) error) (header
 			header = make([]string, n)
 			bad := false
 			for i := range n {
-				header[i] = strings.ToLower(trimmed[i])
+				header[i] = headerName(strings.ToLower(trimmed[i]))
 				if !utf8.ValidString(header[i]) {
 					ie.Add(line, fmt.Sprintf("#%d", i+1), "column name is not valid UTF-8 text; save the file as CSV UTF-8")
 					bad = true
@@ -410,7 +415,7 @@ func run(src source, head func([]string, int) error, fn func(Row) error) (header
 				ie.Add(line, h, "not valid UTF-8 text; save the file as CSV UTF-8")
 				ok = false
 			}
-			row.Cells[h] = v
+			row.Cells[h] = labelValue(h, v)
 		}
 		if !ok {
 			continue

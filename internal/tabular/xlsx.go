@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,9 +17,10 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
-// xlsxOptions bound what a small uploaded zip may unpack to.
+// xlsxOptions bound what a small uploaded zip may unpack to (checked
+// before, by checkXLSX: limits_xlsx.go).
 var xlsxOptions = excelize.Options{
-	UnzipSizeLimit:    1 << 30,
+	UnzipSizeLimit:    MaxXLSXUnzipped,
 	UnzipXMLSizeLimit: excelize.StreamChunkSize,
 }
 
@@ -38,12 +40,19 @@ func xlsxError(line int, format string, args ...any) error {
 	return ie
 }
 
-func openXLSXFile(path string) (source, error) {
+func openXLSXFile(ctx context.Context, path string) (source, error) {
+	if err := checkXLSXFile(ctx, path); err != nil {
+		return nil, err
+	}
 	return openXLSX(func() (*excelize.File, error) { return excelize.OpenFile(path, xlsxOptions) })
 }
 
-func openXLSXReader(r io.Reader) (source, error) {
-	return openXLSX(func() (*excelize.File, error) { return excelize.OpenReader(r, xlsxOptions) })
+func openXLSXReader(ctx context.Context, r io.Reader) (source, error) {
+	ra, err := checkXLSXReader(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return openXLSX(func() (*excelize.File, error) { return excelize.OpenReader(ra, xlsxOptions) })
 }
 
 func openXLSX(open func() (*excelize.File, error)) (src source, err error) {

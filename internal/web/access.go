@@ -161,6 +161,9 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
+		if !s.inputOK(w, r, rt.Pattern) {
+			return
+		}
 		rt.Handler(w, r)
 	})
 	if rt.Access.noSession {
@@ -210,14 +213,6 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// safeNext returns next if it is a local path, else "/".
-func safeNext(next string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) || strings.ContainsAny(next, "\r\n") {
-		return "/"
-	}
-	return next
 }
 
 // passwordStamp identifies a password hash in a session without holding

@@ -19,7 +19,7 @@ func (s *Server) managedAccount(w http.ResponseWriter, r *http.Request) *pingyi.
 	}
 	u, err := s.st.UserByID(r.Context(), id)
 	scope := CurrentScope(r)
-	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !scope.All() && (u.OrgPath == "" || !scope.Contains(u.OrgPath))) {
+	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !scope.All() && (u.OrgPath == "" || !scope.Contains(u.OrgPath) || !fromAbove(CurrentUser(r), u))) {
 		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}

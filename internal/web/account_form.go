@@ -139,6 +139,9 @@ func (s *Server) applyAccountForm(ctx context.Context, viewer *pingyi.User, f ac
 			}
 		}
 	}
+	if errs["role"] == "" && errs["org"] == "" && !fromAbove(viewer, u) {
+		errs["org"] = "security.err_account_level"
+	}
 	u.Disabled = f.Disabled
 	if old != nil && old.ID == viewer.ID && (u.Disabled || u.Role != old.Role || u.OrgID != old.OrgID) {
 		errs["role"] = "account.err_self" // nobody locks themself out

@@ -50,6 +50,7 @@ var shellAuthz = []webtest.Case{
 
 	// Import (POSTs without a file: 400 once let in)
 	{Route: "GET /import", In: webtest.Want{303, 200, 200, 403, 403, 403}},
+	{Route: "GET /import/template/{kind}", Obj: "import_kind", In: webtest.Want{303, 200, 200, 403, 403, 403}},
 	{Route: "POST /import/orgs", In: webtest.Want{303, 400, 403, 403, 403, 403}},
 	{Route: "POST /import/members", In: webtest.Want{303, 400, 400, 403, 403, 403}},
 
@@ -66,6 +67,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		for k, v := range campaignObjects(f) {
 			objs[k] = v
 		}
+		objs["import_kind"] = webtest.Objects{In: webtest.Same("members")}
 		webtest.Authz(t, f, f.Srv.Routes(), authzTable, objs)
 	})
 }

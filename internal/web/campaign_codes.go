@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pdf"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // maxCodesPerIssue bounds one batch of codes issued from the page (the
@@ -149,7 +149,7 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		cw := csv.NewWriter(&buf)
+		cw := tabular.NewCSVWriter(&buf)
 		cw.Write([]string{"code", "url"})
 		for _, k := range codes {
 			cw.Write([]string{k, codeURL(base, k)})

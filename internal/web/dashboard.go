@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/store"
 )
 
 type dashboardView struct {
@@ -12,10 +13,14 @@ type dashboardView struct {
 	Orgs      int
 	Members   int
 	Self      *pingyi.Member // member and secretary accounts: who they are
+	Tasks     []Task         // what waits for the viewer (tasks.go)
+	// AuditHead is the audit chain's latest entry (the system admin's
+	// dashboard): the anchor an office copies out (audit_chain.go).
+	AuditHead *store.AuditHead
 }
 
-// dashboard is GET /: counts of orgs and members in the viewer's scope and
-// quick links.
+// dashboard is GET /: what waits for the viewer (tasks with their counts
+// and links), counts of orgs and members in the viewer's scope, quick links.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	u := CurrentUser(r)
 	v := &dashboardView{ScopeName: u.OrgName}
@@ -29,6 +34,17 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		if v.Orgs, v.Members, err = s.st.SubtreeCounts(r.Context(), ScopeOf(u).Path); err != nil {
 			s.ServerError(w, r, err)
 			return
+		}
+	}
+	tasks, err := s.tasks(r)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	v.Tasks = tasks
+	if u.Role == pingyi.RoleAdmin {
+		if h, err := s.st.AuditHead(r.Context()); err == nil && h.Seq > 0 {
+			v.AuditHead = &h
 		}
 	}
 	s.Render(w, r, http.StatusOK, "dashboard", v)

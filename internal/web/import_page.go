@@ -40,7 +40,7 @@ func ReadUpload(w http.ResponseWriter, r *http.Request, required, optional []str
 		return nil, "", ErrNoFile
 	}
 	defer f.Close()
-	t, err := tabular.Read(f, h.Filename)
+	t, err := tabular.ReadContext(r.Context(), f, h.Filename)
 	if err != nil {
 		return nil, h.Filename, err
 	}
@@ -70,7 +70,7 @@ func openUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string,
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
-		return tabular.Each(f, h.Filename, head, fn)
+		return tabular.EachContext(r.Context(), f, h.Filename, head, fn)
 	}
 	return f, h.Filename, each, nil
 }

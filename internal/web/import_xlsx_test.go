@@ -57,3 +57,47 @@ func TestImportMembersXLSX(t *testing.T) {
 		}
 	})
 }
+
+// The import templates: Chinese headers, an example row, drop-down lists
+// of the allowed labels; downloaded and uploaded as they are, they import.
+func TestImportTemplates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.Store) {
+		f := newFixture(t, db, Options{})
+		admin := f.as("admin")
+		for _, kind := range []string{"orgs", "members"} {
+			st, body, h := admin.do("GET", "/import/template/"+kind, nil, "")
+			if st != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+				t.Fatalf("%s template: %d %v", kind, st, h)
+			}
+			x, err := excelize.OpenReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sheet := x.GetSheetName(0)
+			rows, _ := x.GetRows(sheet)
+			dvs, _ := x.GetDataValidations(sheet)
+			x.Close()
+			if len(rows) != 2 || rows[0][0] != "编码" {
+				t.Errorf("%s template rows: %q", kind, rows)
+			}
+			lists := 0
+			for _, dv := range dvs {
+				if strings.Contains(dv.Formula1, "党支部") || strings.Contains(dv.Formula1, "在村务农及无职党员") {
+					lists++
+				}
+			}
+			if lists == 0 {
+				t.Errorf("%s template: no drop-down list of labels: %+v", kind, dvs)
+			}
+			if st, res := admin.upload("/import/"+kind, kind+".xlsx", body); st != 200 || !strings.Contains(res, "导入完成：新建 1") {
+				t.Errorf("the %s template does not import back: %d\n%s", kind, st, excerpt(res))
+			}
+		}
+		if _, err := db.Org(context.Background(), "V9"); err != nil {
+			t.Errorf("the template's org: %v", err)
+		}
+		if st, _ := f.as("orgadmin").get("/import/template/orgs"); st != 404 {
+			t.Errorf("an org admin gets the orgs template: %d", st)
+		}
+	})
+}

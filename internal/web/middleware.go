@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"strings"
 	"time"
 )
 
@@ -91,35 +89,6 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // problem: both languages, no template.
 const internalErrorPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>500</title><body style="font-family:sans-serif;margin:2em"><h1>服务器内部错误</h1><p>Internal server error.</p><p><a href="/">返回首页 Home</a></p></body></html>`
-
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// clientIP is the address login limits are counted against.
-func (s *Server) clientIP(r *http.Request) string {
-	if h := s.opts.ClientIPHeader; h != "" {
-		if v := r.Header.Get(h); v != "" {
-			// X-Forwarded-For: client, proxy1, proxy2 — the first is the client.
-			if i := strings.IndexByte(v, ','); i >= 0 {
-				v = v[:i]
-			}
-			return strings.TrimSpace(v)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // originOf turns a base URL into an origin: scheme://host[:port].
 func originOf(base string) string {

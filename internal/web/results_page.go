@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"encoding/csv"
 	"fmt"
 	"html"
 	"html/template"
@@ -18,6 +17,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // Results are sealed while a campaign is open (nobody can press
@@ -556,7 +556,7 @@ func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
 	hide := hiddenResult(c)
 	out := &lazyDownload{w: w, ctype: "text/csv; charset=utf-8", filename: "results-" + c.Code + ".csv"}
 	bw := bufio.NewWriterSize(out, 64<<10)
-	cw := csv.NewWriter(bw)
+	cw := tabular.NewCSVWriter(bw)
 	cw.Write(resultsHeader)
 	err = s.st.EachResult(r.Context(), sm, mask, func(t store.TargetResult) error {
 		return cw.Write(resultRecord(t, hide(t)))

@@ -66,6 +66,7 @@ func (s *Server) routes() []Route {
 		{"GET /audit/{id}", Read(admin), s.auditEntryPage},
 
 		{"GET /import", Write(admin, orgAdmin), s.importPage},
+		{"GET /import/template/{kind}", Write(admin, orgAdmin), s.importTemplate},
 		{"POST /import/orgs", Write(admin), s.importOrgs},
 		{"POST /import/members", Write(admin, orgAdmin), s.importMembers},
 

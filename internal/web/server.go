@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -31,6 +32,9 @@ type Options struct {
 	// ClientIPHeader names a header set by a trusted reverse proxy with the
 	// client address ("X-Real-IP"); empty uses the connection's address.
 	ClientIPHeader string
+	// TrustedProxies are the reverse proxies whose ClientIPHeader is
+	// believed (clientip.go); empty: the connection's peer only.
+	TrustedProxies []netip.Prefix
 	// TimeZone is the deployment's, for times shown (stored in UTC);
 	// default Asia/Shanghai.
 	TimeZone *time.Location
@@ -156,7 +160,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, http.StatusForbidden)
 	}))
-	s.handler = s.logRequests(gzipResponses(s.recoverPanics(securityHeaders(cop.Handler(mux)))))
+	s.handler = s.logRequests(gzipResponses(s.recoverPanics(s.securityHeaders(cop.Handler(mux)))))
 	return s.handler
 }
 

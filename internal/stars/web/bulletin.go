@@ -14,6 +14,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pdf"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/stars"
+	"github.com/pingyi/pingyi/internal/tabular"
 	shell "github.com/pingyi/pingyi/internal/web"
 )
 
@@ -350,7 +351,7 @@ func bulletinXLSX(w *bytes.Buffer, tr translator, v *starBulletinView) error {
 			if n, err := strconv.Atoi(x); err == nil && j >= 5 && j < 5+len(stars.LogKinds)+1 {
 				f.SetCellValue(sheet, c, n)
 			} else {
-				f.SetCellValue(sheet, c, x)
+				f.SetCellValue(sheet, c, tabular.SafeCell(x))
 			}
 		}
 	}

@@ -15,7 +15,7 @@ import (
 	shell "github.com/pingyi/pingyi/internal/web"
 )
 
-//go:embed templates locales
+//go:embed templates locales static
 var files embed.FS
 
 // Feature is the star pages over the shell.
@@ -37,7 +37,7 @@ func (s *Feature) Nav() []shell.NavItem {
 	return []shell.NavItem{{Key: "nav.stars", Href: "/stars", Pattern: "GET /stars"}}
 }
 
-// Assets are the star pages' templates and translations.
+// Assets are the star pages' templates, translations and stylesheet.
 func (s *Feature) Assets() shell.Assets {
 	tmpl, err := fs.Sub(files, "templates")
 	if err != nil {
@@ -47,7 +47,11 @@ func (s *Feature) Assets() shell.Assets {
 	if err != nil {
 		panic(err)
 	}
-	return shell.Assets{Templates: tmpl, Translations: loc}
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err)
+	}
+	return shell.Assets{Templates: tmpl, Translations: loc, Static: static}
 }
 
 // Close has nothing to stop.

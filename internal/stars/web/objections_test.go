@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/stars"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -99,4 +100,33 @@ func TestStarObjectionRateLimit(t *testing.T) {
 	if st, _ := c.Post("/m/M2/comments", url.Values{"text": {"留言"}}); st != http.StatusSeeOther {
 		t.Errorf("comment after objections: %d", st)
 	}
+}
+
+// TestPublicOrgYear: the branch's public page opens on the latest year
+// whose results are finalized, offers a switch to the others, and says
+// what the stars are out of ("5 星 / 满 10 星").
+func TestPublicOrgYear(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.Store) {
+		f := webtest.New(t, db, New)
+		ctx := context.Background()
+		st := stars.New(db)
+		last := thisYear - 1
+		for _, code := range []string{"M1", "M2"} {
+			if _, err := st.SetRating(ctx, last, code, map[pingyi.Star]string{"ideology": "1", "compliance": "1", "civilization": "1", "joint_service": "1", "post_duty": "1"}, store.CLI); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := st.Finalize(ctx, last, "V1", store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		webtest.Run(t, f, []webtest.Scenario{
+			{Name: "opens on the finalized year", Path: "/m/org/V1", Status: 200,
+				Has: []string{strconv.Itoa(last) + " 年", "5 星 / 满 10 星", `href="/m/org/V1?year=` + strconv.Itoa(thisYear) + `"`, `aria-current="page" class="active">` + strconv.Itoa(last)}},
+			{Name: "this year on request", Path: "/m/org/V1?year=" + strconv.Itoa(thisYear), Status: 200,
+				HasNot: []string{"5 星 / 满 10 星"}},
+			{Name: "a branch without results opens on this year", Path: "/m/org/V3", Status: 200,
+				HasNot: []string{"星 / 满"}},
+			{Name: "the member's page says the cap", Path: "/m/M2", Status: 200, Has: []string{strconv.Itoa(last) + " 年度 5 星（满 10 星）"}},
+		})
+	})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -183,6 +184,7 @@ type publicOrgView struct {
 	shell.View
 	Org        *pingyi.Org
 	Year       int
+	Years      []int // the year switch: finalized years, this year, the year shown
 	Goals      []publicGoal
 	Results    []stars.Result
 	Members    []publicMemberRef
@@ -214,11 +216,16 @@ func (s *Feature) renderPublicOrg(w http.ResponseWriter, r *http.Request, status
 		s.ServerError(w, r, err)
 		return
 	}
-	year, ok := s.starYear(w, r)
+	years, err := s.st.ResultYears(ctx, o.ID)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	year, ok := s.publicYear(w, r, years)
 	if !ok {
 		return
 	}
-	v := &publicOrgView{Org: o, Year: year, Error: errMsg, MaxObjection: maxStarObjection,
+	v := &publicOrgView{Org: o, Year: year, Years: publicYears(years, year), Error: errMsg, MaxObjection: maxStarObjection,
 		Sent: status == http.StatusOK && r.URL.Query().Get("sent") == "1"}
 	if form != nil {
 		v.Text, v.Contact, v.MemberCode = form.Text, form.Contact, form.MemberCode
@@ -311,4 +318,22 @@ func joinErrs(errs map[string]string) string {
 		msgs[i] = errs[c]
 	}
 	return strings.Join(msgs, " ")
+}
+
+// publicYear is the year a public page shows: the one asked for, else the
+// latest with finalized results (the page is about them), else this year.
+func (s *Feature) publicYear(w http.ResponseWriter, r *http.Request, finalized []int) (int, bool) {
+	if strings.TrimSpace(r.FormValue("year")) == "" && len(finalized) > 0 {
+		return finalized[0], true
+	}
+	return s.starYear(w, r)
+}
+
+// publicYears are the years of the switch, newest first: this year, the
+// finalized ones and the one shown.
+func publicYears(finalized []int, shown int) []int {
+	out := append([]int{time.Now().Year(), shown}, finalized...)
+	slices.Sort(out)
+	slices.Reverse(out)
+	return slices.Compact(out)
 }

@@ -252,6 +252,10 @@ func TestStarDocuments(t *testing.T) {
 		if err := stars.New(f.St).AddLogEntry(ctx, &stars.LogEntry{MemberCode: "M2", Day: today, Kind: stars.LogPostDuty, Content: "调解纠纷"}, store.CLI); err != nil {
 			t.Fatal(err)
 		}
+		// A name that a spreadsheet would run as a formula.
+		if _, err := f.St.ImportMembers(ctx, []store.MemberRow{{Line: 2, Code: "M6", Name: "=1+1", OrgCode: "V1", Category: "farming", IsSecretary: "false"}}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
 		c := f.As("secretary")
 		q := currentQuarter(thisYear)
 
@@ -292,6 +296,19 @@ func TestStarDocuments(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no line for 李秀英 with her goal and one post-duty entry: %q", rows)
+		}
+		formula := false
+		for _, r := range rows {
+			for _, cell := range r {
+				if cell == "'=1+1" {
+					formula = true
+				} else if strings.HasPrefix(cell, "=") {
+					t.Errorf("a cell of the bulletin starts with =: %q", cell)
+				}
+			}
+		}
+		if !formula {
+			t.Errorf("the member named =1+1 is not in the bulletin as text: %q", rows)
 		}
 		x.Close()
 

@@ -1,0 +1,4 @@
+package doublereport
+
+// InsertRows is insertBatch, for the benchmarks' fill.
+var InsertRows = insertBatch
