@@ -8,7 +8,6 @@ package web
 import (
 	"embed"
 	"io/fs"
-	"net"
 	"net/http"
 	"time"
 
@@ -72,21 +71,12 @@ func (f *Feature) Close() {
 	}
 }
 
-// clientAddr is the client's address for the public rate limits (the
-// connection's peer).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// limited reports whether the client has used up lim this hour.
-func limited(lim *auth.Limiter, r *http.Request) bool {
+// limited reports whether the client (its address as the shell sees it,
+// through a trusted proxy's header) has used up lim this hour.
+func (f *Feature) limited(lim *auth.Limiter, r *http.Request) bool {
 	if PublicPerHour <= 0 {
 		return false
 	}
-	blocked, _ := lim.Blocked(clientAddr(r))
+	blocked, _ := lim.Blocked(f.srv.ClientIP(r))
 	return blocked
 }

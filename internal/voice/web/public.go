@@ -69,7 +69,7 @@ func (f *Feature) publicFile(w http.ResponseWriter, r *http.Request) {
 	}
 	n := formOpinion(r)
 	n.Channel, n.Urgency = string(rules.ChannelWeb), ""
-	if limited(f.filings, r) {
+	if f.limited(f.filings, r) {
 		f.srv.Render(w, r, http.StatusTooManyRequests, "opinion_form", &formView{Org: n.OrgCode, Form: n,
 			Errors: map[string]string{"content": f.srv.Tr(r).T("voice.too_many")}, Categories: rules.OpinionCategories})
 		return
@@ -84,7 +84,7 @@ func (f *Feature) publicFile(w http.ResponseWriter, r *http.Request) {
 		f.srv.ServerError(w, r, err)
 		return
 	}
-	f.filings.Fail(clientAddr(r))
+	f.filings.Fail(f.srv.ClientIP(r))
 	shell.Redirect(w, r, "/opinion/t/"+rc.Token+"?new=1")
 }
 
@@ -155,7 +155,7 @@ func (f *Feature) trackRate(w http.ResponseWriter, r *http.Request) {
 		f.srv.ServerError(w, r, err)
 		return
 	}
-	if limited(f.ratings, r) {
+	if f.limited(f.ratings, r) {
 		f.trackPage(w, r, http.StatusTooManyRequests, f.srv.Tr(r).T("voice.too_many"))
 		return
 	}
@@ -174,7 +174,7 @@ func (f *Feature) trackRate(w http.ResponseWriter, r *http.Request) {
 		f.srv.ServerError(w, r, err)
 		return
 	}
-	f.ratings.Fail(clientAddr(r))
+	f.ratings.Fail(f.srv.ClientIP(r))
 	shell.Redirect(w, r, "/opinion/t/"+r.PathValue("token"))
 }
 
