@@ -12,12 +12,8 @@
 package voice
 
 import (
-	"fmt"
-	"os"
-	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // the deployment's zone even where the system has no zoneinfo
 
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
@@ -25,20 +21,10 @@ import (
 
 // DefaultZone is the deployment's time zone unless $PINGYI_TZ names
 // another (SPEC §6: times are in the deployment's time zone).
-const DefaultZone = "Asia/Shanghai"
+const DefaultZone = store.DefaultZone
 
-// Location is the deployment's time zone.
-func Location() (*time.Location, error) {
-	name := strings.TrimSpace(os.Getenv("PINGYI_TZ"))
-	if name == "" {
-		name = DefaultZone
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("PINGYI_TZ: %w", err)
-	}
-	return loc, nil
-}
+// Location is the deployment's time zone (the platform's: store.Location).
+func Location() (*time.Location, error) { return store.Location() }
 
 // TimeLayout is how the opinions commands write times (local).
 const TimeLayout = "2006-01-02 15:04"

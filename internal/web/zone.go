@@ -2,13 +2,15 @@ package web
 
 import (
 	"time"
-	_ "time/tzdata" // intranet machines may lack the zone database
+
+	"github.com/pingyi/pingyi/internal/store"
 )
 
-// defaultZone is where Pingyi's users are when Options.TimeZone is not
-// set: China Standard Time.
+// defaultZone is the deployment's time zone when Options.TimeZone is not
+// set: $PINGYI_TZ, else Asia/Shanghai (store.Location); China Standard
+// Time if that cannot be loaded.
 var defaultZone = func() *time.Location {
-	if z, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+	if z, err := store.Location(); err == nil {
 		return z
 	}
 	return time.FixedZone("CST", 8*3600)
