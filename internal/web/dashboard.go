@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -14,6 +15,9 @@ type dashboardView struct {
 	Members   int
 	Self      *pingyi.Member // member and secretary accounts: who they are
 	Tasks     []Task         // what waits for the viewer (tasks.go)
+	// NoHolidays are this year and next when the working-day calendar
+	// has no holidays for them (deadlines would count Mon–Fri only).
+	NoHolidays []int
 	// AuditHead is the audit chain's latest entry (the system admin's
 	// dashboard): the anchor an office copies out (audit_chain.go).
 	AuditHead *store.AuditHead
@@ -42,6 +46,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Tasks = tasks
+	if u.Role == pingyi.RoleAdmin || u.Role == pingyi.RoleOrgAdmin {
+		cal, err := s.st.Calendar(r.Context())
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		for _, y := range []int{time.Now().Year(), time.Now().Year() + 1} {
+			if !cal.HasHolidays(y) {
+				v.NoHolidays = append(v.NoHolidays, y)
+			}
+		}
+	}
 	if u.Role == pingyi.RoleAdmin {
 		if h, err := s.st.AuditHead(r.Context()); err == nil && h.Seq > 0 {
 			v.AuditHead = &h
