@@ -61,20 +61,7 @@ func userKey(user string) string       { return "u:" + user }
 
 // recent drops the failures of key older than the window; l.mu is held.
 func (l *LoginLimiter) recent(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.Window {
-		i++
-	}
-	if i == len(ts) {
-		delete(l.fails, key)
-		return nil
-	}
-	if i > 0 {
-		ts = append(ts[:0], ts[i:]...)
-		l.fails[key] = ts
-	}
-	return ts
+	return recentIn(l.fails, key, now, l.Window)
 }
 
 // Wait is how long a login as user from addr must wait (0: go ahead).

@@ -27,18 +27,24 @@ func NewLimiter(max int, window time.Duration) *Limiter {
 
 // recent drops the failures of key older than the window; l.mu is held.
 func (l *Limiter) recent(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
+	return recentIn(l.fails, key, now, l.Window)
+}
+
+// recentIn drops from fails[key] the times older than window before now
+// (the key too when none is left) and returns what remains, oldest first.
+func recentIn(fails map[string][]time.Time, key string, now time.Time, window time.Duration) []time.Time {
+	ts := fails[key]
 	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.Window {
+	for i < len(ts) && now.Sub(ts[i]) >= window {
 		i++
 	}
 	if i == len(ts) {
-		delete(l.fails, key)
+		delete(fails, key)
 		return nil
 	}
 	if i > 0 {
 		ts = append(ts[:0], ts[i:]...)
-		l.fails[key] = ts
+		fails[key] = ts
 	}
 	return ts
 }
