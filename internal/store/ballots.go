@@ -189,7 +189,10 @@ func (s *Store) SubmitBallot(ctx context.Context, code string, ratings []RatingI
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrCodeUsed
 		}
-		return insertBallots(ctx, q, []*pendingBallot{b})
+		if err := insertBallots(ctx, q, []*pendingBallot{b}); err != nil {
+			return err
+		}
+		return checkOpen(ctx, q, []int64{b.campaignID})
 	})
 	if err != nil {
 		return "", err

@@ -220,7 +220,9 @@ func (in *Intake) answer(r *intakeReq) {
 // writeBatch spends the codes and inserts the accepted ballots (with
 // their ratings, untallied: fold.go), all in q's transaction. A code
 // already spent (or spent twice in the batch) marks its ballot with
-// ErrCodeUsed and skips it.
+// ErrCodeUsed and skips it. A campaign closed meanwhile (its cached window
+// is a few seconds old) fails the batch with ErrCampaignClosed: checked
+// after the insert, in the transaction (seal.go, lockIntake).
 func writeBatch(ctx context.Context, q Q, batch []*intakeReq) error {
 	codes := make([]string, 0, len(batch))
 	for _, r := range batch {
@@ -244,7 +246,21 @@ func writeBatch(ctx context.Context, q Q, batch []*intakeReq) error {
 		delete(spent, r.code) // the same code twice in one batch: the first wins
 		accepted = append(accepted, r.b)
 	}
-	return insertBallots(ctx, q, accepted)
+	if err := insertBallots(ctx, q, accepted); err != nil {
+		return err
+	}
+	return checkOpen(ctx, q, batchCampaigns(accepted))
+}
+
+// batchCampaigns lists the distinct campaigns of a batch's ballots.
+func batchCampaigns(bs []*pendingBallot) []int64 {
+	var ids []int64
+	for _, b := range bs {
+		if !slices.Contains(ids, b.campaignID) {
+			ids = append(ids, b.campaignID)
+		}
+	}
+	return ids
 }
 
 // spendCodes marks unused codes used with one statement per thousand codes

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
+)
+
+// The seal of a campaign (SPEC §2, issue 10), kept here so that every way
+// in (pages, API, command line) obeys it: a campaign closed with ballots
+// never reopens and its window never changes; its anonymity threshold is
+// at least rules.MinAnonymity and never goes down once ballots exist;
+// ballots (phone or paper) are stored only while it is open, checked in
+// the transaction that stores them; codes are issued by an org above the
+// unit, never by one of the unit's targets.
+
+// hasBallots reports whether a campaign has ballots or window ratings.
+func hasBallots(ctx context.Context, q Q, campaignID int64) (bool, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM ballots WHERE campaign_id = ? LIMIT 1) b)
+		+ (SELECT COUNT(*) FROM (SELECT 1 FROM window_daily WHERE campaign_id = ? LIMIT 1) w)`, campaignID, campaignID).Scan(&n)
+	return n > 0, err
+}
+
+// checkSeal refuses a change of old into c that breaks the seal.
+func checkSeal(ctx context.Context, q Q, old, c *pingyi.Campaign) error {
+	ballots, err := hasBallots(ctx, q, c.ID)
+	if err != nil {
+		return err
+	}
+	v := rules.CheckSeal(rules.SealChange{Old: rules.Window{Opens: old.Opens, Closes: old.Closes}, New: rules.Window{Opens: c.Opens, Closes: c.Closes},
+		OldAnonymity: old.Anonymity, NewAnonymity: c.Anonymity, Ballots: ballots}, time.Now())
+	bad := &pingyi.InputError{}
+	for _, s := range v {
+		switch s {
+		case rules.SealReopen:
+			bad.Add(0, "closes", "campaign %s has closed with ballots: its window never changes again", c.Code)
+		case rules.SealOpensLater:
+			bad.Add(0, "opens", "campaign %s has ballots: its start cannot move after now", c.Code)
+		case rules.SealThresholdFloor:
+			bad.Add(0, "anonymity", "the anonymity threshold must be between %d and %d", rules.MinAnonymity, rules.MaxAnonymity)
+		case rules.SealThresholdLowered:
+			bad.Add(0, "anonymity", "campaign %s has ballots: its anonymity threshold cannot go below %d", c.Code, old.Anonymity)
+		}
+	}
+	return bad.Err()
+}
+
+// lockIntake makes a change of a campaign's window wait for the ballots
+// being written and hold back new ones until it commits (PostgreSQL; on
+// SQLite a write transaction already excludes every other). The writers
+// check the window after inserting (checkOpen), so that a ballot is
+// either committed before the change or refused after it.
+func lockIntake(ctx context.Context, q Q) error {
+	if q.Dialect() != Postgres {
+		return nil
+	}
+	_, err := q.Exec(ctx, `LOCK TABLE ballots IN SHARE MODE`)
+	return err
+}
+
+// checkOpen refuses the transaction when one of the campaigns is not open
+// now, read in the transaction (after the ballots' insert: see lockIntake).
+func checkOpen(ctx context.Context, q Q, campaignIDs []int64) error {
+	now := time.Now()
+	for _, id := range campaignIDs {
+		var c pingyi.Campaign
+		if err := q.QueryRow(ctx, `SELECT opens, closes FROM campaigns WHERE id = ?`, id).Scan(&c.Opens, &c.Closes); err != nil {
+			return err
+		}
+		if State(&c, now) != StateOpen {
+			return ErrCampaignClosed
+		}
+	}
+	return nil
+}
+
+// ErrNotIssuer is returned when an account may not issue a unit's codes.
+var ErrNotIssuer = errors.New("not an issuer of this unit's codes")
+
+// CanIssueCodes reports whether the account a may issue codes of unit u:
+// the command line (no account) may; an account only when its org lies
+// strictly above the unit (the superior organizes the appraisal, SPEC §2
+// 按隶属关系) or it is a system administrator, and never when its member
+// is of the unit or one of its targets. The reason is an English sentence
+// for pingyi.InputError.
+func (s *Store) CanIssueCodes(ctx context.Context, campaignID int64, u *Unit, a Actor) (ok bool, err error) {
+	if a.UserID == 0 {
+		return true, nil
+	}
+	user, err := s.UserByID(ctx, a.UserID)
+	if errors.Is(err, pingyi.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.issuerOK(ctx, campaignID, u, user)
+}
+
+func (s *Store) issuerOK(ctx context.Context, campaignID int64, u *Unit, user *pingyi.User) (bool, error) {
+	if user.Disabled {
+		return false, nil
+	}
+	if user.Role != pingyi.RoleAdmin && !IssuerAbove(user.OrgPath, u.Path) {
+		return false, nil
+	}
+	if user.MemberID == 0 {
+		return true, nil
+	}
+	var n int64
+	err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM members m WHERE m.id = ? AND (m.org_id = ? OR EXISTS (SELECT 1 FROM targets t
+		WHERE t.campaign_id = ? AND t.unit_org_id = ? AND t.type = 'member' AND t.code = m.code))`, user.MemberID, u.ID, campaignID, u.ID).Scan(&n)
+	return n == 0, err
+}
+
+// IssuerAbove reports whether an org with path issuer lies strictly above
+// the unit with path unit.
+func IssuerAbove(issuer, unit string) bool {
+	return issuer != "" && issuer != unit && strings.HasPrefix(unit, issuer)
+}
