@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -85,6 +87,11 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 		if err != nil {
 			return err
 		}
+		claim := claimSQL
+		var moved [][]any
+		if q.Dialect() == Postgres {
+			claim = moveSQL
+		}
 		for len(ids) > 0 {
 			k := min(len(ids), claimPer)
 			args := make([]any, claimPer)
@@ -92,11 +99,17 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 				args[i] = ids[min(i, k-1)] // pad with the last: one statement text
 			}
 			ids = ids[k:]
-			rows, err := q.Query(ctx, claimSQL, args...)
+			rows, err := q.Query(ctx, claim, args...)
 			if err != nil {
 				return err
 			}
-			if err := eachBallot(rows, func(unit int64, cat string) {
+			each := eachBallot
+			if q.Dialect() == Postgres {
+				each = func(rows *sql.Rows, ballot func(int64, string), rating func(int64, int)) error {
+					return eachMoved(rows, &moved, ballot, rating)
+				}
+			}
+			if err := each(rows, func(unit int64, cat string) {
 				n++
 				units[unitTallyKey{campaignID, unit, cat}]++
 			}, func(t int64, i int) {
@@ -109,6 +122,9 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 			}); err != nil {
 				return err
 			}
+		}
+		if err := reinsertMoved(ctx, q, moved); err != nil {
+			return err
 		}
 		if err := addTallies(ctx, q, tallies); err != nil {
 			return err
@@ -142,6 +158,50 @@ const claimPer = 250
 // ballot for each statement (measured: 100–200 ms per 250 ballots).
 var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied <> 1 AND id IN (` +
 	placeholders(claimPer) + `) RETURNING unit_org_id, category, ratings`
+
+// moveSQL is claimSQL on PostgreSQL, where the heap keeps the order in
+// which rows were written: it deletes the claimed ballots and returns
+// them whole, and the fold writes them again, tallied, sorted by their
+// random IDs (reinsertMoved). So a ballot's place in the heap and its
+// transaction ID stop telling when it arrived, or that it shared its
+// intake transaction with a code or a receipt, once it is folded — in
+// the background, within a second of a quiet moment (docs/ANONYMITY.md).
+var moveSQL = `DELETE FROM ballots WHERE tallied <> 1 AND id IN (` + placeholders(claimPer) +
+	`) RETURNING unit_org_id, category, ratings, id, campaign_id, day, source, ballot_no, opinion`
+
+// eachMoved is eachBallot for moveSQL's rows, keeping each row (as
+// insertBallots writes it, tallied) in moved.
+func eachMoved(rows *sql.Rows, moved *[][]any, ballot func(unit int64, category string), rating func(targetID int64, idx int)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id, campaign, unit int64
+		var cat, day, source, opinion string
+		var no sql.NullString
+		var enc []byte
+		if err := rows.Scan(&unit, &cat, &enc, &id, &campaign, &day, &source, &no, &opinion); err != nil {
+			return err
+		}
+		ballot(unit, cat)
+		if err := eachRating(enc, rating); err != nil {
+			return err
+		}
+		var bn any
+		if no.Valid {
+			bn = no.String
+		}
+		*moved = append(*moved, []any{id, campaign, unit, cat, day, source, bn, opinion, enc, 1})
+	}
+	return rows.Err()
+}
+
+// reinsertMoved writes the ballots moveSQL took back, in key order.
+func reinsertMoved(ctx context.Context, q Q, moved [][]any) error {
+	if len(moved) == 0 {
+		return nil
+	}
+	slices.SortFunc(moved, func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) })
+	return insertRows(ctx, q, "ballots", ballotCols, moved)
+}
 
 // untalliedIDs lists up to max untallied ballots of a campaign.
 func untalliedIDs(ctx context.Context, q Q, campaignID int64, max int) ([]int64, error) {
@@ -181,6 +241,7 @@ func (in *Intake) folder() {
 	defer close(in.foldDone)
 	t := time.NewTicker(foldTick)
 	defer t.Stop()
+	var lastSort time.Time
 	for {
 		select {
 		case <-in.foldStop:
@@ -190,6 +251,12 @@ func (in *Intake) folder() {
 		busy := time.Since(time.Unix(0, in.lastBallot.Load())) < foldQuiet
 		if err := in.fold(context.Background(), busy); err != nil {
 			slog.Warn("fold", "err", err)
+		}
+		if !busy && time.Since(lastSort) > sortEvery {
+			lastSort = time.Now()
+			if err := in.sortClosed(context.Background()); err != nil {
+				slog.Warn("sort closed ballots", "err", err)
+			}
 		}
 	}
 }
@@ -224,6 +291,16 @@ func (in *Intake) fold(ctx context.Context, busy bool) error {
 	}
 	return nil
 }
+
+// sortClosed is SortClosedBallots from the folder (on SQLite it only
+// marks campaigns: a short write, no need of the writer's turn).
+func (in *Intake) sortClosed(ctx context.Context) error {
+	return in.s.SortClosedBallots(ctx)
+}
+
+// sortEvery is how often a quiet intake looks for closed campaigns whose
+// ballots are not yet rewritten in key order (one small query).
+const sortEvery = 10 * time.Second
 
 const (
 	// foldSmallChunk is the background fold's chunk: a short transaction

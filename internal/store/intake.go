@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -340,24 +341,45 @@ func spendSQL(n int) string {
 // ratings in its own row and not yet tallied: the tallies are brought up
 // to date later, many ballots at once, by the fold (fold.go), and every
 // read of the tallies folds first. A ballot is thus one row written where
-// the table grows, plus its primary key entry.
+// its random key falls, plus, for a phone ballot, its receipt in receipts.
+// The rows go in key order, not in the order the ballots arrived (the
+// receipts in token order): nothing of a batch's order is written
+// (docs/ANONYMITY.md).
 func insertBallots(ctx context.Context, q Q, bs []*pendingBallot) error {
 	if len(bs) == 0 {
 		return nil
 	}
-	rows := make([][]any, 0, len(bs))
 	for _, b := range bs {
 		if b.id == 0 {
 			b.id = RandomID()
 		}
+	}
+	sorted := slices.Clone(bs)
+	slices.SortFunc(sorted, func(a, b *pendingBallot) int { return cmp.Compare(a.id, b.id) })
+	rows := make([][]any, 0, len(bs))
+	var receipts [][]any
+	for _, b := range sorted {
 		var no any
 		if b.ballotNo != "" {
 			no = b.ballotNo
 		}
 		rows = append(rows, []any{b.id, b.campaignID, b.unitID, b.category, b.day, b.source, no, b.opinion, encodeRatings(b.ratings), 0})
+		if b.receipt != "" {
+			receipts = append(receipts, []any{b.receipt, b.campaignID, b.day})
+		}
 	}
-	return insertRows(ctx, q, "ballots", ballotCols, rows)
+	if err := insertRows(ctx, q, "ballots", ballotCols, rows); err != nil {
+		return err
+	}
+	if len(receipts) == 0 {
+		return nil
+	}
+	slices.SortFunc(receipts, func(a, b []any) int { return cmp.Compare(a[0].(string), b[0].(string)) })
+	return insertRows(ctx, q, "receipts", receiptCols, receipts)
 }
+
+// receiptCols are the columns of receipts.
+var receiptCols = []string{"token", "campaign_id", "day"}
 
 // ballotCols are the columns insertBallots writes.
 var ballotCols = []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"}

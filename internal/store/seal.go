@@ -123,3 +123,89 @@ func (s *Store) issuerOK(ctx context.Context, campaignID int64, u *Unit, user *p
 func IssuerAbove(issuer, unit string) bool {
 	return issuer != "" && issuer != unit && strings.HasPrefix(unit, issuer)
 }
+
+// SortClosedBallots rewrites, on PostgreSQL, the ballots of every closed
+// campaign not yet rewritten in key order (campaigns.ballots_sorted = 0):
+// deleted and inserted again sorted by their random IDs in one
+// transaction, then the table vacuumed so that the dead row versions,
+// which still lie in arrival order, are gone. A closed campaign with
+// ballots never takes another (the seal), so this happens once per
+// campaign. On SQLite the ballots table is WITHOUT ROWID — its rows
+// already lie in key order — and the campaign is only marked. The intake's
+// folder calls it when the intake is quiet; UpdateCampaign when it closes
+// a campaign.
+func (s *Store) SortClosedBallots(ctx context.Context) error {
+	rows, err := s.R().Query(ctx, `SELECT id, opens, closes FROM campaigns WHERE ballots_sorted = 0`)
+	if err != nil {
+		return err
+	}
+	var due []int64
+	now := time.Now()
+	for rows.Next() {
+		var c pingyi.Campaign
+		if err := rows.Scan(&c.ID, &c.Opens, &c.Closes); err != nil {
+			rows.Close()
+			return err
+		}
+		if State(&c, now) == StateClosed {
+			due = append(due, c.ID)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	vacuum := false
+	for _, id := range due {
+		n, err := s.sortBallots(ctx, id)
+		if err != nil {
+			return err
+		}
+		vacuum = vacuum || n > 0
+	}
+	if vacuum && s.Dialect == Postgres {
+		for _, t := range []string{"ballots", "receipts"} {
+			if _, err := s.DB.ExecContext(ctx, `VACUUM `+t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sortBallots folds a closed campaign and rewrites its ballots (and its
+// receipts) in key order, returning how many ballots it rewrote.
+func (s *Store) sortBallots(ctx context.Context, campaignID int64) (int64, error) {
+	if err := s.FoldBallots(ctx, campaignID); err != nil {
+		return 0, err
+	}
+	s.foldMu.Lock()
+	defer s.foldMu.Unlock()
+	var n int64
+	err := s.Tx(ctx, func(q Q) error {
+		if q.Dialect() == Postgres {
+			for _, t := range []struct{ table, key string }{{"ballots", "id"}, {"receipts", "token"}} {
+				for _, st := range []string{
+					`CREATE TEMP TABLE seal_sort ON COMMIT DROP AS SELECT * FROM ` + t.table + ` WHERE campaign_id = ?`,
+					`DELETE FROM ` + t.table + ` WHERE campaign_id = ?`,
+				} {
+					res, err := q.Exec(ctx, st, campaignID)
+					if err != nil {
+						return err
+					}
+					if t.table == "ballots" && strings.HasPrefix(st, "DELETE") {
+						n, _ = res.RowsAffected()
+					}
+				}
+				for _, st := range []string{`INSERT INTO ` + t.table + ` SELECT * FROM seal_sort ORDER BY ` + t.key, `DROP TABLE seal_sort`} {
+					if _, err := q.Exec(ctx, st); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		_, err := q.Exec(ctx, `UPDATE campaigns SET ballots_sorted = 1 WHERE id = ?`, campaignID)
+		return err
+	})
+	return n, err
+}

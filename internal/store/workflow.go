@@ -287,7 +287,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *pingyi.Campaign, particip
 		bad.Add(0, "closes", "closes before it opens")
 		return bad
 	}
-	return s.Tx(ctx, func(q Q) error {
+	err := s.Tx(ctx, func(q Q) error {
 		if err := lockIntake(ctx, q); err != nil {
 			return err
 		}
@@ -305,6 +305,10 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *pingyi.Campaign, particip
 		}
 		return Audit(ctx, q, a, "update", "campaign", c.Code, old, c)
 	})
+	if err != nil || State(c, time.Now()) != StateClosed {
+		return err
+	}
+	return s.SortClosedBallots(ctx) // closed now: its ballots in key order (seal.go)
 }
 
 // CampaignTexts returns the program's participant scope and results use.
@@ -329,6 +333,7 @@ func (s *Store) WipeTestCampaign(ctx context.Context, c *pingyi.Campaign, a Acto
 		q.QueryRow(ctx, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ?`, c.ID).Scan(&n)
 		for _, st := range []string{
 			`DELETE FROM ballots WHERE campaign_id = ?`,
+			`DELETE FROM receipts WHERE campaign_id = ?`,
 			`DELETE FROM codes WHERE campaign_id = ?`,
 			`DELETE FROM unit_tallies WHERE campaign_id = ?`,
 			`DELETE FROM window_daily WHERE campaign_id = ?`,
