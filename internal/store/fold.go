@@ -83,6 +83,9 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 		// statements: an UPDATE … WHERE id IN (subquery with LIMIT) is
 		// planned on PostgreSQL as a nested loop re-running the subquery
 		// for every untallied ballot when statistics are stale).
+		if q.Dialect() == SQLite {
+			return claimByKey(ctx, q, campaignID, max, &n, units, tallies)
+		}
 		ids, err := untalliedIDs(ctx, q, campaignID, max)
 		if err != nil {
 			return err
@@ -159,6 +162,54 @@ const claimPer = 250
 var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied <> 1 AND id IN (` +
 	placeholders(claimPer) + `) RETURNING unit_org_id, category, ratings`
 
+// claimByKey is the claim on SQLite, where the ballots' key is (campaign,
+// tallied, unit, ID): the untallied ones are the start of their
+// campaign's range; each is marked (moved to the tallied range) by its
+// key with a prepared statement — SQLite has no round trip to save.
+func claimByKey(ctx context.Context, q Q, campaignID int64, max int, n *int, units map[unitTallyKey]int64, tallies map[int64]*[5]int64) error {
+	rows, err := q.Query(ctx, `SELECT unit_org_id, id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
+	if err != nil {
+		return err
+	}
+	var keys [][2]int64
+	for rows.Next() {
+		var k [2]int64
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		rows, err := q.Query(ctx, `UPDATE ballots SET tallied = 1 WHERE campaign_id = ? AND tallied = 0 AND unit_org_id = ? AND id = ?
+			RETURNING unit_org_id, category, ratings`, campaignID, k[0], k[1])
+		if err != nil {
+			return err
+		}
+		if err := eachBallot(rows, func(unit int64, cat string) {
+			*n++
+			units[unitTallyKey{campaignID, unit, cat}]++
+		}, func(t int64, i int) {
+			c := tallies[t]
+			if c == nil {
+				c = new([5]int64)
+				tallies[t] = c
+			}
+			c[i]++
+		}); err != nil {
+			return err
+		}
+	}
+	if err := addTallies(ctx, q, tallies); err != nil {
+		return err
+	}
+	return addUnitTallies(ctx, q, units)
+}
+
 // moveSQL is claimSQL on PostgreSQL, where the heap keeps the order in
 // which rows were written: it deletes the claimed ballots and returns
 // them whole, and the fold writes them again, tallied, sorted by their
@@ -213,7 +264,9 @@ func (s *Store) FoldedBallots() int64 { return s.folded.Load() }
 
 // pendingCampaigns lists the campaigns with untallied ballots.
 func (s *Store) pendingCampaigns(ctx context.Context) ([]int64, error) {
-	return int64s(ctx, s.R(), `SELECT DISTINCT campaign_id FROM ballots WHERE tallied = 0`)
+	// By campaign, each probed by the untallied index (PostgreSQL) or the
+	// ballots' key (SQLite).
+	return int64s(ctx, s.R(), `SELECT c.id FROM campaigns c WHERE EXISTS (SELECT 1 FROM ballots b WHERE b.campaign_id = c.id AND b.tallied = 0)`)
 }
 
 // FoldAll folds every campaign with untallied ballots.

@@ -355,7 +355,9 @@ func insertBallots(ctx context.Context, q Q, bs []*pendingBallot) error {
 		}
 	}
 	sorted := slices.Clone(bs)
-	slices.SortFunc(sorted, func(a, b *pendingBallot) int { return cmp.Compare(a.id, b.id) })
+	slices.SortFunc(sorted, func(a, b *pendingBallot) int {
+		return cmp.Or(cmp.Compare(a.campaignID, b.campaignID), cmp.Compare(a.unitID, b.unitID), cmp.Compare(a.id, b.id))
+	})
 	rows := make([][]any, 0, len(bs))
 	var receipts [][]any
 	for _, b := range sorted {
