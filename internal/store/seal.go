@@ -59,7 +59,7 @@ func lockIntake(ctx context.Context, q Q) error {
 	if q.Dialect() != Postgres {
 		return nil
 	}
-	_, err := q.Exec(ctx, `LOCK TABLE ballots IN SHARE MODE`)
+	_, err := q.Exec(ctx, `LOCK TABLE ballots, window_daily IN SHARE MODE`)
 	return err
 }
 

@@ -251,3 +251,35 @@ func TestSealCodeIssuers(t *testing.T) {
 		}
 	})
 }
+
+// A window unit's rating after the close is refused in the store too (its
+// page's cached campaign may still say open).
+func TestSealWindowAfterClose(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := workflowSeed(t, s, false)
+		code, err := s.WindowCode(ctx, c, "W", store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := s.LookupWindow(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RateWindow(ctx, w, pingyi.Satisfied); err != nil {
+			t.Fatal(err)
+		}
+		c.Opens, c.Closes = ago(48*time.Hour), ago(time.Second)
+		if err := s.UpdateCampaign(ctx, c, "", "", store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RateWindow(ctx, w, pingyi.Dissatisfied); !errors.Is(err, store.ErrCampaignClosed) {
+			t.Errorf("window rating after the close: %v", err)
+		}
+		reopen := *c
+		reopen.Closes = ""
+		if err := s.UpdateCampaign(ctx, &reopen, "", "", store.CLI); !inputErrOn(err, "closes") {
+			t.Errorf("reopened with window ratings only: %v", err)
+		}
+	})
+}

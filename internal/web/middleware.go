@@ -65,7 +65,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			// n-th ballot (docs/ANONYMITY.md); the route pattern, never the
 			// code.
 			rec := slog.NewRecord(time.Time{}, slog.LevelInfo, "request", 0)
-			rec.Add("day", start.Format("2006-01-02"), "method", r.Method, "route", li.route, "status", sw.status, "bytes", sw.size)
+			rec.AddAttrs(slog.String("day", start.Format("2006-01-02")), slog.String("method", r.Method), slog.String("route", li.route),
+				slog.Int("status", sw.status), slog.Int64("bytes", sw.size))
 			if h := s.log.Handler(); h.Enabled(r.Context(), slog.LevelInfo) {
 				h.Handle(r.Context(), rec)
 			}
