@@ -283,3 +283,43 @@ func TestSealWindowAfterClose(t *testing.T) {
 		}
 	})
 }
+
+// Issue 10, point 7: coverage while open said "1 ballot received;
+// secretary rated, org not". While open it counts targets and the ballots
+// per unit only; after the close it tells which targets were rated.
+func TestSealCoverageWhileOpen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, _ := sealSeed(t, s)
+		codes, err := s.IssueCodes(ctx, c, "B", pingyi.EvalMassRep, 1, store.CLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitBallot(ctx, codes[0], []store.RatingInput{{TargetType: "secretary", TargetCode: "B", Rating: "satisfied"}}, ""); err != nil {
+			t.Fatal(err)
+		}
+		cov, err := s.CampaignCoverage(ctx, c, pingyi.Scope{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !cov.Sealed || cov.Rated != 0 || len(cov.Unrated) != 0 || cov.Targets != 4 || cov.ByType[pingyi.TargetSecretary][1] != 0 {
+			t.Errorf("coverage while open: %+v", cov)
+		}
+		us, err := s.UnitStatuses(ctx, c, pingyi.Scope{})
+		if err != nil || len(us) != 1 || us[0].Ballots != 1 || us[0].NoBallots != 0 || !us[0].Sealed {
+			t.Errorf("unit status while open: %+v %v", us, err)
+		}
+		c.Opens, c.Closes = ago(48*time.Hour), ago(time.Second)
+		if err := s.UpdateCampaign(ctx, c, "", "", store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		cov, _ = s.CampaignCoverage(ctx, c, pingyi.Scope{})
+		if cov.Sealed || cov.Rated != 1 || len(cov.Unrated) != 3 {
+			t.Errorf("coverage after the close: %+v", cov)
+		}
+		us, _ = s.UnitStatuses(ctx, c, pingyi.Scope{})
+		if us[0].Sealed || us[0].NoBallots != 3 {
+			t.Errorf("unit status after the close: %+v", us)
+		}
+	})
+}
