@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -146,18 +145,14 @@ func checkRatingsIndexed(c *pingyi.Campaign, idx map[targetKey]int64, in []Ratin
 }
 
 // newReceipt is what the phone keeps to see later that its ballot was
-// counted: 8 bytes in base32 (13 characters), stored in receipts with the
-// campaign and the day and nothing else — no path from a receipt to its
-// ballot (issue 10, point 5). The first 2 bytes are a hash of the campaign
-// and unit, the other 6 random: a meeting's receipts then go to a few
-// pages of the receipts' B-tree instead of each to a random one (what the
-// intake's commit writes), and a receipt tells no more than the code it
-// came from did (its unit).
-func newReceipt(campaignID, unitID int64) string {
+// counted: 8 random bytes in base32 (13 characters), stored in receipts
+// with the campaign and the day and nothing else — no path from a receipt
+// to its ballot (issue 10, point 5). The first 2 bytes are prefix, drawn
+// once per intake commit, so that a commit's receipts go to a few pages of
+// the receipts' B-tree instead of each to a random one.
+func newReceipt(prefix [2]byte) string {
 	var b [8]byte
-	h := fnv.New32a()
-	binary.Write(h, binary.BigEndian, [2]int64{campaignID, unitID})
-	binary.BigEndian.PutUint16(b[:2], uint16(h.Sum32()))
+	copy(b[:2], prefix[:])
 	rand.Read(b[2:])
 	return receiptEncoding.EncodeToString(b[:])
 }
@@ -228,7 +223,7 @@ func prepareBallot(ci *CodeInfo, ratings []RatingInput, opinion string) (*pendin
 		return nil, &RatingError{"opinion longer than 2000 characters"}
 	}
 	return &pendingBallot{id: RandomID(), campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
-		opinion: opinion, source: "code", receipt: newReceipt(ci.Campaign.ID, ci.Unit.ID), day: Today()}, nil
+		opinion: opinion, source: "code", day: Today()}, nil
 }
 
 type pendingBallot struct {

@@ -163,11 +163,12 @@ var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied <> 1 AND id IN (` +
 	placeholders(claimPer) + `) RETURNING unit_org_id, category, ratings`
 
 // claimByKey is the claim on SQLite, where the ballots' key is (campaign,
-// tallied, unit, ID): the untallied ones are the start of their
-// campaign's range; each is marked (moved to the tallied range) by its
-// key with a prepared statement — SQLite has no round trip to save.
+// tallied, slot, ID): the untallied ones are the start of their
+// campaign's range; each is marked (moved to the tallied range, its slot
+// now its unit) by its key with a prepared statement — SQLite has no round
+// trip to save.
 func claimByKey(ctx context.Context, q Q, campaignID int64, max int, n *int, units map[unitTallyKey]int64, tallies map[int64]*[5]int64) error {
-	rows, err := q.Query(ctx, `SELECT unit_org_id, id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
+	rows, err := q.Query(ctx, `SELECT slot, id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func claimByKey(ctx context.Context, q Q, campaignID int64, max int, n *int, uni
 		return err
 	}
 	for _, k := range keys {
-		rows, err := q.Query(ctx, `UPDATE ballots SET tallied = 1 WHERE campaign_id = ? AND tallied = 0 AND unit_org_id = ? AND id = ?
+		rows, err := q.Query(ctx, `UPDATE ballots SET tallied = 1, slot = unit_org_id WHERE campaign_id = ? AND tallied = 0 AND slot = ? AND id = ?
 			RETURNING unit_org_id, category, ratings`, campaignID, k[0], k[1])
 		if err != nil {
 			return err
@@ -240,7 +241,7 @@ func eachMoved(rows *sql.Rows, moved *[][]any, ballot func(unit int64, category 
 		if no.Valid {
 			bn = no.String
 		}
-		*moved = append(*moved, []any{id, campaign, unit, cat, day, source, bn, opinion, enc, 1})
+		*moved = append(*moved, []any{id, campaign, unit, cat, day, source, bn, opinion, enc, 1, unit})
 	}
 	return rows.Err()
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"slices"
@@ -341,7 +342,8 @@ func spendSQL(n int) string {
 // ratings in its own row and not yet tallied: the tallies are brought up
 // to date later, many ballots at once, by the fold (fold.go), and every
 // read of the tallies folds first. A ballot is thus one row written where
-// its random key falls, plus, for a phone ballot, its receipt in receipts.
+// its random key falls, plus, for a phone ballot, its receipt in receipts
+// (made here: b.receipt).
 // The rows go in key order, not in the order the ballots arrived (the
 // receipts in token order): nothing of a batch's order is written
 // (docs/ANONYMITY.md).
@@ -355,9 +357,13 @@ func insertBallots(ctx context.Context, q Q, bs []*pendingBallot) error {
 		}
 	}
 	sorted := slices.Clone(bs)
-	slices.SortFunc(sorted, func(a, b *pendingBallot) int {
-		return cmp.Or(cmp.Compare(a.campaignID, b.campaignID), cmp.Compare(a.unitID, b.unitID), cmp.Compare(a.id, b.id))
-	})
+	slices.SortFunc(sorted, func(a, b *pendingBallot) int { return cmp.Compare(a.id, b.id) })
+	// One random slot for the commit's ballots, and one random prefix for
+	// its receipts, drawn apart: each goes side by side to one random place
+	// (few pages written), and neither leads to the other.
+	slot := RandomID()
+	var prefix [2]byte
+	rand.Read(prefix[:])
 	rows := make([][]any, 0, len(bs))
 	var receipts [][]any
 	for _, b := range sorted {
@@ -365,8 +371,9 @@ func insertBallots(ctx context.Context, q Q, bs []*pendingBallot) error {
 		if b.ballotNo != "" {
 			no = b.ballotNo
 		}
-		rows = append(rows, []any{b.id, b.campaignID, b.unitID, b.category, b.day, b.source, no, b.opinion, encodeRatings(b.ratings), 0})
-		if b.receipt != "" {
+		rows = append(rows, []any{b.id, b.campaignID, b.unitID, b.category, b.day, b.source, no, b.opinion, encodeRatings(b.ratings), 0, slot})
+		if b.source == "code" {
+			b.receipt = newReceipt(prefix)
 			receipts = append(receipts, []any{b.receipt, b.campaignID, b.day})
 		}
 	}
@@ -384,7 +391,7 @@ func insertBallots(ctx context.Context, q Q, bs []*pendingBallot) error {
 var receiptCols = []string{"token", "campaign_id", "day"}
 
 // ballotCols are the columns insertBallots writes.
-var ballotCols = []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"}
+var ballotCols = []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied", "slot"}
 
 func tallyIndex(r pingyi.Rating) int {
 	switch r {

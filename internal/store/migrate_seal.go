@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -46,7 +47,8 @@ func migrateSeal(dialect Dialect) *goose.Migration {
 		}
 		rid := randomIDSQL(dialect)
 		for _, t := range []table{
-			{name: "ballots", body: ballotsBody(dialect, false), cols: ballotCopyCols, exprs: replaceFirst(ballotCopyCols, rid), order: ballotsOrder(dialect),
+			{name: "ballots", body: ballotsBody(dialect, false), cols: append(slices.Clone(ballotCopyCols), "slot"),
+				exprs: append(replaceFirst(ballotCopyCols, rid), "unit_org_id"), order: ballotsOrder(dialect),
 				after: ballotIndexes(dialect)},
 			{name: "objections", body: objectionsBody, cols: objectionCopyCols, exprs: replaceFirst(objectionCopyCols, rid),
 				after: []string{`CREATE INDEX objections_campaign ON objections (campaign_id)`}},
@@ -203,17 +205,19 @@ var ballotCopyCols = []string{"id", "campaign_id", "unit_org_id", "category", "d
 // ballotsBody is the ballots table; before migration 9 (old) it also had
 // the receipt column.
 //
-// On SQLite (from 9) it is WITHOUT ROWID, keyed by (campaign, tallied,
-// unit, random ID): the ballots not yet tallied lie in a small region of
-// their campaign, which the intake's inserts fill (a few pages per commit,
-// as the rowid table's end was), in random order within their unit; the
-// fold moves them, tallied, into the campaign's large region, in the same
-// order. Nothing of the order of arrival is kept, and a random key alone
-// (a random page of the whole table per ballot, and of each index) made
-// the intake's commits write two and a half times as much. Ballot numbers
-// are unique per campaign by a partial index of paper ballots only; ballot
-// IDs by their 63 random bits. The untallied are found by the key, so
-// there is no ballots_untallied index.
+// From 9 it has slot: for a ballot not yet tallied, a random number drawn
+// per intake commit (the ballots of one commit share it); once tallied,
+// its unit. On SQLite the table is WITHOUT ROWID, keyed by (campaign,
+// tallied, slot, random ID): an intake commit writes its ballots side by
+// side at one random place of the campaign's small untallied region (a few
+// pages, as the rowid table's end was, but at no place that follows the
+// order of commits); the fold moves them, tallied, into the campaign's
+// large region by unit, in random order within it. A random key alone (a
+// random page of the table per ballot, and of each index) made the
+// intake's commits write two and a half times as much. Ballot numbers are
+// unique per campaign by a partial index of paper ballots only; ballot IDs
+// by their 63 random bits. The untallied are found by the key, so there is
+// no ballots_untallied index.
 //
 // PostgreSQL keeps its heap with the random ID as the primary key (its
 // index is what a ballot's insert touches at random).
@@ -227,8 +231,11 @@ func ballotsBody(d Dialect, old bool) string {
 		receipt = "receipt TEXT UNIQUE, "
 	}
 	idKey, key := "id BIGINT PRIMARY KEY", ", UNIQUE (campaign_id, ballot_no)"
+	if !old {
+		key = ", slot BIGINT NOT NULL DEFAULT 0" + key
+	}
 	if d == SQLite && !old {
-		idKey, key = "id BIGINT NOT NULL", ", PRIMARY KEY (campaign_id, tallied, unit_org_id, id)"
+		idKey, key = "id BIGINT NOT NULL", ", slot BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, tallied, slot, id)"
 	}
 	return idKey + `, campaign_id BIGINT NOT NULL REFERENCES campaigns(id), unit_org_id BIGINT NOT NULL REFERENCES orgs(id),
 		category TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL, ballot_no TEXT, ` + receipt + `opinion TEXT NOT NULL DEFAULT '',
@@ -238,7 +245,7 @@ func ballotsBody(d Dialect, old bool) string {
 // ballotsOrder is the ballots' key order.
 func ballotsOrder(d Dialect) string {
 	if d == SQLite {
-		return "campaign_id, tallied, unit_org_id, id"
+		return "campaign_id, tallied, slot, id"
 	}
 	return "id"
 }

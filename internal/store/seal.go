@@ -79,16 +79,13 @@ func checkOpen(ctx context.Context, q Q, campaignIDs []int64) error {
 	return nil
 }
 
-// ErrNotIssuer is returned when an account may not issue a unit's codes.
-var ErrNotIssuer = errors.New("not an issuer of this unit's codes")
-
 // CanIssueCodes reports whether the account a may issue codes of unit u:
 // the command line (no account) may; an account only when its org lies
 // strictly above the unit (the superior organizes the appraisal, SPEC §2
 // 按隶属关系) or it is a system administrator, and never when its member
-// is of the unit or one of its targets. The reason is an English sentence
-// for pingyi.InputError.
-func (s *Store) CanIssueCodes(ctx context.Context, campaignID int64, u *Unit, a Actor) (ok bool, err error) {
+// is of the unit or one of its targets (a disabled or unknown account
+// never).
+func (s *Store) CanIssueCodes(ctx context.Context, campaignID int64, u *Unit, a Actor) (bool, error) {
 	if a.UserID == 0 {
 		return true, nil
 	}
