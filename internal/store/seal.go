@@ -180,6 +180,10 @@ func (s *Store) sortBallots(ctx context.Context, campaignID int64) (int64, error
 	defer s.foldMu.Unlock()
 	var n int64
 	err := s.Tx(ctx, func(q Q) error {
+		// The campaign's row first, then the ballots: UpdateCampaign's order.
+		if _, err := q.Exec(ctx, `UPDATE campaigns SET ballots_sorted = 1 WHERE id = ?`, campaignID); err != nil {
+			return err
+		}
 		if q.Dialect() == Postgres {
 			for _, t := range []struct{ table, key string }{{"ballots", "id"}, {"receipts", "token"}} {
 				for _, st := range []string{
@@ -201,8 +205,7 @@ func (s *Store) sortBallots(ctx context.Context, campaignID int64) (int64, error
 				}
 			}
 		}
-		_, err := q.Exec(ctx, `UPDATE campaigns SET ballots_sorted = 1 WHERE id = ?`, campaignID)
-		return err
+		return nil
 	})
 	return n, err
 }
