@@ -36,9 +36,13 @@ import (
 func migrateSeal(dialect Dialect) *goose.Migration {
 	up := func(ctx context.Context, tx *sql.Tx) error {
 		r := rebuilder{tx: tx, dialect: dialect, rowid: false}
+		// No foreign key on campaign_id: on PostgreSQL each would lock the
+		// campaign's row for every receipt written (the ballot's own key
+		// checks it already), and receipts are deleted with their campaign's
+		// ballots.
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE receipts (
 		    token       TEXT PRIMARY KEY,
-		    campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+		    campaign_id BIGINT NOT NULL,
 		    day         TEXT NOT NULL)`+r.suffix()); err != nil {
 			return err
 		}
@@ -220,7 +224,9 @@ var ballotCopyCols = []string{"id", "campaign_id", "unit_org_id", "category", "d
 // no ballots_untallied index.
 //
 // PostgreSQL keeps its heap with the random ID as the primary key (its
-// index is what a ballot's insert touches at random).
+// index is what a ballot's insert touches at random); ballot numbers are
+// unique there by the same partial index (a phone ballot, the receipt it
+// now writes besides, no longer adds an entry to it).
 func ballotsBody(d Dialect, old bool) string {
 	blob := "BLOB"
 	if d == Postgres {
@@ -232,7 +238,7 @@ func ballotsBody(d Dialect, old bool) string {
 	}
 	idKey, key := "id BIGINT PRIMARY KEY", ", UNIQUE (campaign_id, ballot_no)"
 	if !old {
-		key = ", slot BIGINT NOT NULL DEFAULT 0" + key
+		key = ", slot BIGINT NOT NULL DEFAULT 0"
 	}
 	if d == SQLite && !old {
 		idKey, key = "id BIGINT NOT NULL", ", slot BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, tallied, slot, id)"
@@ -252,10 +258,11 @@ func ballotsOrder(d Dialect) string {
 
 // ballotIndexes are made after the ballots table (from migration 9).
 func ballotIndexes(d Dialect) []string {
+	paper := `CREATE UNIQUE INDEX ballots_ballot_no ON ballots (campaign_id, ballot_no) WHERE ballot_no IS NOT NULL`
 	if d == SQLite {
-		return []string{`CREATE UNIQUE INDEX ballots_ballot_no ON ballots (campaign_id, ballot_no) WHERE ballot_no IS NOT NULL`}
+		return []string{paper}
 	}
-	return []string{`CREATE INDEX ballots_untallied ON ballots (campaign_id) WHERE tallied = 0`}
+	return []string{paper, `CREATE INDEX ballots_untallied ON ballots (campaign_id) WHERE tallied = 0`}
 }
 
 var objectionCopyCols = []string{"id", "campaign_id", "target_id", "text", "contact", "filed_day", "answer", "answered_at", "answered_by"}

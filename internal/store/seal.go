@@ -18,11 +18,13 @@ import (
 // the transaction that stores them; codes are issued by an org above the
 // unit, never by one of the unit's targets.
 
-// hasBallots reports whether a campaign has ballots or window ratings.
+// hasBallots reports whether a campaign has ballots or window ratings:
+// counted in its unit tallies (window ratings and folded ballots) or
+// waiting for the fold (each probe by an index).
 func hasBallots(ctx context.Context, q Q, campaignID int64) (bool, error) {
 	var n int64
-	err := q.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM ballots WHERE campaign_id = ? LIMIT 1) b)
-		+ (SELECT COUNT(*) FROM (SELECT 1 FROM window_daily WHERE campaign_id = ? LIMIT 1) w)`, campaignID, campaignID).Scan(&n)
+	err := q.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM unit_tallies WHERE campaign_id = ? AND ballots > 0 LIMIT 1) u)
+		+ (SELECT COUNT(*) FROM (SELECT 1 FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT 1) b)`, campaignID, campaignID).Scan(&n)
 	return n > 0, err
 }
 
