@@ -223,6 +223,13 @@ var ballotCopyCols = []string{"id", "campaign_id", "unit_org_id", "category", "d
 // by their 63 random bits. The untallied are found by the key, so there is
 // no ballots_untallied index.
 //
+// From 9, campaign_id has no foreign key: on PostgreSQL every ballot's
+// check of it locked its campaign's row (FOR KEY SHARE), one row that all
+// the writers' batches share and that each batch now reads (the seal's
+// window check); the campaign comes from the code's row (whose key is
+// checked) or from the campaign read for a paper import, and campaigns
+// are never deleted.
+//
 // PostgreSQL keeps its heap with the random ID as the primary key (its
 // index is what a ballot's insert touches at random); ballot numbers are
 // unique there by the same partial index (a phone ballot, the receipt it
@@ -243,7 +250,11 @@ func ballotsBody(d Dialect, old bool) string {
 	if d == SQLite && !old {
 		idKey, key = "id BIGINT NOT NULL", ", slot BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, tallied, slot, id)"
 	}
-	return idKey + `, campaign_id BIGINT NOT NULL REFERENCES campaigns(id), unit_org_id BIGINT NOT NULL REFERENCES orgs(id),
+	campaignRef := "" // from 9: no foreign key to campaigns (ballotsBody's comment)
+	if old {
+		campaignRef = " REFERENCES campaigns(id)"
+	}
+	return idKey + `, campaign_id BIGINT NOT NULL` + campaignRef + `, unit_org_id BIGINT NOT NULL REFERENCES orgs(id),
 		category TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL, ballot_no TEXT, ` + receipt + `opinion TEXT NOT NULL DEFAULT '',
 		ratings ` + blob + `, tallied INTEGER NOT NULL DEFAULT 1` + key
 }
