@@ -142,7 +142,7 @@ func writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	status, name := ErrorStatus(err)
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
-		slog.Error("ballot api", "path", r.URL.Path, "err", err)
+		slog.Error("ballot api", "route", r.Pattern, "err", err) // the pattern: the path holds a code or a receipt
 		msg = "internal error"
 	}
 	writeJSON(w, status, errorJSON{Error: name, Message: msg})

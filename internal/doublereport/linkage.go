@@ -132,7 +132,7 @@ func (d *DR) RaiseProblem(ctx context.Context, streetCode, unitCode, title strin
 			level = rules.LinkDistrict
 		}
 		if _, err := q.Exec(ctx, `INSERT INTO dr_linkage_items (id, street_id, source, need_id, raised_by, title, urgent, level, state, opened_on, created_at)
-			VALUES (?, ?, 'problem', 0, ?, ?, ?, ?, 'open', ?, ?)`, id, st.ID, unit.ID, title, b2i(urgent), level, on, store.Now()); err != nil {
+			VALUES (?, ?, 'problem', 0, ?, ?, ?, ?, 'open', ?, ?)`, id, st.ID, unit.ID, title, store.BoolInt(urgent), level, on, store.Now()); err != nil {
 			return err
 		}
 		if err := addStep(ctx, q, id, 1, on, "open", rules.LinkStreet, ""); err != nil {
@@ -148,12 +148,6 @@ func (d *DR) RaiseProblem(ctx context.Context, streetCode, unitCode, title strin
 	return id, err
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // LinkageAct takes one dated step on an item: raise, answer or close.
 func (d *DR) LinkageAct(ctx context.Context, item int64, action, on, note string, a store.Actor) error {

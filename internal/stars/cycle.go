@@ -600,7 +600,7 @@ type Assessment struct {
 	Kind       string
 	RaterCode  string // self: the member; peer: the rater; mass: ""
 	Values     Values
-	CreatedAt  string
+	Day        string // YYYY-MM-DD: no time of day (mass assessments are anonymous)
 }
 
 type starAssessRecord struct {
@@ -646,13 +646,13 @@ func (s *Store) DeleteAssessment(ctx context.Context, id int64, a store.Actor) e
 		if _, err := q.Exec(ctx, `DELETE FROM star_assessments WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return store.Audit(ctx, q, a, "delete", "star_assessment", strconv.FormatInt(id, 10), starAssessRecord{o.Year, o.MemberCode, o.Kind, o.RaterCode, o.Values.record()}, nil)
+		return store.Audit(ctx, q, a, "delete", "star_assessment", strconv.FormatInt(id, 10), auditedAssessment(starAssessRecord{o.Year, o.MemberCode, o.Kind, o.RaterCode, o.Values.record()}), nil)
 	})
 }
 
 func (s *Store) starAssessments(ctx context.Context, q store.Q, where string, args []any) ([]Assessment, error) {
 	rs, err := q.Query(ctx, `SELECT sa.id, sa.year, m.code, m.name, o.code, o.path, m.category, sa.kind, COALESCE(rm.code, ''),
-		sa.ideology, sa.compliance, sa.civilization, sa.joint_service, sa.post_duty, sa.created_at
+		sa.ideology, sa.compliance, sa.civilization, sa.joint_service, sa.post_duty, sa.day
 		FROM star_assessments sa JOIN members m ON m.id = sa.member_id JOIN orgs o ON o.id = m.org_id
 		LEFT JOIN members rm ON rm.id = sa.rater_member_id
 		WHERE `+where+` ORDER BY m.code, sa.kind DESC, sa.id`, args...)
@@ -665,7 +665,7 @@ func (s *Store) starAssessments(ctx context.Context, q store.Q, where string, ar
 		var sa Assessment
 		var v starScan
 		dst := append([]any{&sa.ID, &sa.Year, &sa.MemberCode, &sa.MemberName, &sa.OrgCode, &sa.OrgPath, &sa.Category, &sa.Kind, &sa.RaterCode}, v.dst()...)
-		if err := rs.Scan(append(dst, &sa.CreatedAt)...); err != nil {
+		if err := rs.Scan(append(dst, &sa.Day)...); err != nil {
 			return nil, err
 		}
 		sa.Values = v.values()

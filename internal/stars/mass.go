@@ -275,11 +275,16 @@ func recordStarAssessmentQ(ctx context.Context, q store.Q, year int, memberCode,
 			return nil, err
 		}
 	}
-	sa := &Assessment{ID: store.NewID(), Year: year, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath, Category: m.category, Kind: kind, RaterCode: raterCode, Values: vals, CreatedAt: store.Now()}
+	// A random ID and the day only: a mass assessment says nothing of when
+	// it was made, nor of its order among the others (issue 10, point 4).
+	sa := &Assessment{ID: store.RandomID(), Year: year, MemberCode: m.code, MemberName: m.name, OrgCode: m.orgCode, OrgPath: m.orgPath, Category: m.category, Kind: kind, RaterCode: raterCode, Values: vals, Day: store.Today()}
 	if err := store.BatchInsert(ctx, q, "star_assessments",
-		[]string{"id", "year", "member_id", "kind", "rater_member_id", "ideology", "compliance", "civilization", "joint_service", "post_duty", "created_at"},
-		[][]any{append(append([]any{sa.ID, year, m.id, kind, rater}, vals.cols()...), sa.CreatedAt)}); err != nil {
+		[]string{"id", "year", "member_id", "kind", "rater_member_id", "ideology", "compliance", "civilization", "joint_service", "post_duty", "day"},
+		[][]any{append(append([]any{sa.ID, year, m.id, kind, rater}, vals.cols()...), sa.Day)}); err != nil {
 		return nil, err
+	}
+	if kind == AssessMass {
+		return sa, nil // anonymous: not in the audit log (SubmitMass logs nothing of it)
 	}
 	action := "create"
 	if before != nil {
@@ -289,4 +294,14 @@ func recordStarAssessmentQ(ctx context.Context, q store.Q, year int, memberCode,
 		return nil, err
 	}
 	return sa, nil
+}
+
+// auditedAssessment is what the audit log keeps of an assessment: all of
+// a self or peer one; of an anonymous mass one, neither its values nor
+// anything else than its year and member.
+func auditedAssessment(r starAssessRecord) any {
+	if r.Kind == AssessMass {
+		return map[string]any{"Year": r.Year, "Member": r.Member, "Kind": r.Kind}
+	}
+	return r
 }

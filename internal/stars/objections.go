@@ -28,16 +28,6 @@ type Objection struct {
 	Answer, AnsweredAt, AnsweredBy string
 }
 
-// starObjectionRecord is what the audit log keeps of an objection (not the
-// contact).
-type starObjectionRecord struct {
-	ID     int64  `json:"id"`
-	Year   int    `json:"year"`
-	Org    string `json:"org"`
-	Member string `json:"member,omitempty"`
-	Text   string `json:"text"`
-}
-
 // FileObjection records an objection of anyone (no account) to the
 // results of year of the branch orgCode; memberCode (optional) must be a
 // member of that branch, contact is optional. pingyi.ErrNotFound for an
@@ -57,7 +47,7 @@ func (s *Store) FileObjection(ctx context.Context, year int, orgCode, memberCode
 	if len([]rune(contact)) > 100 {
 		bad.Add(0, "contact", "longer than 100 characters")
 	}
-	id := store.NewID()
+	id := store.RandomID() // says nothing of when it was filed: only the day is kept
 	err := s.Tx(ctx, func(q store.Q) error {
 		var orgID int64
 		err := q.QueryRow(ctx, `SELECT id FROM orgs WHERE code = ?`, orgCode).Scan(&orgID)
@@ -88,8 +78,9 @@ func (s *Store) FileObjection(ctx context.Context, year int, orgCode, memberCode
 			id, year, orgID, member, text, contact, store.Today()); err != nil {
 			return err
 		}
-		return store.Audit(ctx, q, store.Actor{Username: "public"}, "create", "star_objection", orgCode, nil,
-			starObjectionRecord{ID: id, Year: year, Org: orgCode, Member: memberCode, Text: text})
+		// The log's time of day would date the objection: it says only
+		// that one was filed for the org's year, not which nor what.
+		return store.Audit(ctx, q, store.Actor{Username: "public"}, "create", "star_objection", orgCode, nil, map[string]int{"year": year})
 	})
 	if err != nil {
 		return 0, err
@@ -118,7 +109,7 @@ func scanStarObjections(rows *sql.Rows) ([]Objection, error) {
 // Objections lists the objections to the results of year of the
 // branch orgID, newest first.
 func (s *Store) Objections(ctx context.Context, year int, orgID int64) ([]Objection, error) {
-	rows, err := s.R().Query(ctx, `SELECT `+starObjectionCols+` WHERE b.year = ? AND b.org_id = ? ORDER BY b.id DESC`, year, orgID)
+	rows, err := s.R().Query(ctx, `SELECT `+starObjectionCols+` WHERE b.year = ? AND b.org_id = ? ORDER BY b.filed_day DESC, b.id`, year, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +156,7 @@ func (s *Store) AnswerObjection(ctx context.Context, id int64, answer string, a 
 		if err != nil {
 			return err
 		}
-		if _, err := q.Exec(ctx, `UPDATE star_objections SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ?`, answer, store.Now(), a.Username, id); err != nil {
+		if _, err := q.Exec(ctx, `UPDATE star_objections SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ?`, answer, store.Today(), a.Username, id); err != nil {
 			return err
 		}
 		return store.Audit(ctx, q, a, "answer", "star_objection", org, map[string]any{"id": id, "answer": old}, map[string]any{"id": id, "answer": answer})

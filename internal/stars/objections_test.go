@@ -65,7 +65,11 @@ func TestStarObjections(t *testing.T) {
 		if err != nil || len(list) != 2 {
 			t.Fatalf("objections %+v %v", list, err)
 		}
-		if o := list[1]; o.ID != id || o.Text != "评定不公" || o.MemberCode != "A01" || o.Contact != "13800000000" || o.OrgCode != "B1" || o.Answer != "" {
+		// Within a day the order is random (the filing order is not kept).
+		if o := list[0]; o.ID != id {
+			list[0], list[1] = list[1], list[0]
+		}
+		if o := list[0]; o.ID != id || o.Text != "评定不公" || o.MemberCode != "A01" || o.Contact != "13800000000" || o.OrgCode != "B1" || o.Answer != "" {
 			t.Errorf("objection %+v", o)
 		}
 		if other, _ := stars.New(s).Objections(ctx, starYear+1, b1.ID); len(other) != 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/base32"
 	"encoding/binary"
@@ -143,11 +144,22 @@ func checkRatingsIndexed(c *pingyi.Campaign, idx map[targetKey]int64, in []Ratin
 	return out, nil
 }
 
-// receiptFor is what the phone keeps to see later that its ballot was
-// counted: the ballot's random ID in base32 (13 characters). It is the
-// ballot's primary key, so a receipt costs no index of its own. (Ballots
-// stored before migration 8 kept a separate random receipt in
-// ballots.receipt; Receipt still finds them.)
+// newReceipt is what the phone keeps to see later that its ballot was
+// counted: 8 random bytes in base32 (13 characters), stored in receipts
+// with the campaign and the day and nothing else — no path from a receipt
+// to its ballot (issue 10, point 5). The first 2 bytes are prefix, drawn
+// once per intake commit, so that a commit's receipts go to a few pages of
+// the receipts' B-tree instead of each to a random one.
+func newReceipt(prefix [2]byte) string {
+	var b [8]byte
+	copy(b[:2], prefix[:])
+	rand.Read(b[2:])
+	return receiptEncoding.EncodeToString(b[:])
+}
+
+// receiptFor is the receipt ballots had from migration 8 to 9: the
+// ballot's ID in base32. Migration 9 moved those receipts into receipts
+// and gave the ballots new IDs.
 func receiptFor(id int64) string {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(id))
@@ -155,19 +167,6 @@ func receiptFor(id int64) string {
 }
 
 var receiptEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-// receiptID is the ballot ID of a receipt made by receiptFor.
-func receiptID(receipt string) (int64, bool) {
-	if len(receipt) != 13 {
-		return 0, false
-	}
-	b, err := receiptEncoding.DecodeString(receipt)
-	if err != nil || len(b) != 8 {
-		return 0, false
-	}
-	id := int64(binary.BigEndian.Uint64(b))
-	return id, id > 0 && receiptFor(id) == receipt
-}
 
 // SubmitBallot spends a one-time code and stores its ballot atomically,
 // returning the receipt once the ballot is committed. Errors: ErrNotFound
@@ -189,7 +188,10 @@ func (s *Store) SubmitBallot(ctx context.Context, code string, ratings []RatingI
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrCodeUsed
 		}
-		return insertBallots(ctx, q, []*pendingBallot{b})
+		if err := insertBallots(ctx, q, []*pendingBallot{b}); err != nil {
+			return err
+		}
+		return checkOpen(ctx, q, []int64{b.campaignID})
 	})
 	if err != nil {
 		return "", err
@@ -220,9 +222,8 @@ func prepareBallot(ci *CodeInfo, ratings []RatingInput, opinion string) (*pendin
 	if len([]rune(opinion)) > 2000 {
 		return nil, &RatingError{"opinion longer than 2000 characters"}
 	}
-	id := RandomID()
-	return &pendingBallot{id: id, campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
-		opinion: opinion, source: "code", receipt: receiptFor(id), day: Today()}, nil
+	return &pendingBallot{id: RandomID(), campaignID: ci.Campaign.ID, unitID: ci.Unit.ID, category: string(ci.Category), ratings: checked,
+		opinion: opinion, source: "code", day: Today()}, nil
 }
 
 type pendingBallot struct {
@@ -239,17 +240,12 @@ type pendingBallot struct {
 }
 
 // Receipt reports whether a receipt belongs to a counted ballot, and of
-// which campaign.
+// which campaign and day (all a receipt leads to).
 func (s *Store) Receipt(ctx context.Context, receipt string) (*pingyi.Campaign, string, error) {
 	var cid int64
 	var day string
 	receipt = strings.ToUpper(strings.TrimSpace(receipt))
-	var err error
-	if id, ok := receiptID(receipt); ok {
-		err = s.R().QueryRow(ctx, `SELECT campaign_id, day FROM ballots WHERE id = ? AND source = 'code'`, id).Scan(&cid, &day)
-	} else {
-		err = s.R().QueryRow(ctx, `SELECT campaign_id, day FROM ballots WHERE receipt = ?`, receipt).Scan(&cid, &day)
-	}
+	err := s.R().QueryRow(ctx, `SELECT campaign_id, day FROM receipts WHERE token = ?`, receipt).Scan(&cid, &day)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", pingyi.ErrNotFound
 	}

@@ -31,6 +31,9 @@ type BulkLoader struct {
 	// Ballots: tallies added since the last flush.
 	tallies map[int64]*[5]int64
 	units   map[unitTallyKey]int64
+	// campaigns given ballots: generated, not arrived, so there is no
+	// order of arrival to rewrite away (SortClosedBallots skips them).
+	campaigns map[int64]bool
 
 	Stats BulkStats
 }
@@ -226,6 +229,10 @@ type BulkRating struct {
 func (b *BulkLoader) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.EvaluatorCategory, day, source string, ratings []BulkRating) error {
 	id := RandomID()
 	b.Stats.Ballots++
+	if b.campaigns == nil {
+		b.campaigns = map[int64]bool{}
+	}
+	b.campaigns[c.ID] = true
 	enc := make(map[int64]pingyi.Rating, len(ratings))
 	for _, r := range ratings {
 		b.Stats.Ratings++
@@ -289,6 +296,11 @@ func (b *BulkLoader) Commit(a Actor, what string) error {
 		return fmt.Errorf("bulk: already ended")
 	}
 	err := b.Flush()
+	for id := range b.campaigns {
+		if err == nil {
+			_, err = b.tx.ExecContext(b.ctx, b.s.Rebind(`UPDATE campaigns SET ballots_sorted = 1 WHERE id = ?`), id)
+		}
+	}
 	if err == nil {
 		err = Audit(b.ctx, Q{q: b.tx, s: b.s}, a, "bulk_load", "database", what, nil, b.Stats)
 	}

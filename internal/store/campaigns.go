@@ -165,7 +165,10 @@ func (s *Store) CreateCampaign(ctx context.Context, c *pingyi.Campaign, a Actor)
 		bad.Add(0, "year", "not a plausible year: %d", c.Year)
 	}
 	if c.Anonymity == 0 {
-		c.Anonymity = 3
+		c.Anonymity = rules.MinAnonymity
+	}
+	if c.Anonymity < rules.MinAnonymity || c.Anonymity > rules.MaxAnonymity {
+		bad.Add(0, "anonymity", "the anonymity threshold must be between %d and %d", rules.MinAnonymity, rules.MaxAnonymity)
 	}
 	if c.PublicityDays == 0 {
 		c.PublicityDays = 5

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"math/big"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
@@ -92,10 +93,14 @@ func (s *Store) Unit(ctx context.Context, campaignID int64, orgCode string) (*Un
 
 // IssueCodes makes count one-time codes for one unit and evaluator
 // category of a campaign, in random order (they are handed out at random).
+// The account a must be an issuer of the unit (CanIssueCodes).
 func (s *Store) IssueCodes(ctx context.Context, c *pingyi.Campaign, unitCode string, cat pingyi.EvaluatorCategory, count int, a Actor) ([]string, error) {
 	bad := &pingyi.InputError{}
 	if !pingyi.ValidEvaluatorCategory(string(cat)) {
 		bad.Add(0, "category", "unknown evaluator category %q", cat)
+	}
+	if State(c, time.Now()) == StateClosed {
+		bad.Add(0, "unit", "campaign %s has closed: no more codes", c.Code)
 	}
 	if count < 1 || count > 100000 {
 		bad.Add(0, "count", "count must be between 1 and 100000")
@@ -105,6 +110,10 @@ func (s *Store) IssueCodes(ctx context.Context, c *pingyi.Campaign, unitCode str
 		bad.Add(0, "unit", "%q is not an evaluation unit of campaign %s (an org with targets in it)", unitCode, c.Code)
 	} else if err != nil {
 		return nil, err
+	} else if ok, err := s.CanIssueCodes(ctx, c.ID, u, a); err != nil {
+		return nil, err
+	} else if !ok {
+		bad.Add(0, "unit", "codes of unit %s are issued by an org above it, never by the unit itself or one of its targets", unitCode)
 	}
 	if err := bad.Err(); err != nil {
 		return nil, err
@@ -128,16 +137,27 @@ func (s *Store) IssueCodes(ctx context.Context, c *pingyi.Campaign, unitCode str
 	return codes, nil
 }
 
-// CodeCounts summarises the codes of a campaign per unit: issued and used.
+// CodeCount summarises the codes of a campaign per unit and evaluator
+// category: issued and used, beside the ballots received (phone and
+// paper), so that more ballots than codes, or codes issued far beyond a
+// unit's evaluators, show.
 type CodeCount struct {
 	UnitCode, Category string
 	Issued, Used       int
+	Ballots            int64
 }
 
-// CodeCounts lists issued and used codes per unit and category.
+// CodeCounts lists issued and used codes per unit and category, with the
+// ballots received of each.
 func (s *Store) CodeCounts(ctx context.Context, campaignID int64) ([]CodeCount, error) {
-	rows, err := s.R().Query(ctx, `SELECT o.code, k.category, COUNT(*), SUM(k.used) FROM codes k JOIN orgs o ON o.id = k.unit_org_id
-		WHERE k.campaign_id = ? GROUP BY o.code, k.category ORDER BY o.code, k.category`, campaignID)
+	if err := s.FoldBallots(ctx, campaignID); err != nil {
+		return nil, err
+	}
+	rows, err := s.R().Query(ctx, `SELECT o.code, k.category, k.issued, k.used, COALESCE(u.ballots, 0) FROM
+		(SELECT unit_org_id, category, COUNT(*) AS issued, SUM(used) AS used FROM codes WHERE campaign_id = ? GROUP BY unit_org_id, category) k
+		JOIN orgs o ON o.id = k.unit_org_id
+		LEFT JOIN unit_tallies u ON u.campaign_id = ? AND u.unit_org_id = k.unit_org_id AND u.category = k.category
+		ORDER BY o.code, k.category`, campaignID, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +165,7 @@ func (s *Store) CodeCounts(ctx context.Context, campaignID int64) ([]CodeCount, 
 	var out []CodeCount
 	for rows.Next() {
 		var c CodeCount
-		if err := rows.Scan(&c.UnitCode, &c.Category, &c.Issued, &c.Used); err != nil {
+		if err := rows.Scan(&c.UnitCode, &c.Category, &c.Issued, &c.Used, &c.Ballots); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -81,9 +83,17 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 		// statements: an UPDATE … WHERE id IN (subquery with LIMIT) is
 		// planned on PostgreSQL as a nested loop re-running the subquery
 		// for every untallied ballot when statistics are stale).
+		if q.Dialect() == SQLite {
+			return claimByKey(ctx, q, campaignID, max, &n, units, tallies)
+		}
 		ids, err := untalliedIDs(ctx, q, campaignID, max)
 		if err != nil {
 			return err
+		}
+		claim := claimSQL
+		var moved [][]any
+		if q.Dialect() == Postgres {
+			claim = moveSQL
 		}
 		for len(ids) > 0 {
 			k := min(len(ids), claimPer)
@@ -92,11 +102,17 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 				args[i] = ids[min(i, k-1)] // pad with the last: one statement text
 			}
 			ids = ids[k:]
-			rows, err := q.Query(ctx, claimSQL, args...)
+			rows, err := q.Query(ctx, claim, args...)
 			if err != nil {
 				return err
 			}
-			if err := eachBallot(rows, func(unit int64, cat string) {
+			each := eachBallot
+			if q.Dialect() == Postgres {
+				each = func(rows *sql.Rows, ballot func(int64, string), rating func(int64, int)) error {
+					return eachMoved(rows, &moved, ballot, rating)
+				}
+			}
+			if err := each(rows, func(unit int64, cat string) {
 				n++
 				units[unitTallyKey{campaignID, unit, cat}]++
 			}, func(t int64, i int) {
@@ -109,6 +125,9 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 			}); err != nil {
 				return err
 			}
+		}
+		if err := reinsertMoved(ctx, q, moved); err != nil {
+			return err
 		}
 		if err := addTallies(ctx, q, tallies); err != nil {
 			return err
@@ -143,6 +162,99 @@ const claimPer = 250
 var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied <> 1 AND id IN (` +
 	placeholders(claimPer) + `) RETURNING unit_org_id, category, ratings`
 
+// claimByKey is the claim on SQLite, where the ballots' key is (campaign,
+// tallied, slot, ID): the untallied ones are the start of their
+// campaign's range; each is marked (moved to the tallied range, its slot
+// now its unit) by its key with a prepared statement — SQLite has no round
+// trip to save.
+func claimByKey(ctx context.Context, q Q, campaignID int64, max int, n *int, units map[unitTallyKey]int64, tallies map[int64]*[5]int64) error {
+	rows, err := q.Query(ctx, `SELECT slot, id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
+	if err != nil {
+		return err
+	}
+	var keys [][2]int64
+	for rows.Next() {
+		var k [2]int64
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		rows, err := q.Query(ctx, `UPDATE ballots SET tallied = 1, slot = unit_org_id WHERE campaign_id = ? AND tallied = 0 AND slot = ? AND id = ?
+			RETURNING unit_org_id, category, ratings`, campaignID, k[0], k[1])
+		if err != nil {
+			return err
+		}
+		if err := eachBallot(rows, func(unit int64, cat string) {
+			*n++
+			units[unitTallyKey{campaignID, unit, cat}]++
+		}, func(t int64, i int) {
+			c := tallies[t]
+			if c == nil {
+				c = new([5]int64)
+				tallies[t] = c
+			}
+			c[i]++
+		}); err != nil {
+			return err
+		}
+	}
+	if err := addTallies(ctx, q, tallies); err != nil {
+		return err
+	}
+	return addUnitTallies(ctx, q, units)
+}
+
+// moveSQL is claimSQL on PostgreSQL, where the heap keeps the order in
+// which rows were written: it deletes the claimed ballots and returns
+// them whole, and the fold writes them again, tallied, sorted by their
+// random IDs (reinsertMoved). So a ballot's place in the heap and its
+// transaction ID stop telling when it arrived, or that it shared its
+// intake transaction with a code or a receipt, once it is folded — in
+// the background, within a second of a quiet moment (docs/ANONYMITY.md).
+var moveSQL = `DELETE FROM ballots WHERE tallied <> 1 AND id IN (` + placeholders(claimPer) +
+	`) RETURNING unit_org_id, category, ratings, id, campaign_id, day, source, ballot_no, opinion`
+
+// eachMoved is eachBallot for moveSQL's rows, keeping each row (as
+// insertBallots writes it, tallied) in moved.
+func eachMoved(rows *sql.Rows, moved *[][]any, ballot func(unit int64, category string), rating func(targetID int64, idx int)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id, campaign, unit int64
+		var cat, day, source, opinion string
+		var no sql.NullString
+		var enc []byte
+		if err := rows.Scan(&unit, &cat, &enc, &id, &campaign, &day, &source, &no, &opinion); err != nil {
+			return err
+		}
+		ballot(unit, cat)
+		if err := eachRating(enc, rating); err != nil {
+			return err
+		}
+		var bn any
+		if no.Valid {
+			bn = no.String
+		}
+		*moved = append(*moved, []any{id, campaign, unit, cat, day, source, bn, opinion, enc, 1, unit})
+	}
+	return rows.Err()
+}
+
+// reinsertMoved writes the ballots moveSQL took back, in key order.
+func reinsertMoved(ctx context.Context, q Q, moved [][]any) error {
+	if len(moved) == 0 {
+		return nil
+	}
+	slices.SortFunc(moved, func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) })
+	return insertRows(ctx, q, "ballots", ballotCols, moved)
+}
+
 // untalliedIDs lists up to max untallied ballots of a campaign.
 func untalliedIDs(ctx context.Context, q Q, campaignID int64, max int) ([]int64, error) {
 	return int64s(ctx, q, `SELECT id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
@@ -153,7 +265,9 @@ func (s *Store) FoldedBallots() int64 { return s.folded.Load() }
 
 // pendingCampaigns lists the campaigns with untallied ballots.
 func (s *Store) pendingCampaigns(ctx context.Context) ([]int64, error) {
-	return int64s(ctx, s.R(), `SELECT DISTINCT campaign_id FROM ballots WHERE tallied = 0`)
+	// By campaign, each probed by the untallied index (PostgreSQL) or the
+	// ballots' key (SQLite).
+	return int64s(ctx, s.R(), `SELECT c.id FROM campaigns c WHERE EXISTS (SELECT 1 FROM ballots b WHERE b.campaign_id = c.id AND b.tallied = 0)`)
 }
 
 // FoldAll folds every campaign with untallied ballots.
@@ -181,6 +295,7 @@ func (in *Intake) folder() {
 	defer close(in.foldDone)
 	t := time.NewTicker(foldTick)
 	defer t.Stop()
+	var lastSort time.Time
 	for {
 		select {
 		case <-in.foldStop:
@@ -190,6 +305,12 @@ func (in *Intake) folder() {
 		busy := time.Since(time.Unix(0, in.lastBallot.Load())) < foldQuiet
 		if err := in.fold(context.Background(), busy); err != nil {
 			slog.Warn("fold", "err", err)
+		}
+		if !busy && time.Since(lastSort) > sortEvery {
+			lastSort = time.Now()
+			if err := in.sortClosed(context.Background()); err != nil {
+				slog.Warn("sort closed ballots", "err", err)
+			}
 		}
 	}
 }
@@ -224,6 +345,16 @@ func (in *Intake) fold(ctx context.Context, busy bool) error {
 	}
 	return nil
 }
+
+// sortClosed is SortClosedBallots from the folder (on SQLite it only
+// marks campaigns: a short write, no need of the writer's turn).
+func (in *Intake) sortClosed(ctx context.Context) error {
+	return in.s.SortClosedBallots(ctx)
+}
+
+// sortEvery is how often a quiet intake looks for closed campaigns whose
+// ballots are not yet rewritten in key order (one small query).
+const sortEvery = 10 * time.Second
 
 const (
 	// foldSmallChunk is the background fold's chunk: a short transaction

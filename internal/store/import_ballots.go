@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sort"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
@@ -22,8 +24,12 @@ type BallotRow struct {
 // evaluator category or one that differs within a ballot, a target outside
 // the campaign, two ratings of one target on one ballot, a ballot spanning
 // two units, a rating not on the campaign's scale, and a ballot_no already
-// imported into the campaign. It returns the number of ballots stored.
+// imported into the campaign; and any ballot while the campaign is not
+// open (seal.go). It returns the number of ballots stored.
 func (s *Store) ImportBallots(ctx context.Context, c *pingyi.Campaign, rows []BallotRow, a Actor) (int, error) {
+	if State(c, time.Now()) != StateOpen {
+		return 0, notOpenForPaper(c)
+	}
 	// Every target of the campaign.
 	type tinfo struct {
 		id   int64
@@ -149,6 +155,11 @@ func (s *Store) ImportBallots(ctx context.Context, c *pingyi.Campaign, rows []Ba
 			}
 			return err
 		}
+		if err := checkOpen(ctx, q, []int64{c.ID}); errors.Is(err, ErrCampaignClosed) {
+			return notOpenForPaper(c)
+		} else if err != nil {
+			return err
+		}
 		return Audit(ctx, q, a, "import_ballots", "campaign", c.Code, nil, map[string]any{"ballots": len(order), "rows": len(rows)})
 	})
 	if err != nil {
@@ -156,4 +167,13 @@ func (s *Store) ImportBallots(ctx context.Context, c *pingyi.Campaign, rows []Ba
 	}
 	s.ballotsStored(c.ID)
 	return len(order), nil
+}
+
+// notOpenForPaper is the refusal of paper ballots outside the window: they
+// are entered while the campaign is open, never after its close (their
+// content would show as the difference in results already read).
+func notOpenForPaper(c *pingyi.Campaign) error {
+	bad := &pingyi.InputError{}
+	bad.Add(0, "campaign", "campaign %s is not open: paper ballots are entered only while it is open", c.Code)
+	return bad
 }

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -220,7 +223,9 @@ func (in *Intake) answer(r *intakeReq) {
 // writeBatch spends the codes and inserts the accepted ballots (with
 // their ratings, untallied: fold.go), all in q's transaction. A code
 // already spent (or spent twice in the batch) marks its ballot with
-// ErrCodeUsed and skips it.
+// ErrCodeUsed and skips it. A campaign closed meanwhile (its cached window
+// is a few seconds old) fails the batch with ErrCampaignClosed: checked
+// after the insert, in the transaction (seal.go, lockIntake).
 func writeBatch(ctx context.Context, q Q, batch []*intakeReq) error {
 	codes := make([]string, 0, len(batch))
 	for _, r := range batch {
@@ -244,7 +249,18 @@ func writeBatch(ctx context.Context, q Q, batch []*intakeReq) error {
 		delete(spent, r.code) // the same code twice in one batch: the first wins
 		accepted = append(accepted, r.b)
 	}
-	return insertBallots(ctx, q, accepted)
+	return insertBallotsOpen(ctx, q, accepted)
+}
+
+// batchCampaigns lists the distinct campaigns of a batch's ballots.
+func batchCampaigns(bs []*pendingBallot) []int64 {
+	var ids []int64
+	for _, b := range bs {
+		if !slices.Contains(ids, b.campaignID) {
+			ids = append(ids, b.campaignID)
+		}
+	}
+	return ids
 }
 
 // spendCodes marks unused codes used with one statement per thousand codes
@@ -324,27 +340,123 @@ func spendSQL(n int) string {
 // ratings in its own row and not yet tallied: the tallies are brought up
 // to date later, many ballots at once, by the fold (fold.go), and every
 // read of the tallies folds first. A ballot is thus one row written where
-// the table grows, plus its primary key entry.
+// its random key falls, plus, for a phone ballot, its receipt in receipts
+// (made here: b.receipt).
+// The rows go in key order, not in the order the ballots arrived (the
+// receipts in token order): nothing of a batch's order is written
+// (docs/ANONYMITY.md).
 func insertBallots(ctx context.Context, q Q, bs []*pendingBallot) error {
 	if len(bs) == 0 {
 		return nil
 	}
-	rows := make([][]any, 0, len(bs))
+	rows, receipts := ballotRows(bs)
+	if err := insertRows(ctx, q, "ballots", ballotCols, rows); err != nil {
+		return err
+	}
+	if len(receipts) == 0 {
+		return nil
+	}
+	return insertRows(ctx, q, "receipts", receiptCols, receipts)
+}
+
+// ballotRows are the rows of ballots and of receipts that insertBallots
+// writes, each in key order; it makes the phone ballots' receipts.
+func ballotRows(bs []*pendingBallot) (rows, receipts [][]any) {
 	for _, b := range bs {
 		if b.id == 0 {
 			b.id = RandomID()
 		}
+	}
+	sorted := slices.Clone(bs)
+	slices.SortFunc(sorted, func(a, b *pendingBallot) int { return cmp.Compare(a.id, b.id) })
+	// One random slot for the commit's ballots, and one random prefix for
+	// its receipts, drawn apart: each goes side by side to one random place
+	// (few pages written), and neither leads to the other.
+	slot := RandomID()
+	var prefix [2]byte
+	rand.Read(prefix[:])
+	rows = make([][]any, 0, len(bs))
+	for _, b := range sorted {
 		var no any
 		if b.ballotNo != "" {
 			no = b.ballotNo
 		}
-		rows = append(rows, []any{b.id, b.campaignID, b.unitID, b.category, b.day, b.source, no, b.opinion, encodeRatings(b.ratings), 0})
+		rows = append(rows, []any{b.id, b.campaignID, b.unitID, b.category, b.day, b.source, no, b.opinion, encodeRatings(b.ratings), 0, slot})
+		if b.source == "code" {
+			b.receipt = newReceipt(prefix)
+			receipts = append(receipts, []any{b.receipt, b.campaignID, b.day})
+		}
 	}
-	return insertRows(ctx, q, "ballots", ballotCols, rows)
+	slices.SortFunc(receipts, func(a, b []any) int { return cmp.Compare(a[0].(string), b[0].(string)) })
+	return rows, receipts
 }
 
+// insertBallotsOpen is insertBallots then checkOpen. On PostgreSQL an
+// intake commit's worth is one statement — receipts and ballots inserted
+// by data-modifying WITH clauses, the campaigns' windows read by its
+// SELECT — instead of three round trips. Its locks on ballots and
+// receipts are taken before its snapshot, so the window it reads is the
+// one committed by a change that held them back (lockIntake).
+func insertBallotsOpen(ctx context.Context, q Q, bs []*pendingBallot) error {
+	campaigns := batchCampaigns(bs)
+	if q.Dialect() != Postgres || len(bs) == 0 || len(bs) > 256 {
+		if err := insertBallots(ctx, q, bs); err != nil {
+			return err
+		}
+		return checkOpen(ctx, q, campaigns)
+	}
+	rows, receipts := ballotRows(bs)
+	var sb strings.Builder
+	args := make([]any, 0, len(rows)*len(ballotCols)+len(receipts)*len(receiptCols)+len(campaigns))
+	tuples := func(n, width int) string {
+		t := "(" + placeholders(width) + ")"
+		return strings.TrimSuffix(strings.Repeat(t+", ", n), ", ")
+	}
+	sb.WriteString("WITH ")
+	if len(receipts) > 0 {
+		sb.WriteString("r AS (INSERT INTO receipts (" + strings.Join(receiptCols, ", ") + ") VALUES " + tuples(len(receipts), len(receiptCols)) + "), ")
+		for _, r := range receipts {
+			args = append(args, r...)
+		}
+	}
+	sb.WriteString("b AS (INSERT INTO ballots (" + strings.Join(ballotCols, ", ") + ") VALUES " + tuples(len(rows), len(ballotCols)) + ") ")
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	sb.WriteString("SELECT opens, closes FROM campaigns WHERE id IN (" + placeholders(len(campaigns)) + ")")
+	for _, id := range campaigns {
+		args = append(args, id)
+	}
+	res, err := q.Query(ctx, sb.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	now, n := time.Now(), 0
+	for res.Next() {
+		var c pingyi.Campaign
+		if err := res.Scan(&c.Opens, &c.Closes); err != nil {
+			return err
+		}
+		n++
+		if State(&c, now) != StateOpen {
+			return ErrCampaignClosed
+		}
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	if n != len(campaigns) {
+		return pingyi.ErrNotFound
+	}
+	return nil
+}
+
+// receiptCols are the columns of receipts.
+var receiptCols = []string{"token", "campaign_id", "day"}
+
 // ballotCols are the columns insertBallots writes.
-var ballotCols = []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"}
+var ballotCols = []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied", "slot"}
 
 func tallyIndex(r pingyi.Rating) int {
 	switch r {

@@ -35,7 +35,7 @@ func (s *Store) FileObjection(ctx context.Context, c *pingyi.Campaign, targetID 
 	if err := bad.Err(); err != nil {
 		return 0, err
 	}
-	id := NewID()
+	id := RandomID() // says nothing of when it was filed: only the day is kept
 	err := s.Tx(ctx, func(q Q) error {
 		var tid any
 		if targetID != 0 {
@@ -51,16 +51,19 @@ func (s *Store) FileObjection(ctx context.Context, c *pingyi.Campaign, targetID 
 			id, c.ID, tid, text, contact, Today()); err != nil {
 			return err
 		}
-		return Audit(ctx, q, Actor{Username: "public"}, "create", "objection", c.Code, nil, map[string]any{"id": id, "target_id": targetID, "text": text})
+		// The log's time of day would date the objection: it says only
+		// that one was filed, not which (its ID) nor what.
+		return Audit(ctx, q, Actor{Username: "public"}, "create", "objection", c.Code, nil, nil)
 	})
 	return id, err
 }
 
-// Objections lists a campaign's objections, newest first.
+// Objections lists a campaign's objections, by day, newest first (in
+// random order within a day: the order they were filed in is not kept).
 func (s *Store) Objections(ctx context.Context, c *pingyi.Campaign) ([]Objection, error) {
 	rows, err := s.R().Query(ctx, `SELECT b.id, COALESCE(b.target_id, 0), COALESCE(t.type, ''), COALESCE(t.code, ''), COALESCE(t.name, ''),
 		b.text, b.contact, b.filed_day, b.answer, b.answered_at, b.answered_by
-		FROM objections b LEFT JOIN targets t ON t.id = b.target_id WHERE b.campaign_id = ? ORDER BY b.id DESC`, c.ID)
+		FROM objections b LEFT JOIN targets t ON t.id = b.target_id WHERE b.campaign_id = ? ORDER BY b.filed_day DESC, b.id`, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +97,7 @@ func (s *Store) AnswerObjection(ctx context.Context, c *pingyi.Campaign, id int6
 		if err != nil {
 			return err
 		}
-		if _, err := q.Exec(ctx, `UPDATE objections SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ?`, answer, Now(), a.Username, id); err != nil {
+		if _, err := q.Exec(ctx, `UPDATE objections SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ?`, answer, Today(), a.Username, id); err != nil {
 			return err
 		}
 		return Audit(ctx, q, a, "answer", "objection", c.Code, map[string]string{"answer": old}, map[string]any{"id": id, "answer": answer})

@@ -152,7 +152,7 @@ func (s *Store) migrations() (*goose.Provider, error) {
 	if s.Dialect == Postgres {
 		gd = goose.DialectPostgres
 	}
-	return goose.NewProvider(gd, s.DB, sub, goose.WithGoMigrations(migrateBallotRatings(s.Dialect)))
+	return goose.NewProvider(gd, s.DB, sub, goose.WithGoMigrations(migrateBallotRatings(s.Dialect), migrateSeal(s.Dialect)))
 }
 
 // Close closes the database.

@@ -87,6 +87,8 @@ func (s *Store) LookupWindow(ctx context.Context, code string) (*WindowInfo, err
 //
 // The campaign's cached summary, if any, takes the rating in place
 // (applyTallyDeltas); other campaigns' summaries are not touched.
+//
+// ErrCampaignClosed when the campaign is not open (read in the transaction).
 func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) error {
 	if !w.Campaign.Scale.Allows(r) {
 		return &RatingError{"rating not on the campaign's scale"}
@@ -109,10 +111,12 @@ func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) 
 		if _, err := q.Exec(ctx, `UPDATE targets SET `+col+` = `+col+` + 1 WHERE id = ?`, w.TargetID); err != nil {
 			return err
 		}
-		_, err := q.Exec(ctx, `INSERT INTO unit_tallies (campaign_id, unit_org_id, category, ballots) VALUES (?, ?, ?, 1)
+		if _, err := q.Exec(ctx, `INSERT INTO unit_tallies (campaign_id, unit_org_id, category, ballots) VALUES (?, ?, ?, 1)
 			ON CONFLICT (campaign_id, unit_org_id, category) DO UPDATE SET ballots = unit_tallies.ballots + 1`,
-			w.Campaign.ID, w.Org.ID, string(pingyi.EvalServiceObject))
-		return err
+			w.Campaign.ID, w.Org.ID, string(pingyi.EvalServiceObject)); err != nil {
+			return err
+		}
+		return checkOpen(ctx, q, []int64{w.Campaign.ID}) // the seal: none after the close (seal.go)
 	})
 	if err == nil {
 		s.applyTallyDeltas(w.Campaign.ID, map[int64]*[5]int64{w.TargetID: &d},

@@ -136,8 +136,12 @@ type UnitStatus struct {
 	CodesIssued int
 	CodesUsed   int
 	Ballots     int64
-	NoBallots   int // targets without a valid rating
+	NoBallots   int // targets without a valid rating (0 while Sealed)
 	OpenItems   int // rectification items not verified
+	// Sealed: the campaign is not closed, so which targets were rated is
+	// withheld (a unit's one ballot rating its secretary and not its org
+	// would show); only the ballots received per unit are counted.
+	Sealed bool
 }
 
 // UnitStatuses lists every unit of a campaign in scope with its progress.
@@ -151,8 +155,10 @@ func (s *Store) UnitStatuses(ctx context.Context, c *pingyi.Campaign, scope ping
 	}
 	out := make([]UnitStatus, len(units))
 	idx := map[int64]int{}
+	sealed := State(c, time.Now()) != StateClosed
 	for i, u := range units {
 		out[i].Unit = u
+		out[i].Sealed = sealed
 		idx[u.ID] = i
 	}
 	scan := func(query string, fn func(i int, n int64)) error {
@@ -186,6 +192,9 @@ func (s *Store) UnitStatuses(ctx context.Context, c *pingyi.Campaign, scope ping
 		{`SELECT org_id, COUNT(*) FROM rectifications WHERE campaign_id = ? AND status <> 'verified' GROUP BY org_id`, func(i int, n int64) { out[i].OpenItems = int(n) }},
 	}
 	for _, st := range steps {
+		if sealed && strings.Contains(st.q, "FROM targets") {
+			continue
+		}
 		if err := scan(st.q, st.fn); err != nil {
 			return nil, err
 		}
@@ -199,9 +208,15 @@ type Coverage struct {
 	Targets, Rated int
 	ByType         map[pingyi.TargetType][2]int // total, rated
 	Unrated        []pingyi.Target              // at most the first 500
+	// Sealed: the campaign is not closed; Rated, the rated counts of
+	// ByType and Unrated are withheld (only Targets and the totals of
+	// ByType are counted): while ballots come in, which targets a unit's
+	// few ballots rated or skipped is nobody's to see.
+	Sealed bool
 }
 
-// CampaignCoverage reports coverage in scope.
+// CampaignCoverage reports coverage in scope: after the close, which
+// targets have been rated; before, only how many targets there are.
 func (s *Store) CampaignCoverage(ctx context.Context, c *pingyi.Campaign, scope pingyi.Scope) (*Coverage, error) {
 	if err := s.FoldBallots(ctx, c.ID); err != nil {
 		return nil, err
@@ -220,12 +235,19 @@ func (s *Store) CampaignCoverage(ctx context.Context, c *pingyi.Campaign, scope 
 		return nil, err
 	}
 	defer rows.Close()
-	cov := &Coverage{ByType: map[pingyi.TargetType][2]int{}}
+	cov := &Coverage{ByType: map[pingyi.TargetType][2]int{}, Sealed: State(c, time.Now()) != StateClosed}
 	for rows.Next() {
 		var t pingyi.Target
 		var valid int64
 		if err := rows.Scan(&t.ID, &t.Type, &t.Code, &t.Name, &t.UnitID, &t.UnitCode, &valid); err != nil {
 			return nil, err
+		}
+		if cov.Sealed {
+			cov.Targets++
+			bt := cov.ByType[t.Type]
+			bt[0]++
+			cov.ByType[t.Type] = bt
+			continue
 		}
 		cov.Targets++
 		bt := cov.ByType[t.Type]
@@ -256,17 +278,36 @@ func (s *Store) SetPhase(ctx context.Context, c *pingyi.Campaign, phase int, a A
 
 // UpdateCampaign changes a campaign's editable settings: name, window,
 // program text, participants, how results are used, anonymity threshold,
-// publicity days and start.
+// publicity days and start. It refuses (*pingyi.InputError) what breaks
+// the seal (seal.go): a new window of a campaign closed with ballots, a
+// start moved after now once ballots exist, a threshold below
+// rules.MinAnonymity or lowered once ballots exist.
 func (s *Store) UpdateCampaign(ctx context.Context, c *pingyi.Campaign, participants, resultsUse string, a Actor) error {
 	if c.Opens != "" && c.Closes != "" && c.Opens >= c.Closes {
 		bad := &pingyi.InputError{}
 		bad.Add(0, "closes", "closes before it opens")
 		return bad
 	}
-	return s.Tx(ctx, func(q Q) error {
+	err := s.Tx(ctx, func(q Q) error {
+		if q.Dialect() == Postgres {
+			// Two edits at once: the second checks the seal against what
+			// the first stored (SQLite's write transaction fails instead).
+			if _, err := q.Exec(ctx, `SELECT id FROM campaigns WHERE id = ? FOR UPDATE`, c.ID); err != nil {
+				return err
+			}
+		}
 		old, err := s.campaignWhere(ctx, q, `c.id = ?`, c.ID)
 		if err != nil {
 			return err
+		}
+		if err := checkSeal(ctx, q, old, c); err != nil {
+			return err
+		}
+		if old.Opens != c.Opens || old.Closes != c.Closes {
+			// A new window: wait for the ballots being written (seal.go).
+			if err := lockIntake(ctx, q); err != nil {
+				return err
+			}
 		}
 		if _, err := q.Exec(ctx, `UPDATE campaigns SET name = ?, opens = ?, closes = ?, program = ?, participants = ?, results_use = ?,
 			anonymity = ?, publicity_days = ? WHERE id = ?`,
@@ -275,6 +316,10 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *pingyi.Campaign, particip
 		}
 		return Audit(ctx, q, a, "update", "campaign", c.Code, old, c)
 	})
+	if err != nil || State(c, time.Now()) != StateClosed {
+		return err
+	}
+	return s.SortClosedBallots(ctx) // closed now: its ballots in key order (seal.go)
 }
 
 // CampaignTexts returns the program's participant scope and results use.
@@ -299,6 +344,7 @@ func (s *Store) WipeTestCampaign(ctx context.Context, c *pingyi.Campaign, a Acto
 		q.QueryRow(ctx, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ?`, c.ID).Scan(&n)
 		for _, st := range []string{
 			`DELETE FROM ballots WHERE campaign_id = ?`,
+			`DELETE FROM receipts WHERE campaign_id = ?`,
 			`DELETE FROM codes WHERE campaign_id = ?`,
 			`DELETE FROM unit_tallies WHERE campaign_id = ?`,
 			`DELETE FROM window_daily WHERE campaign_id = ?`,

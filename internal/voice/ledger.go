@@ -128,15 +128,9 @@ const foldCols = `org_id = ?, state = ?, accept_by = ?, reply_by = ?, first_repl
 
 func foldArgs(orgID int64, f *rules.Opinion) []any {
 	return []any{orgID, string(f.State), fmtDB(f.AcceptBy), fmtDB(f.ReplyBy), fmtDB(f.FirstReplyBy), fmtDB(f.FirstReplyAt), fmtDB(f.AcceptedAt),
-		b2i(f.Extended), b2i(f.Reopened), string(f.Outcome), string(f.Rating), f.Ratings, f.FailedCallbacks, fmtDB(f.Last), f.Events}
+		store.BoolInt(f.Extended), store.BoolInt(f.Reopened), string(f.Outcome), string(f.Rating), f.Ratings, f.FailedCallbacks, fmtDB(f.Last), f.Events}
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // opinionCols are the columns of a new opinion, in opinionArgs order.
 var opinionCols = []string{"id", "ref", "token_hash", "channel", "category", "urgency", "content", "org_id", "received_on", "day_only",
@@ -146,9 +140,9 @@ var opinionCols = []string{"id", "ref", "token_hash", "channel", "category", "ur
 func opinionArgs(l *ledger, loc *time.Location) []any {
 	f := &l.Fold
 	return []any{l.ID, l.Ref, l.TokenHash, string(f.Channel), string(f.Category), string(f.Urgency), l.Content, l.OrgID,
-		f.ReceivedAt.In(loc).Format("2006-01-02"), b2i(f.DayOnly), l.Name, l.Phone, l.Email, b2i(l.PublicOK),
+		f.ReceivedAt.In(loc).Format("2006-01-02"), store.BoolInt(f.DayOnly), l.Name, l.Phone, l.Email, store.BoolInt(l.PublicOK),
 		string(f.State), fmtDB(f.ReceivedAt), fmtDB(f.AcceptBy), fmtDB(f.ReplyBy), fmtDB(f.FirstReplyBy), fmtDB(f.FirstReplyAt),
-		fmtDB(f.AcceptedAt), b2i(f.Extended), b2i(f.Reopened), string(f.Outcome), string(f.Rating), f.Ratings, f.FailedCallbacks,
+		fmtDB(f.AcceptedAt), store.BoolInt(f.Extended), store.BoolInt(f.Reopened), string(f.Outcome), string(f.Rating), f.Ratings, f.FailedCallbacks,
 		fmtDB(f.Last), f.Events}
 }
 

@@ -45,9 +45,10 @@ func (s *Server) codesView(r *http.Request, c *pingyi.Campaign, f codesForm, err
 		return nil, err
 	}
 	inScope := map[string]bool{}
+	user := CurrentUser(r)
 	for _, u := range units {
 		inScope[u.Code] = true
-		if scope.Manages(u.Path) && canManageUnits(CurrentUser(r)) {
+		if scope.Manages(u.Path) && canManageUnits(user) && (user.Role == pingyi.RoleAdmin || store.IssuerAbove(user.OrgPath, u.Path)) {
 			v.Units = append(v.Units, u)
 		}
 	}
@@ -113,6 +114,17 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) == 0 && store.State(c, time.Now()) == store.StateClosed {
 		errs["unit"] = tr.T("campaign_codes.err_closed")
+	}
+	if len(errs) == 0 {
+		// Only an org above the unit, never one of its targets (seal.go).
+		ok, err := s.st.CanIssueCodes(ctx, c.ID, unit, ActorOf(r))
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		if !ok {
+			errs["unit"] = tr.T("campaign_codes.err_issuer")
+		}
 	}
 	if len(errs) > 0 {
 		v, err := s.codesView(r, c, f, errs)

@@ -57,6 +57,15 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	upd.Name = f.Name
 	parseCampaignWindow(tr, f.Opens, f.Closes, f.Anonymity, &upd, errs)
+	// The form shows times to the minute: a time left as shown is the
+	// stored one (a closed campaign's window never changes, not even by
+	// its seconds).
+	if f.Opens == inputTime(c.Opens) {
+		upd.Opens = c.Opens
+	}
+	if f.Closes == inputTime(c.Closes) {
+		upd.Closes = c.Closes
+	}
 	if n, err := strconv.Atoi(f.PublicityDays); err != nil || n < 1 || n > 60 {
 		errs["publicity_days"] = tr.T("campaign_edit.err_days")
 	} else {

@@ -274,7 +274,7 @@ func parseCampaignWindow(tr *i18n.Translator, opens, closes, anonymity string, c
 	} else if c.Opens != "" && c.Closes != "" && c.Closes <= c.Opens {
 		errs["closes"] = tr.T("campaign_new.err_window")
 	}
-	if n, err := strconv.Atoi(anonymity); err != nil || n < 1 || n > 100 {
+	if n, err := strconv.Atoi(anonymity); err != nil || n < rules.MinAnonymity || n > rules.MaxAnonymity {
 		errs["anonymity"] = tr.T("campaign_new.err_anonymity")
 	} else {
 		c.Anonymity = n

@@ -126,10 +126,10 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 						t.Errorf("summary %q", sums[m.ID])
 					}
 				}},
-			{name: "coverage", as: "orgadmin", path: "/campaigns/QZ2024/coverage", status: 200,
-				has: []string{"尚无评价的对象", "王德明", `id="cov-rated">0<`}},
-			{name: "coverage of one unit", as: "secretary", path: "/campaigns/QZ2024/coverage?unit=V1", status: 200,
-				has: []string{"本单位全部评议对象", "张建国", "李秀英", "尚无评价"}, hasNot: []string{"王德明"}},
+			{name: "coverage while open: counts per unit only (issue 10, point 7)", as: "orgadmin", path: "/campaigns/QZ2024/coverage", status: 200,
+				has: []string{`id="cov-sealed"`, `id="cov-total">`}, hasNot: []string{"尚无评价的对象", "王德明", `id="cov-rated"`}},
+			{name: "coverage of one unit while open", as: "secretary", path: "/campaigns/QZ2024/coverage?unit=V1", status: 200,
+				has: []string{"本单位全部评议对象", "张建国", "李秀英", `id="cov-sealed"`}, hasNot: []string{"王德明", "尚无评价", "✓"}},
 		})
 	})
 }
@@ -139,7 +139,7 @@ func TestCampaignCodes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.Store) {
 		f := campaignFixture(t, db, Options{BaseURL: "https://pingyi.example.cn"})
 		mkCampaign(t, f, "C1", "T1", nil)
-		sec := f.as("secretary")
+		sec := f.as("orgadmin") // the org above the unit issues its codes (issue 10)
 		st, body, h := sec.do("POST", "/campaigns/C1/codes", strings.NewReader(url.Values{"unit": {"V1"}, "category": {"mass_rep"},
 			"count": {"5"}, "format": {"csv"}}.Encode()), "application/x-www-form-urlencoded")
 		if st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(h.Get("Content-Disposition"), "attachment") {
@@ -164,12 +164,15 @@ func TestCampaignCodes(t *testing.T) {
 			t.Fatalf("pdf: %d %q %.20q", st, h.Get("Content-Type"), body)
 		}
 		run(t, f, []scenario{
+			{name: "the secretary, a target, for her own unit (issue 10, point 6)", as: "secretary", method: "POST", path: "/campaigns/C1/codes",
+				form: url.Values{"unit": {"V1"}, "category": {"mass_rep"}, "count": {"500"}, "format": {"csv"}}, status: 422, has: []string{"评议单位的测评码由其上级组织发放"}},
+			{name: "the secretary's form offers no unit", as: "secretary", path: "/campaigns/C1/codes", status: 200, hasNot: []string{`<option value="V1"`}},
 			{name: "another unit", as: "secretary", method: "POST", path: "/campaigns/C1/codes",
 				form: url.Values{"unit": {"V2"}, "category": {"mass_rep"}, "count": {"5"}, "format": {"csv"}}, status: 422, has: []string{"请选择您管理范围内的评议单位"}},
 			{name: "too many", as: "orgadmin", method: "POST", path: "/campaigns/C1/codes",
 				form: url.Values{"unit": {"V2"}, "category": {"mass_rep"}, "count": {"100000"}, "format": {"csv"}}, status: 422, has: []string{"数量须为"}},
 			{name: "counts", as: "inspector", path: "/campaigns/C1/codes", status: 200,
-				has: []string{`<td class="num">5</td>`, `<td class="num">3</td>`, "群众代表"}, hasNot: []string{`action="/campaigns/C1/codes"`}},
+				has: []string{`<td class="num">5</td>`, `<td class="num">3</td>`, "群众代表", "收到选票"}, hasNot: []string{`action="/campaigns/C1/codes"`}},
 			{name: "the form", as: "orgadmin", path: "/campaigns/C1/codes?unit=V2", status: 200,
 				has: []string{`<option value="V2" selected>`, "https://pingyi.example.cn/b/"}},
 		})
@@ -235,8 +238,9 @@ func TestPhoneBallot(t *testing.T) {
 			t.Errorf("M1 left blank but counted: %+v", r.Tally)
 		}
 
-		closed := mkCampaign(t, f, "OLD", "T1", func(c *pingyi.Campaign) { c.Opens, c.Closes = hoursAgo(72), hoursAgo(24) })
-		oldCode := issue(t, f, closed, "V1", pingyi.EvalMassRep, 1)[0]
+		closed := mkCampaign(t, f, "OLD", "T1", nil)
+		oldCode := issue(t, f, closed, "V1", pingyi.EvalMassRep, 1)[0] // codes are issued while open
+		closeCampaign(t, f, closed)
 		later := mkCampaign(t, f, "LATER", "T1", func(c *pingyi.Campaign) { c.Opens = hoursAgo(-48) })
 		laterCode := issue(t, f, later, "V1", pingyi.EvalMassRep, 1)[0]
 		run(t, f, []scenario{

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -55,6 +57,20 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		if anonymousRoute(li.route) {
+			// A ballot's request: no time of day (the record's time is
+			// left zero, which slog's handlers leave out) and no duration
+			// finer than the second, so that the n-th line cannot date the
+			// n-th ballot (docs/ANONYMITY.md); the route pattern, never the
+			// code.
+			rec := slog.NewRecord(time.Time{}, slog.LevelInfo, "request", 0)
+			rec.AddAttrs(slog.String("day", start.Format("2006-01-02")), slog.String("method", r.Method), slog.String("route", li.route),
+				slog.Int("status", sw.status), slog.Int64("bytes", sw.size))
+			if h := s.log.Handler(); h.Enabled(r.Context(), slog.LevelInfo) {
+				h.Handle(r.Context(), rec)
+			}
+			return
+		}
 		attrs := []any{"method", r.Method, "route", li.route, "status", sw.status, "bytes", sw.size,
 			"duration", time.Since(start).Round(time.Microsecond)}
 		if li.user != 0 {
@@ -62,6 +78,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.Info("request", attrs...)
 	})
+}
+
+// anonymousRoute reports a route of the public's anonymous inputs: phone
+// ballots, receipts, window ratings, star mass assessments, the ballot API.
+func anonymousRoute(pattern string) bool {
+	_, path, _ := strings.Cut(pattern, " ")
+	for _, p := range []string{"/b/", "/r/", "/w/", "/s/", "/api/"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // recoverPanics turns a panic into a 500 and an error log with the stack.

@@ -16,7 +16,7 @@ import (
 func TestResultsCacheScopeAndSummary(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.Store) {
 		f := campaignFixture(t, db, Options{})
-		c := mkCampaign(t, f, "R1", "T1", func(c *pingyi.Campaign) { c.Anonymity = 1 })
+		c := mkCampaign(t, f, "R1", "T1", func(c *pingyi.Campaign) { c.TestMode = true })
 		v1 := issue(t, f, c, "V1", pingyi.EvalMassRep, 3)
 		v2 := issue(t, f, c, "V2", pingyi.EvalServiceObject, 2)
 		vote(t, f, v1[0], map[string]string{"org:V1": "satisfied", "member:M1": "dissatisfied"})
@@ -71,12 +71,24 @@ func TestResultsCacheScopeAndSummary(t *testing.T) {
 			t.Fatalf("want 2 ballots:\n%s", excerpt(b))
 		}
 
-		// Reopened, one more ballot, closed again: a new summary, and the
-		// page shows it at once (well within the cache's lifetime).
+		// The rehearsal wiped (a closed campaign with ballots never
+		// reopens), reopened, new ballots, closed again: a new summary,
+		// and the page shows it at once (well within the cache's lifetime).
+		if err := f.st.WipeTestCampaign(context.Background(), c, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		c.TestMode = false
+		if b := get("orgadmin"); !strings.Contains(b, `id="res-ballots">0<`) {
+			t.Fatalf("stale page after the wipe:\n%s", excerpt(b))
+		}
 		c.Closes = ""
 		if err := f.st.UpdateCampaign(context.Background(), c, "", "", store.CLI); err != nil {
 			t.Fatal(err)
 		}
+		v1 = issue(t, f, c, "V1", pingyi.EvalMassRep, 3)
+		v2 = issue(t, f, c, "V2", pingyi.EvalServiceObject, 2)
+		vote(t, f, v1[0], map[string]string{"org:V1": "satisfied"})
+		vote(t, f, v2[0], map[string]string{"org:V2": "satisfied"})
 		vote(t, f, v2[1], map[string]string{"org:V2": "satisfied"})
 		closeCampaign(t, f, c)
 		for _, as := range []string{"orgadmin", "secretary"} {

@@ -80,7 +80,10 @@ func (s *Server) windowRate(w http.ResponseWriter, r *http.Request) {
 		s.renderPhone(w, r, http.StatusTooManyRequests, windowView(wi, "window_busy"))
 		return
 	}
-	if err := s.st.RateWindow(r.Context(), wi, rating); err != nil {
+	if err := s.st.RateWindow(r.Context(), wi, rating); errors.Is(err, store.ErrCampaignClosed) {
+		s.renderPhone(w, r, http.StatusGone, windowView(wi, "closed"))
+		return
+	} else if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
