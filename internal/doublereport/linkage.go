@@ -148,7 +148,6 @@ func (d *DR) RaiseProblem(ctx context.Context, streetCode, unitCode, title strin
 	return id, err
 }
 
-
 // LinkageAct takes one dated step on an item: raise, answer or close.
 func (d *DR) LinkageAct(ctx context.Context, item int64, action, on, note string, a store.Actor) error {
 	return d.S.Tx(ctx, func(q store.Q) error {

@@ -131,7 +131,6 @@ func foldArgs(orgID int64, f *rules.Opinion) []any {
 		store.BoolInt(f.Extended), store.BoolInt(f.Reopened), string(f.Outcome), string(f.Rating), f.Ratings, f.FailedCallbacks, fmtDB(f.Last), f.Events}
 }
 
-
 // opinionCols are the columns of a new opinion, in opinionArgs order.
 var opinionCols = []string{"id", "ref", "token_hash", "channel", "category", "urgency", "content", "org_id", "received_on", "day_only",
 	"contact_name", "contact_phone", "contact_email", "public_ok", "state", "received_at", "accept_by", "reply_by", "first_reply_by",
