@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -52,6 +53,11 @@ func TestBallotRequestLog(t *testing.T) {
 			t.Fatalf("api ballot: %d %s", st, body)
 		}
 		f.as("orgadmin").do("GET", "/campaigns/L1", nil, "")
+		// The line is written once the response is sent: the client may
+		// have it first.
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline) && !strings.Contains(logs.String(), `route="GET /campaigns/{code}"`); {
+			time.Sleep(5 * time.Millisecond)
+		}
 		var public, staff int
 		for _, line := range strings.Split(logs.String(), "\n") {
 			if !strings.Contains(line, "msg=request") {
