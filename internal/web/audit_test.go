@@ -69,7 +69,7 @@ func TestAuditLogPage(t *testing.T) {
 			t.Errorf("the day before in Shanghai holds none:\n%s", excerpt(b))
 		}
 		// In English.
-		c.lang = "en"
+		c.Lang = "en"
 		if _, b := c.get("/audit?entity=user"); !strings.Contains(b, "Changed") || !strings.Contains(b, "Account") {
 			t.Errorf("English audit page:\n%s", excerpt(b))
 		}

@@ -73,7 +73,7 @@ func TestDashboardTasks(t *testing.T) {
 			t.Errorf("T2's dashboard shows T1's tasks:\n%s", excerpt(b))
 		}
 		c := f.as("admin")
-		c.lang = "en"
+		c.Lang = "en"
 		if _, b := c.get("/"); !strings.Contains(b, "2 objections to results waiting for an answer") {
 			t.Errorf("English tasks:\n%s", excerpt(b))
 		}

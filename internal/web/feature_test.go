@@ -93,7 +93,7 @@ func TestFeatureAdd(t *testing.T) {
 	if _, b := c.get("/things/row"); !strings.Contains(b, "<i>共 4 件</i>") {
 		t.Errorf("feature fragment: %s", b)
 	}
-	c.lang = "en"
+	c.Lang = "en"
 	if _, b := f.as("member").get("/"); strings.Contains(b, `href="/things"`) {
 		t.Error("nav entry shown to a role the route refuses")
 	}

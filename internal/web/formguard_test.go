@@ -60,7 +60,7 @@ func TestUnsafeInputRefused(t *testing.T) {
 		}
 		// In English too.
 		en := f.client()
-		en.lang = "en"
+		en.Lang = "en"
 		if st, body := en.post("/login", url.Values{"username": {"a\x00"}}); st != http.StatusUnprocessableEntity || !strings.Contains(body, "control character") {
 			t.Errorf("English: %d\n%s", st, excerpt(body))
 		}

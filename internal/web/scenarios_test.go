@@ -11,6 +11,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
+	"github.com/pingyi/pingyi/internal/web/testclient"
 )
 
 // scenario is one request through the real handler on a real database,
@@ -34,37 +35,15 @@ type upload struct{ name, content string }
 
 func run(t *testing.T, f *fixture, scs []scenario) {
 	t.Helper()
-	for _, sc := range scs {
-		t.Run(sc.name, func(t *testing.T) {
-			c := f.as(sc.as)
-			var st int
-			var body string
-			switch {
-			case sc.file != nil:
-				st, body = c.upload(sc.path, sc.file.name, sc.file.content)
-			case sc.method == "POST":
-				st, body = c.post(sc.path, sc.form, sc.headers...)
-			default:
-				st, body = c.get(sc.path, sc.headers...)
-			}
-			if st != sc.status {
-				t.Errorf("status %d, want %d\n%s", st, sc.status, excerpt(body))
-			}
-			for _, s := range sc.has {
-				if !strings.Contains(body, s) {
-					t.Errorf("body lacks %q\n%s", s, excerpt(body))
-				}
-			}
-			for _, s := range sc.hasNot {
-				if strings.Contains(body, s) {
-					t.Errorf("body has %q\n%s", s, excerpt(body))
-				}
-			}
-			if sc.after != nil {
-				sc.after(t, f)
-			}
-		})
+	tcs := make([]testclient.Scenario[*fixture], len(scs))
+	for i, sc := range scs {
+		tcs[i] = testclient.Scenario[*fixture]{Name: sc.name, As: sc.as, Method: sc.method, Path: sc.path, Form: sc.form,
+			Headers: flat(sc.headers), Status: sc.status, Has: sc.has, HasNot: sc.hasNot, After: sc.after}
+		if sc.file != nil {
+			tcs[i].File = &testclient.Upload{Name: sc.file.name, Content: sc.file.content}
+		}
 	}
+	testclient.Run(t, f, func(u string) *testclient.Client { return f.as(u).Client }, tcs)
 }
 
 var htmx = header{"HX-Request", "true"}
@@ -279,7 +258,7 @@ func TestLoginRateLimit(t *testing.T) {
 			t.Fatalf("6th attempt: %d %q\n%s", st, h.Get("Retry-After"), excerpt(body))
 		}
 		// In English too.
-		c.lang = "en"
+		c.Lang = "en"
 		if _, body := c.post("/login", bad, from("10.0.0.1")); !strings.Contains(body, "Please try again in 30 seconds") {
 			t.Errorf("429 not translated:\n%s", excerpt(body))
 		}

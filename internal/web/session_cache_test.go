@@ -120,7 +120,7 @@ func TestSessionFromBeforeUpgrade(t *testing.T) {
 	}
 	c := f.client()
 	u, _ := url.Parse(f.ts.URL)
-	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "pingyi_session", Value: token}})
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "pingyi_session", Value: token}})
 	if st, _ := c.get("/orgs"); st != http.StatusSeeOther {
 		t.Errorf("a session without a password stamp: %d, want 303 to the login page", st)
 	}
@@ -217,7 +217,7 @@ func TestLayoutCachePerAccount(t *testing.T) {
 			t.Error("the language switch does not point back at /orgs/T1")
 		}
 		en := f.as("admin")
-		en.lang = "en"
+		en.Lang = "en"
 		en.get("/locale?lang=en&next=/")
 		if _, p := en.get("/orgs"); !strings.Contains(p, `<html lang="en">`) {
 			t.Error("an English session gets a Chinese layout")

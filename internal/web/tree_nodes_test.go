@@ -82,7 +82,7 @@ func TestOrgTreePageAsTemplate(t *testing.T) {
 	for _, who := range []string{"admin", "orgadmin", "inspector", "orgadmin2", "secretary"} {
 		for _, lang := range []string{"zh-CN", "en"} {
 			c := f.as(who)
-			c.lang = lang
+			c.Lang = lang
 			for _, path := range []string{"/orgs", "/orgs?q=", "/orgs?q=%20%20"} {
 				orgTreeInGo = false
 				st1, want := c.get(path)

@@ -3,17 +3,15 @@ package web
 import (
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
+	"github.com/pingyi/pingyi/internal/web/testclient"
 )
 
 // The test tree and its accounts are storetest's (tree.go): D/T1/V1/V2/T2/V3,
@@ -56,92 +54,46 @@ func newFixture(t *testing.T, st *store.Store, opts Options) *fixture {
 	return &fixture{t: t, st: st, srv: srv, ts: ts, users: users}
 }
 
-// client is a browser without JavaScript: a cookie jar, no redirects
-// followed (tests see the 303s).
-type client struct {
-	f    *fixture
-	http *http.Client
-	lang string
-}
+// client is a browser without JavaScript (testclient.Client), with the
+// short names these tests use.
+type client struct{ *testclient.Client }
 
-func (f *fixture) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{f: f, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
-}
+func (f *fixture) client() *client { return &client{testclient.New(f.t, f.ts.URL)} }
 
 // as returns a client logged in as username (anonymous for "").
 func (f *fixture) as(username string) *client {
 	f.t.Helper()
 	c := f.client()
 	if username != "" {
-		st, body := c.post("/login", url.Values{"username": {username}, "password": {password(username)}})
-		if st != http.StatusSeeOther {
-			f.t.Fatalf("login as %s: status %d\n%s", username, st, body)
-		}
+		c.Login(username, password(username))
 	}
 	return c
 }
 
 type header struct{ k, v string }
 
-func (c *client) do(method, path string, body io.Reader, ctype string, hs ...header) (int, string, http.Header) {
-	c.f.t.Helper()
-	req, err := http.NewRequest(method, c.f.ts.URL+path, body)
-	if err != nil {
-		c.f.t.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
+func flat(hs []header) []string {
+	out := make([]string, 0, 2*len(hs))
 	for _, h := range hs {
-		req.Header.Set(h.k, h.v)
+		out = append(out, h.k, h.v)
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.f.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return out
 }
 
-func (c *client) get(path string, hs ...header) (int, string) {
-	st, b, _ := c.do("GET", path, nil, "", hs...)
-	return st, b
+func (c *client) do(method, path string, body io.Reader, ctype string, hs ...header) (int, string, http.Header) {
+	c.T.Helper()
+	return c.Do(method, path, body, ctype, flat(hs)...)
 }
+
+func (c *client) get(path string, hs ...header) (int, string) { return c.Get(path, flat(hs)...) }
 
 func (c *client) post(path string, form url.Values, hs ...header) (int, string) {
-	st, b, _ := c.do("POST", path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", hs...)
-	return st, b
+	return c.Post(path, form, flat(hs)...)
 }
 
 func (c *client) upload(path, filename, content string) (int, string) {
-	c.f.t.Helper()
-	var b strings.Builder
-	mw := multipart.NewWriter(&b)
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		c.f.t.Fatal(err)
-	}
-	io.WriteString(fw, content)
-	mw.Close()
-	st, body, _ := c.do("POST", path, strings.NewReader(b.String()), mw.FormDataContentType())
-	return st, body
+	return c.Upload(path, filename, content)
 }
 
-// excerpt is the part of a page worth printing in a failure (as
-// webtest.Excerpt, which this package's own tests cannot import).
-func excerpt(body string) string {
-	if i := strings.Index(body, `<main`); i >= 0 {
-		body = body[i:]
-	}
-	if len(body) > 600 {
-		body = body[:600] + "…"
-	}
-	return body
-}
+// excerpt is the part of a page worth printing in a failure.
+func excerpt(body string) string { return testclient.Excerpt(body) }

@@ -9,20 +9,15 @@
 package webtest
 
 import (
-	"io"
 	"log/slog"
-	"mime/multipart"
-	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
 	"github.com/pingyi/pingyi/internal/web"
+	"github.com/pingyi/pingyi/internal/web/testclient"
 )
 
 // A FeatureFunc makes a feature over the shell and the store (the
@@ -71,96 +66,21 @@ func NewWith(t *testing.T, st *store.Store, opts web.Options, features ...Featur
 	return &Fixture{T: t, St: st, Srv: srv, TS: ts, Users: users}
 }
 
-// Client is a browser without JavaScript: a cookie jar, no redirects
-// followed (tests see the 303s).
-type Client struct {
-	f    *Fixture
-	http *http.Client
-	// Lang is sent as Accept-Language ("" for none: zh-CN).
-	Lang string
-}
+// Client is a browser without JavaScript (testclient.Client).
+type Client = testclient.Client
 
 // Client is an anonymous client.
-func (f *Fixture) Client() *Client {
-	jar, _ := cookiejar.New(nil)
-	return &Client{f: f, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
-}
+func (f *Fixture) Client() *Client { return testclient.New(f.T, f.TS.URL) }
 
 // As is a client logged in as username (anonymous for "").
 func (f *Fixture) As(username string) *Client {
 	f.T.Helper()
 	c := f.Client()
 	if username != "" {
-		st, body := c.Post("/login", url.Values{"username": {username}, "password": {storetest.Password(username)}})
-		if st != http.StatusSeeOther {
-			f.T.Fatalf("login as %s: status %d\n%s", username, st, Excerpt(body))
-		}
+		c.Login(username, storetest.Password(username))
 	}
 	return c
 }
 
-// Do sends a request; headers are name, value pairs.
-func (c *Client) Do(method, path string, body io.Reader, ctype string, headers ...string) (int, string, http.Header) {
-	c.f.T.Helper()
-	req, err := http.NewRequest(method, c.f.TS.URL+path, body)
-	if err != nil {
-		c.f.T.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if c.Lang != "" {
-		req.Header.Set("Accept-Language", c.Lang)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.f.T.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
-}
-
-// Get fetches path.
-func (c *Client) Get(path string, headers ...string) (int, string) {
-	st, b, _ := c.Do("GET", path, nil, "", headers...)
-	return st, b
-}
-
-// Post posts a form.
-func (c *Client) Post(path string, form url.Values, headers ...string) (int, string) {
-	st, b, _ := c.Do("POST", path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", headers...)
-	return st, b
-}
-
-// Upload posts one file as the form field "file".
-func (c *Client) Upload(path, filename, content string) (int, string) {
-	c.f.T.Helper()
-	var b strings.Builder
-	mw := multipart.NewWriter(&b)
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		c.f.T.Fatal(err)
-	}
-	io.WriteString(fw, content)
-	mw.Close()
-	st, body, _ := c.Do("POST", path, strings.NewReader(b.String()), mw.FormDataContentType())
-	return st, body
-}
-
-// Excerpt is the part of a page worth printing in a failure: from <main>,
-// at most 600 bytes.
-func Excerpt(body string) string {
-	if i := strings.Index(body, `<main`); i >= 0 {
-		body = body[i:]
-	}
-	if len(body) > 600 {
-		body = body[:600] + "…"
-	}
-	return body
-}
+// Excerpt is the part of a page worth printing in a failure.
+func Excerpt(body string) string { return testclient.Excerpt(body) }
