@@ -65,6 +65,8 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Closes == inputTime(c.Closes) {
 		upd.Closes = c.Closes
+	} else {
+		checkPastClose(tr, r, upd.Closes, errs)
 	}
 	if n, err := strconv.Atoi(f.PublicityDays); err != nil || n < 1 || n > 60 {
 		errs["publicity_days"] = tr.T("campaign_edit.err_days")

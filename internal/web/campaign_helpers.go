@@ -280,3 +280,15 @@ func parseCampaignWindow(tr *i18n.Translator, opens, closes, anonymity string, c
 		c.Anonymity = n
 	}
 }
+
+// checkPastClose refuses a closing time already past unless the form
+// confirms it (confirm_past: "close it now"), so that a mistyped year does
+// not close a campaign (and freeze its window) by accident.
+func checkPastClose(tr *i18n.Translator, r *http.Request, closes string, errs map[string]string) {
+	if closes == "" || errs["closes"] != "" || r.PostFormValue("confirm_past") == "1" {
+		return
+	}
+	if t, err := time.Parse(time.RFC3339, closes); err == nil && t.Before(time.Now()) {
+		errs["closes_past"] = tr.T("campaign_new.err_past_close")
+	}
+}

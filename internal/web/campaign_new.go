@@ -105,6 +105,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 		errs["min_mass_share"] = tr.T("campaign_new.err_share")
 	}
 	parseCampaignWindow(tr, f.Opens, f.Closes, f.Anonymity, c, errs)
+	checkPastClose(tr, r, c.Closes, errs)
 	if f.Scope == "" {
 		errs["scope"] = tr.T("campaign_new.err_required")
 	} else {
