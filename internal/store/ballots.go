@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
@@ -145,7 +146,9 @@ func checkRatingsIndexed(c *pingyi.Campaign, idx map[targetKey]int64, in []Ratin
 }
 
 // newReceipt is what the phone keeps to see later that its ballot was
-// counted: 8 random bytes in base32 (13 characters), stored in receipts
+// counted: 8 random bytes in Crockford's base32 (13 characters of 0–9 and
+// A–Z without I, L, O and U, so that nothing read aloud or copied by hand
+// is confused), stored in receipts
 // with the campaign and the day and nothing else — no path from a receipt
 // to its ballot (issue 10, point 5). The first 2 bytes are prefix, drawn
 // once per intake commit, so that a commit's receipts go to a few pages of
@@ -154,7 +157,27 @@ func newReceipt(prefix [2]byte) string {
 	var b [8]byte
 	copy(b[:2], prefix[:])
 	rand.Read(b[2:])
-	return receiptEncoding.EncodeToString(b[:])
+	return crockford.EncodeToString(b[:])
+}
+
+// crockford is Crockford's base32 alphabet.
+var crockford = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// NormalReceipt is a receipt as typed, written the way receipts are:
+// upper case, without spaces or dashes, and the letters people take for
+// digits (I and L for 1, O for 0) turned into them.
+func NormalReceipt(typed string) string {
+	return strings.Map(func(r rune) rune {
+		switch r = unicode.ToUpper(r); r {
+		case ' ', '-', '\u3000', '\t':
+			return -1
+		case 'I', 'L':
+			return '1'
+		case 'O':
+			return '0'
+		}
+		return r
+	}, strings.TrimSpace(typed))
 }
 
 // receiptFor is the receipt ballots had from migration 8 to 9: the
@@ -244,8 +267,13 @@ type pendingBallot struct {
 func (s *Store) Receipt(ctx context.Context, receipt string) (*pingyi.Campaign, string, error) {
 	var cid int64
 	var day string
-	receipt = strings.ToUpper(strings.TrimSpace(receipt))
-	err := s.R().QueryRow(ctx, `SELECT campaign_id, day FROM receipts WHERE token = ?`, receipt).Scan(&cid, &day)
+	// As typed (receipts made before the unambiguous alphabet hold I, L
+	// and O), then written the way receipts are now.
+	asTyped := strings.ToUpper(strings.TrimSpace(receipt))
+	err := s.R().QueryRow(ctx, `SELECT campaign_id, day FROM receipts WHERE token = ?`, asTyped).Scan(&cid, &day)
+	if n := NormalReceipt(receipt); errors.Is(err, sql.ErrNoRows) && n != asTyped {
+		err = s.R().QueryRow(ctx, `SELECT campaign_id, day FROM receipts WHERE token = ?`, n).Scan(&cid, &day)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", pingyi.ErrNotFound
 	}

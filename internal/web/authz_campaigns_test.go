@@ -74,6 +74,7 @@ var campaignAuthz = []webtest.Case{
 	{Route: "GET /b/{code}", Obj: "code", In: webtest.All(200)},
 	{Route: "POST /b/{code}", Obj: "code", In: webtest.All(422)},
 	{Route: "GET /r/{receipt}", Obj: "receipt", In: webtest.All(200)},
+	{Route: "GET /r", In: webtest.All(200)},
 	{Route: "GET /w/{code}", Obj: "window", In: webtest.All(200)},
 	{Route: "POST /w/{code}", Obj: "window", In: webtest.All(422)},
 	{Route: "GET /api/v1/ballots/{code}", Obj: "code", In: webtest.All(200)},

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"slices"
 	"time"
 
@@ -31,6 +33,8 @@ type phoneView struct {
 	Code     string
 	Action   string // where the form posts
 	Groups   []phoneGroup
+	Count    int // targets on the form (the progress line: Rated of Count)
+	Rated    int // targets with a choice when the page is written
 	Levels   []pingyi.Rating
 	Opinion  string
 	Error    string
@@ -74,7 +78,7 @@ func ratingField(t pingyi.Target) string { return "r:" + string(t.Type) + ":" + 
 // ballotForm builds the form of a code from what it may rate.
 func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
 	v := &phoneView{Screen: "form", Test: ci.Campaign.TestMode, Campaign: ci.Campaign.Name, Unit: ci.Unit.Name,
-		Category: ci.Category, Code: ci.Code, Action: "/b/" + ci.Code, Levels: ci.Campaign.Scale.Levels()}
+		Category: ci.Category, Code: ci.Code, Action: "/b/" + ci.Code, Levels: ci.Campaign.Scale.Levels(), Count: len(ci.Targets)}
 	for i, t := range ci.Targets {
 		if len(v.Groups) == 0 || v.Groups[len(v.Groups)-1].Type != t.Type {
 			v.Groups = append(v.Groups, phoneGroup{Type: t.Type})
@@ -83,6 +87,9 @@ func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
 		f := ratingField(t)
 		g.Targets = append(g.Targets, phoneTarget{Index: i, Field: f, Name: t.Name,
 			Criteria: store.CriteriaFor(ci.Criteria, t.Type, t.Domain), Selected: selected[f]})
+		if selected[f] != "" {
+			v.Rated++
+		}
 	}
 	// Members of one branch share their criteria: show them once, above
 	// the group, rather than under every name (a short page on a phone).
@@ -205,8 +212,9 @@ func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 	var re *store.RatingError
 	switch {
 	case err == nil:
-		s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "done", Test: ci.Campaign.TestMode, Campaign: ci.Campaign.Name,
-			Unit: ci.Unit.Name, Receipt: receipt})
+		// Post, redirect, get: reloading the receipt's page shows the
+		// receipt again instead of posting the spent code once more.
+		Redirect(w, r, "/r/"+receipt+"?new=1")
 	case errors.As(err, &re):
 		v := ballotForm(ci, selected)
 		v.Opinion, v.Error = opinion, tr.T("ballot.err_rating")
@@ -224,6 +232,10 @@ func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 	receipt := clip(r.PathValue("receipt"), 64)
 	c, day, err := s.st.Receipt(r.Context(), receipt)
+	if err == nil && r.URL.Query().Get("new") == "1" { // just submitted (ballotSubmit)
+		s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "done", Test: c.TestMode, Campaign: c.Name, Receipt: receipt})
+		return
+	}
 	if errors.Is(err, pingyi.ErrNotFound) {
 		s.renderPhone(w, r, http.StatusNotFound, &phoneView{Screen: "no_receipt", Receipt: receipt})
 		return
@@ -233,4 +245,15 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "receipt", Test: c.TestMode, Campaign: c.Name, Receipt: receipt, Day: day})
+}
+
+// receiptLookup is GET /r[?receipt=]: a page where anyone types a
+// receipt in (read aloud, copied by hand); with one, it goes to that
+// receipt's page, written the way receipts are (store.NormalReceipt).
+func (s *Server) receiptLookup(w http.ResponseWriter, r *http.Request) {
+	if typed := clip(r.URL.Query().Get("receipt"), 64); strings.TrimSpace(typed) != "" {
+		Redirect(w, r, "/r/"+url.PathEscape(store.NormalReceipt(typed)))
+		return
+	}
+	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "lookup"})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -71,16 +72,23 @@ func ballot(ratings map[string]string, opinion string) url.Values {
 	return v
 }
 
-var receiptRE = regexp.MustCompile(`id="receipt-code">([A-Z2-7]+)<`)
+var receiptRE = regexp.MustCompile(`id="receipt-code">([0-9A-Z]+)<`)
 
 // vote casts a phone ballot with an anonymous client and returns the
 // receipt.
 func vote(t *testing.T, f *fixture, code string, ratings map[string]string) string {
 	t.Helper()
-	st, body := f.client().post("/b/"+code, ballot(ratings, ""))
+	c := f.client()
+	st, body, h := c.do("POST", "/b/"+code, strings.NewReader(ballot(ratings, "").Encode()), "application/x-www-form-urlencoded")
+	loc := h.Get("Location")
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/r/") {
+		t.Fatalf("vote with %s: %d %q\n%s", code, st, loc, excerpt(body))
+	}
+	// The receipt's page, as the phone follows the redirect (and reloads it).
+	st, body = c.get(loc)
 	m := receiptRE.FindStringSubmatch(body)
-	if st != 200 || m == nil {
-		t.Fatalf("vote with %s: %d\n%s", code, st, excerpt(body))
+	if st != 200 || m == nil || "/r/"+m[1]+"?new=1" != loc {
+		t.Fatalf("receipt page %s: %d\n%s", loc, st, excerpt(body))
 	}
 	return m[1]
 }

@@ -64,6 +64,7 @@ func (s *Server) campaignRoutes() []Route {
 		{"GET /b/{code}", PublicNoSession, s.ballotPage},
 		{"POST /b/{code}", PublicNoSession, s.ballotSubmit},
 		{"GET /r/{receipt}", PublicNoSession, s.receiptPage},
+		{"GET /r", PublicNoSession, s.receiptLookup},
 		{"GET /w/{code}", PublicNoSession, s.windowPage},
 		{"POST /w/{code}", PublicNoSession, s.windowRate},
 	}
