@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
