@@ -302,7 +302,7 @@ func runResults(e *env, args []string) (status int) {
 		for k := range store.NumTypes {
 			counts[store.TypeNames[k]] = len(sm.TypeRange(k))
 		}
-		if err := export.ResultsXLSXStream(bw, c.Name, counts, each, nil); err != nil {
+		if err := export.ResultsXLSXStream(bw, c.Name, c.Scale, counts, each, nil); err != nil {
 			return fail(e, err)
 		}
 		return ExitOK

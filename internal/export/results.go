@@ -5,6 +5,8 @@ package export
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -44,8 +46,33 @@ func FlagsZH(flags []string) string {
 	return strings.Join(out, "；")
 }
 
-// ResultsHeaderZH is the header of each results sheet.
+// ResultsHeaderZH is the header of each results sheet of a four-level
+// campaign; a three-level one has no 比较满意 column (resultsHeader).
 var ResultsHeaderZH = []string{"序号", "所属单位", "代码", "名称", "有效票", "满意", "比较满意", "基本满意", "不满意", "弃权", "得分", "满意率(%)", "结果运用"}
+
+// fairlyCol is the index of 比较满意 in ResultsHeaderZH.
+const fairlyCol = 6
+
+// resultsHeader is the header of the sheets of a campaign on scale, and
+// the column widths.
+func resultsHeader(scale pingyi.Scale) (header []string, widths []float64) {
+	header = slices.Clone(ResultsHeaderZH)
+	widths = []float64{6, 24, 12, 18, 8, 7, 9, 9, 8, 7, 9, 10, 30}
+	if !scale.Allows(pingyi.FairlySatisfied) {
+		header = slices.Delete(header, fairlyCol, fairlyCol+1)
+		widths = slices.Delete(widths, fairlyCol, fairlyCol+1)
+	}
+	return header, widths
+}
+
+// decimalCell is an exact decimal ("95.00") as a number for the sheet
+// (sortable and summable in Excel and WPS), "" staying empty.
+func decimalCell(s string) any {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f
+	}
+	return s
+}
 
 // ResultsXLSX writes a campaign's results as a workbook with one sheet per
 // target type, Chinese headers, set up to print on A4 landscape with the
@@ -56,7 +83,7 @@ func ResultsXLSX(w io.Writer, res *store.Results, hide func(store.TargetResult) 
 	for _, t := range res.Targets {
 		counts[t.Type]++
 	}
-	return ResultsXLSXStream(w, res.Campaign.Name, counts, func(fn func(store.TargetResult) error) error {
+	return ResultsXLSXStream(w, res.Campaign.Name, res.Campaign.Scale, counts, func(fn func(store.TargetResult) error) error {
 		for _, t := range res.Targets {
 			if err := fn(t); err != nil {
 				return err
@@ -71,8 +98,10 @@ func ResultsXLSX(w io.Writer, res *store.Results, hide func(store.TargetResult) 
 // never held at once): counts gives the number of targets of each type
 // (a sheet for each type with any), and each calls its function with
 // every target, in any order of types.
-func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.TargetType]int, each func(func(store.TargetResult) error) error,
+func ResultsXLSXStream(w io.Writer, campaignName string, scale pingyi.Scale, counts map[pingyi.TargetType]int, each func(func(store.TargetResult) error) error,
 	hide func(store.TargetResult) bool) error {
+	header, widths := resultsHeader(scale)
+	fairly := len(header) == len(ResultsHeaderZH)
 	f := excelize.NewFile()
 	defer f.Close()
 	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Family: "SimSun"},
@@ -91,7 +120,9 @@ func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.Targe
 	sheets := map[pingyi.TargetType]*sheetW{}
 	var order []*sheetW
 	first := true
-	last, _ := excelize.ColumnNumberToName(len(ResultsHeaderZH))
+	last, _ := excelize.ColumnNumberToName(len(header))
+	decimal, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun"}, Border: border, NumFmt: 2, // 0.00
+		Alignment: &excelize.Alignment{Vertical: "center"}})
 	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
 		if counts[tt] == 0 {
 			continue
@@ -120,13 +151,12 @@ func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.Targe
 		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}
-		widths := []float64{6, 24, 12, 18, 8, 7, 9, 9, 8, 7, 9, 10, 30}
 		for i, wd := range widths {
 			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 				return err
 			}
 		}
-		titleRow := make([]any, len(ResultsHeaderZH))
+		titleRow := make([]any, len(header))
 		titleRow[0] = excelize.Cell{StyleID: title, Value: fmt.Sprintf("%s（%s）测评结果", campaignName, TargetTypeZH[tt])}
 		for i := 1; i < len(titleRow); i++ {
 			titleRow[i] = excelize.Cell{StyleID: title}
@@ -137,8 +167,8 @@ func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.Targe
 		if err := sw.MergeCell("A1", last+"1"); err != nil {
 			return err
 		}
-		headRow := make([]any, len(ResultsHeaderZH))
-		for i, h := range ResultsHeaderZH {
+		headRow := make([]any, len(header))
+		for i, h := range header {
 			headRow[i] = excelize.Cell{StyleID: head, Value: h}
 		}
 		if err := sw.SetRow("A2", headRow); err != nil {
@@ -148,7 +178,7 @@ func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.Targe
 		sheets[tt] = s
 		order = append(order, s)
 	}
-	vals := make([]any, 0, len(ResultsHeaderZH))
+	vals := make([]any, 0, len(header))
 	err := each(func(t store.TargetResult) error {
 		s := sheets[t.Type]
 		if s == nil {
@@ -160,11 +190,18 @@ func ResultsXLSXStream(w io.Writer, campaignName string, counts map[pingyi.Targe
 			vals = append(vals, "—", "", "", "", "", "", "", "", "不足公开人数")
 		} else {
 			vals = append(vals, t.Tally.Valid(), t.Tally.Satisfied, t.Tally.FairlySatisfied, t.Tally.BasicallySatisfied,
-				t.Tally.Dissatisfied, t.Tally.Abstain, rules.FormatScore(t.Score), rules.FormatRate(t.Rate), FlagsZH(t.Flags))
+				t.Tally.Dissatisfied, t.Tally.Abstain, decimalCell(rules.FormatScore(t.Score)), decimalCell(rules.FormatRate(t.Rate)), FlagsZH(t.Flags))
+		}
+		if !fairly {
+			vals = slices.Delete(vals, fairlyCol, fairlyCol+1)
 		}
 		row := make([]any, len(vals))
 		for j, v := range vals {
-			row[j] = excelize.Cell{StyleID: cell, Value: v}
+			style := cell
+			if _, isFloat := v.(float64); isFloat {
+				style = decimal
+			}
+			row[j] = excelize.Cell{StyleID: style, Value: v}
 		}
 		c, _ := excelize.CoordinatesToCellName(1, s.row)
 		return s.sw.SetRow(c, row)

@@ -2,6 +2,8 @@ package export
 
 import (
 	"bytes"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -12,7 +14,7 @@ import (
 )
 
 func TestResultsXLSXOneSheetPerTargetType(t *testing.T) {
-	res := &store.Results{Campaign: &pingyi.Campaign{Name: "2026年度群众评议"}}
+	res := &store.Results{Campaign: &pingyi.Campaign{Name: "2026年度群众评议", Scale: 4}}
 	add := func(tt pingyi.TargetType, code, name string, s, d int64, flags ...string) {
 		tr := store.TargetResult{Name: name, UnitName: "东村党支部"}
 		tr.Type, tr.Code = tt, code
@@ -72,5 +74,50 @@ func TestResultsXLSXOneSheetPerTargetType(t *testing.T) {
 	names := f.GetDefinedName()
 	if len(names) != 2 || names[0].RefersTo != "'基层党组织'!$2:$2" {
 		t.Errorf("print titles %+v", names)
+	}
+}
+
+// The workbook shows the columns of the campaign's scale only, and scores
+// and rates as numbers (sortable and summable in Excel and WPS).
+func TestResultsXLSXScaleAndNumbers(t *testing.T) {
+	for _, c := range []struct {
+		scale  pingyi.Scale
+		cols   int
+		fairly bool
+	}{{3, 12, false}, {4, 13, true}} {
+		res := &store.Results{Campaign: &pingyi.Campaign{Name: "测评", Scale: c.scale}}
+		tr := store.TargetResult{Name: "东村党支部"}
+		tr.Type, tr.Code = pingyi.TargetOrg, "B1"
+		tr.Tally = rules.Tally{Satisfied: 2, Dissatisfied: 1}
+		tr.Score, _ = tr.Tally.Score()
+		tr.Rate, _ = tr.Tally.Rate()
+		res.Targets = append(res.Targets, tr)
+		var buf bytes.Buffer
+		if err := ResultsXLSX(&buf, res, nil); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows("基层党组织")
+		if len(rows[1]) != c.cols || strings.Contains(strings.Join(rows[1], ","), "比较满意") != c.fairly {
+			t.Errorf("scale %d: header %q", c.scale, rows[1])
+		}
+		score, _ := excelize.CoordinatesToCellName(c.cols-2, 3)
+		rate, _ := excelize.CoordinatesToCellName(c.cols-1, 3)
+		for _, cell := range []string{score, rate} {
+			if typ, _ := f.GetCellType("基层党组织", cell); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+				t.Errorf("scale %d: %s is %v, want a number", c.scale, cell, typ)
+			}
+			raw, _ := f.GetCellValue("基层党组织", cell, excelize.Options{RawCellValue: true})
+			if _, err := strconv.ParseFloat(raw, 64); err != nil {
+				t.Errorf("scale %d: %s holds %q, not a number", c.scale, cell, raw)
+			}
+		}
+		if v, _ := f.GetCellValue("基层党组织", rate); v != "66.67" {
+			t.Errorf("scale %d: rate shown %q, want 66.67", c.scale, v)
+		}
+		f.Close()
 	}
 }

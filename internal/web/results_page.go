@@ -517,7 +517,7 @@ func (s *Server) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := &lazyDownload{w: w, ctype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename: "results-" + c.Code + ".xlsx"}
-	err = export.ResultsXLSXStream(out, c.Name, counts, func(fn func(store.TargetResult) error) error {
+	err = export.ResultsXLSXStream(out, c.Name, c.Scale, counts, func(fn func(store.TargetResult) error) error {
 		return s.st.EachResult(r.Context(), sm, mask, fn)
 	}, hiddenResult(c))
 	if err != nil && !out.started {
