@@ -114,23 +114,10 @@ func (s *Server) calendarImport(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, verr)
 		return
 	}
-	var ie *pingyi.InputError
-	var mbe *http.MaxBytesError
-	switch {
-	case err == nil:
+	var status int
+	status, v.Errors, v.Problem = s.uploadOutcome(r, err)
+	if err == nil {
 		v.Stats = &stats
-		s.Render(w, r, http.StatusOK, "calendar", v)
-	case errors.As(err, &ie):
-		v.Errors = ie.Errors
-		s.Render(w, r, http.StatusUnprocessableEntity, "calendar", v)
-	case errors.Is(err, ErrNoFile):
-		v.Problem = s.Tr(r).T("import.no_file")
-		s.Render(w, r, http.StatusBadRequest, "calendar", v)
-	case errors.As(err, &mbe):
-		v.Problem = s.Tr(r).T("import.too_big", "MB", MaxUpload>>20)
-		s.Render(w, r, http.StatusRequestEntityTooLarge, "calendar", v)
-	default:
-		v.Problem = s.Tr(r).T("import.unreadable", "Detail", err.Error())
-		s.Render(w, r, http.StatusBadRequest, "calendar", v)
 	}
+	s.Render(w, r, status, "calendar", v)
 }

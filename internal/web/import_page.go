@@ -80,23 +80,31 @@ func openUpload(w http.ResponseWriter, r *http.Request) (multipart.File, string,
 // unreadable file.
 func (s *Server) importResult(w http.ResponseWriter, r *http.Request, kind, name string, stats store.ImportStats, err error) {
 	v := &importView{CanOrgs: CurrentUser(r).Role == pingyi.RoleAdmin, Kind: kind, FileName: name}
+	status, errs, problem := s.uploadOutcome(r, err)
+	v.Errors, v.Problem = errs, problem
+	if err == nil {
+		v.Stats = &stats
+	}
+	s.Render(w, r, status, "import", v)
+}
+
+// uploadOutcome is what a page says of an uploaded file's import: 200; 422
+// with every refused line and column (nothing was changed); 400 without a
+// file or for an unreadable one; 413 for one over MaxUpload.
+func (s *Server) uploadOutcome(r *http.Request, err error) (int, []pingyi.FieldError, string) {
 	var ie *pingyi.InputError
 	var mbe *http.MaxBytesError
+	tr := s.Tr(r)
 	switch {
 	case err == nil:
-		v.Stats = &stats
-		s.Render(w, r, http.StatusOK, "import", v)
+		return http.StatusOK, nil, ""
 	case errors.As(err, &ie):
-		v.Errors = ie.Errors
-		s.Render(w, r, http.StatusUnprocessableEntity, "import", v)
+		return http.StatusUnprocessableEntity, ie.Errors, ""
 	case errors.Is(err, ErrNoFile):
-		v.Problem = s.Tr(r).T("import.no_file")
-		s.Render(w, r, http.StatusBadRequest, "import", v)
+		return http.StatusBadRequest, nil, tr.T("import.no_file")
 	case errors.As(err, &mbe):
-		v.Problem = s.Tr(r).T("import.too_big", "MB", MaxUpload>>20)
-		s.Render(w, r, http.StatusRequestEntityTooLarge, "import", v)
+		return http.StatusRequestEntityTooLarge, nil, tr.T("import.too_big", "MB", MaxUpload>>20)
 	default:
-		v.Problem = s.Tr(r).T("import.unreadable", "Detail", fmt.Sprint(err))
-		s.Render(w, r, http.StatusBadRequest, "import", v)
+		return http.StatusBadRequest, nil, tr.T("import.unreadable", "Detail", fmt.Sprint(err))
 	}
 }
