@@ -31,6 +31,7 @@ var starAuthz = []webtest.Case{
 	{Route: "POST /stars/comments/{id}", Obj: "comment", In: webtest.Want{303, 422, 422, 422, 403, 403}, Out: webtest.Want{303, 422, 404, 404, 403, 403}},
 	{Route: "GET /stars/import", In: webtest.Want{303, 200, 200, 403, 403, 403}},
 	{Route: "POST /stars/import", In: webtest.Want{303, 400, 400, 403, 403, 403}}, // no file
+	{Route: "GET /stars/import/template", In: webtest.Want{303, 200, 200, 403, 403, 403}},
 	{Route: "GET /stars/rules", In: webtest.Want{303, 200, 200, 403, 403, 403}},
 	{Route: "POST /stars/rules", In: webtest.Want{303, 422, 403, 403, 403, 403}},
 

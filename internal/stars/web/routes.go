@@ -21,6 +21,7 @@ func (s *Feature) Routes() []shell.Route {
 		{Pattern: "POST /stars/comments/{id}", Access: shell.Write(admin, orgAdmin, secretary), Handler: s.starCommentReview},
 		{Pattern: "GET /stars/import", Access: shell.Write(admin, orgAdmin), Handler: s.starImportPage},
 		{Pattern: "POST /stars/import", Access: shell.Write(admin, orgAdmin), Handler: s.starImport},
+		{Pattern: "GET /stars/import/template", Access: shell.Write(admin, orgAdmin), Handler: s.starImportTemplate},
 		{Pattern: "GET /stars/rules", Access: shell.Read(admin, orgAdmin), Handler: s.starRulesPage},
 		{Pattern: "POST /stars/rules", Access: shell.Write(admin), Handler: s.starRulesSave},
 
