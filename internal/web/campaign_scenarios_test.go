@@ -116,7 +116,7 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 				form: url.Values{"held_on": {"6月20日"}, "method": {"meeting"}}, status: 422, has: []string{"请填写日期"}},
 			{name: "summaries", as: "secretary", method: "POST", path: "/campaigns/QZ2024/units/V1/summaries",
 				form: url.Values{"summary_M2": {"积极参加主题党日"}}, status: 303},
-			{name: "the unit's status", as: "orgadmin", path: "/campaigns/QZ2024", status: 200, has: []string{"✓ 已完成"}},
+			{name: "the unit's status", as: "orgadmin", path: "/campaigns/QZ2024", status: 200, has: []string{"</svg> 已完成"}},
 			{name: "a member's own summary", as: "member", path: "/campaigns/QZ2024/summary", status: 200, has: []string{"积极参加主题党日", "李秀英"}},
 			{name: "a member saves it", as: "member", method: "POST", path: "/campaigns/QZ2024/summary", form: url.Values{"text": {"联系群众5户"}}, status: 303,
 				after: func(t *testing.T, f *fixture) {
@@ -129,7 +129,7 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 			{name: "coverage while open: counts per unit only (issue 10, point 7)", as: "orgadmin", path: "/campaigns/QZ2024/coverage", status: 200,
 				has: []string{`id="cov-sealed"`, `id="cov-total">`}, hasNot: []string{"尚无评价的对象", "王德明", `id="cov-rated"`}},
 			{name: "coverage of one unit while open", as: "secretary", path: "/campaigns/QZ2024/coverage?unit=V1", status: 200,
-				has: []string{"本单位全部评议对象", "张建国", "李秀英", `id="cov-sealed"`}, hasNot: []string{"王德明", "尚无评价", "✓"}},
+				has: []string{"本单位全部评议对象", "张建国", "李秀英", `id="cov-sealed"`}, hasNot: []string{"王德明", "尚无评价", `class="yes"`}},
 		})
 	})
 }

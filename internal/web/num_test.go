@@ -15,3 +15,12 @@ func TestNumGroupsDigits(t *testing.T) {
 		}
 	}
 }
+
+// Thousands groups as numPrinter does, for every size and sign.
+func TestThousandsLikePrinter(t *testing.T) {
+	for _, n := range []int64{0, 7, -7, 999, 1000, -1000, 12345, 999999, 1000000, -1234567, 9223372036854775807, -9223372036854775807} {
+		if got, want := Thousands(n), numPrinter("zh-CN").Sprint(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

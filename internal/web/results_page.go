@@ -58,9 +58,9 @@ func (uc *unitComposition) write(b *strings.Builder, lowLabel string) {
 	if uc.Low {
 		b.WriteString(` class="row-flag"`)
 	}
-	b.WriteString("><td>" + html.EscapeString(uc.Name) + " <code>" + html.EscapeString(uc.Code) + `</code></td><td class="num">` + strconv.FormatInt(uc.Ballots, 10) + "</td>")
+	b.WriteString("><td>" + html.EscapeString(uc.Name) + " <code>" + html.EscapeString(uc.Code) + `</code></td><td class="num">` + Thousands(uc.Ballots) + "</td>")
 	for _, c := range uc.Cats {
-		b.WriteString(`<td class="num">` + strconv.FormatInt(c.N, 10) + "</td>")
+		b.WriteString(`<td class="num">` + Thousands(c.N) + "</td>")
 	}
 	b.WriteString("\n<td class=\"num\">")
 	if uc.Share != "" {
@@ -91,7 +91,7 @@ func (row *pageRow) write(b *strings.Builder, notOrg bool, hiddenSpan int, hidde
 		b.WriteString(`<td colspan="` + strconv.Itoa(hiddenSpan) + `" class="hidden-note">` + esc(hiddenNote) + "</td>\n</tr>")
 		return
 	}
-	num := func(n int64) { b.WriteString(`<td class="num">` + strconv.FormatInt(n, 10) + "</td>") }
+	num := func(n int64) { b.WriteString(`<td class="num">` + Thousands(n) + "</td>") }
 	num(row.Valid)
 	for _, n := range row.Counts {
 		num(n)

@@ -24,7 +24,7 @@ func TestSealPages(t *testing.T) {
 
 		// Open: counts per unit only.
 		_, page, _ := admin.do("GET", "/campaigns/S1/coverage?unit=V1", nil, "")
-		if !strings.Contains(page, `id="cov-sealed"`) || strings.Contains(page, "尚无评价") || strings.Contains(page, "✓") {
+		if !strings.Contains(page, `id="cov-sealed"`) || strings.Contains(page, "尚无评价") || strings.Contains(page, `class="yes"`) {
 			t.Errorf("coverage while open tells who was rated:\n%s", excerpt(page))
 		}
 		_, page, _ = admin.do("GET", "/campaigns/S1", nil, "")
@@ -34,7 +34,7 @@ func TestSealPages(t *testing.T) {
 
 		closeCampaign(t, f, c)
 		_, page, _ = admin.do("GET", "/campaigns/S1/coverage?unit=V1", nil, "")
-		if strings.Contains(page, `id="cov-sealed"`) || !strings.Contains(page, "尚无评价") || !strings.Contains(page, "✓") {
+		if strings.Contains(page, `id="cov-sealed"`) || !strings.Contains(page, "尚无评价") || !strings.Contains(page, `class="yes"`) {
 			t.Errorf("coverage after the close:\n%s", excerpt(page))
 		}
 
