@@ -30,7 +30,9 @@ type publicityView struct {
 	Ended      bool
 	Levels     []pingyi.Rating
 	Groups     []resultGroup
-	Targets    []store.TargetResult // the objection form's choices: the targets on this page
+	Targets    []targetGroup // the objection form's choices: the targets on this page, or those found by name
+	Query      string        // the name searched for (?q=)
+	Found      int           // targets found by name (up to maxFound)
 	summary    *store.Summary       // the campaign's, once started
 	Notices    []store.Notice
 	Answered   []store.Objection
@@ -38,6 +40,49 @@ type publicityView struct {
 	Errors     map[string]string
 	Anonymity  int
 	HiddenSpan int // columns of a withheld row
+}
+
+// targetGroup is the objection form's targets of one type (an optgroup:
+// the type is named once, not on every option).
+type targetGroup struct {
+	Type    pingyi.TargetType
+	Targets []store.TargetResult
+}
+
+// maxFound is how many targets a search by name lists.
+const maxFound = 50
+
+var errEnough = errors.New("enough found")
+
+// findTargets lists the campaign's targets whose name or code contains q
+// (any page, any type), up to maxFound, grouped by type.
+func (s *Server) findTargets(r *http.Request, sm *store.Summary, q string) ([]targetGroup, int, error) {
+	q = strings.ToLower(q)
+	var groups []targetGroup
+	n := 0
+	err := s.st.EachResult(r.Context(), sm, nil, func(t store.TargetResult) error {
+		if !strings.Contains(strings.ToLower(t.Name), q) && !strings.Contains(strings.ToLower(t.Code), q) {
+			return nil
+		}
+		groups = addTarget(groups, t)
+		if n++; n == maxFound {
+			return errEnough
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, 0, err
+	}
+	return groups, n, nil
+}
+
+func addTarget(groups []targetGroup, t store.TargetResult) []targetGroup {
+	if len(groups) == 0 || groups[len(groups)-1].Type != t.Type {
+		groups = append(groups, targetGroup{Type: t.Type})
+	}
+	g := &groups[len(groups)-1]
+	g.Targets = append(g.Targets, t)
+	return groups
 }
 
 type objectionForm struct {
@@ -101,7 +146,7 @@ func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityV
 			return nil, err
 		}
 		for _, t := range rows {
-			v.Targets = append(v.Targets, t)
+			v.Targets = addTarget(v.Targets, t)
 			row := resultRow{TargetResult: t, Hidden: hide(t)}
 			if !row.Hidden {
 				row.Score, row.Rate = rules.FormatScore(t.Score), rules.FormatRate(t.Rate)
@@ -111,6 +156,14 @@ func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityV
 		}
 		if len(g.Rows) > 0 {
 			v.Groups = append(v.Groups, g)
+		}
+	}
+	if v.Query = strings.TrimSpace(r.FormValue("q")); v.Query != "" {
+		if len([]rune(v.Query)) > 50 {
+			v.Query = string([]rune(v.Query)[:50])
+		}
+		if v.Targets, v.Found, err = s.findTargets(r, sm, v.Query); err != nil {
+			return nil, err
 		}
 	}
 	all, err := s.st.Objections(ctx, c)
