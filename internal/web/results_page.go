@@ -60,7 +60,7 @@ func (uc *unitComposition) write(b *strings.Builder, lowLabel string) {
 	}
 	b.WriteString("><td>" + html.EscapeString(uc.Name) + " <code>" + html.EscapeString(uc.Code) + `</code></td><td class="num">` + Thousands(uc.Ballots) + "</td>")
 	for _, c := range uc.Cats {
-		b.WriteString(`<td class="num">` + Thousands(c.N) + "</td>")
+		b.WriteString(`<td class="num lo">` + Thousands(c.N) + "</td>")
 	}
 	b.WriteString("\n<td class=\"num\">")
 	if uc.Share != "" {
@@ -84,14 +84,18 @@ func (row *pageRow) write(b *strings.Builder, notOrg bool, hiddenSpan int, hidde
 	}
 	b.WriteString(">\n")
 	if notOrg {
-		b.WriteString("<td>" + esc(row.UnitName) + "</td>")
+		b.WriteString(`<td class="lo">` + esc(row.UnitName) + "</td>")
 	}
-	b.WriteString("<td>" + esc(row.Name) + " <code>" + esc(row.Code) + "</code></td>\n")
+	b.WriteString("<td>" + esc(row.Name) + " <code>" + esc(row.Code) + "</code>")
+	if notOrg {
+		b.WriteString(`<span class="phone-only muted small"> · ` + esc(row.UnitName) + "</span>")
+	}
+	b.WriteString("</td>\n")
 	if row.Hidden {
 		b.WriteString(`<td colspan="` + strconv.Itoa(hiddenSpan) + `" class="hidden-note">` + esc(hiddenNote) + "</td>\n</tr>")
 		return
 	}
-	num := func(n int64) { b.WriteString(`<td class="num">` + Thousands(n) + "</td>") }
+	num := func(n int64) { b.WriteString(`<td class="num lo">` + Thousands(n) + "</td>") } // counts: not on a phone
 	num(row.Valid)
 	for _, n := range row.Counts {
 		num(n)
