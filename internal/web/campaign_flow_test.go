@@ -215,7 +215,7 @@ func TestPublicityAndObjections(t *testing.T) {
 			// Any target of the campaign is found by name, whatever page the
 			// form is on; the type is an optgroup, not repeated on each option.
 			{name: "find a target on another page by name", path: "/p/P1?page_org=2&q=" + url.QueryEscape("东湖"), status: 200,
-				has: []string{`id="found"`, "找到 1 个与“东湖”相符的对象", `<optgroup label="基层党组织"><option value="` + strconv.FormatInt(v1.ID, 10) + `">东湖村党支部`},
+				has:    []string{`id="found"`, "找到 1 个与“东湖”相符的对象", `<optgroup label="基层党组织"><option value="` + strconv.FormatInt(v1.ID, 10) + `">东湖村党支部`},
 				hasNot: []string{"基层党组织 · ", "东湖村党支部（东湖村党支部）"}},
 			{name: "find a member by name", path: "/p/P1?q=" + url.QueryEscape("张建国"), status: 200, has: []string{`<optgroup label="党员">`, ">张建国（"}},
 			{name: "nothing found", path: "/p/P1?q=" + url.QueryEscape("无此人"), status: 200, has: []string{"没有与“无此人”相符的评议对象"}},

@@ -30,10 +30,10 @@ type publicityView struct {
 	Ended      bool
 	Levels     []pingyi.Rating
 	Groups     []resultGroup
-	Targets    []targetGroup // the objection form's choices: the targets on this page, or those found by name
-	Query      string        // the name searched for (?q=)
-	Found      int           // targets found by name (up to maxFound)
-	summary    *store.Summary       // the campaign's, once started
+	Targets    []targetGroup  // the objection form's choices: the targets on this page, or those found by name
+	Query      string         // the name searched for (?q=)
+	Found      int            // targets found by name (up to maxFound)
+	summary    *store.Summary // the campaign's, once started
 	Notices    []store.Notice
 	Answered   []store.Objection
 	Form       objectionForm
