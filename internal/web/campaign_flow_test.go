@@ -135,6 +135,32 @@ func TestResultsSealedThenShown(t *testing.T) {
 		if r := rows["org V2"]; strings.Join(r[2:], "") != "" {
 			t.Errorf("org V2 (1 ballot) not withheld: %q", r)
 		}
+		// The CSV for people: Chinese headers, names beside codes, a BOM,
+		// the scale's columns only, withheld rows saying so.
+		st, body, h = f.as("orgadmin").do("GET", "/campaigns/R1/results.csv?headers=zh", nil, "")
+		if st != 200 || !strings.Contains(h.Get("Content-Disposition"), url.PathEscape("R1-测评结果.csv")) || !strings.HasPrefix(body, "\ufeff") {
+			t.Fatalf("chinese csv: %d %q %q", st, h.Get("Content-Disposition"), excerpt(body))
+		}
+		zh, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+		if err != nil || len(zh) != len(recs) {
+			t.Fatalf("chinese csv: %d rows (the SPEC file has %d), %v", len(zh), len(recs), err)
+		}
+		if got := strings.Join(zh[0], ","); got != "对象类型,所属单位代码,所属单位,代码,名称,有效票,满意,基本满意,不满意,弃权,得分,满意率(%),结果运用" { // three levels
+			t.Errorf("chinese csv header: %s", got)
+		}
+		zhRows := map[string][]string{}
+		for _, r := range zh[1:] {
+			zhRows[r[0]+" "+r[3]] = r
+		}
+		if r := zhRows["党员 M1"]; len(r) != 13 || r[4] != "张建国" || r[2] != "东湖村党支部" || r[10] != "20.00" || r[12] != "诫勉谈话；取消年度评先评优资格；不得作为先进典型" {
+			t.Errorf("chinese csv, M1: %q", r)
+		}
+		if r := zhRows["基层党组织 V2"]; len(r) != 13 || r[12] != "不足公开人数" || r[5] != "" {
+			t.Errorf("chinese csv, V2 not withheld: %q", r)
+		}
+		if _, page := f.as("orgadmin").get("/campaigns/R1/results"); !strings.Contains(page, `href="/campaigns/R1/results.csv?headers=zh"`) {
+			t.Error("the results page does not offer the Chinese CSV")
+		}
 		// The Excel export.
 		st, body, h = f.as("secretary").do("GET", "/campaigns/R1/results.xlsx", nil, "")
 		if st != 200 || !strings.HasPrefix(body, "PK") || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {

@@ -547,6 +547,7 @@ func resultRecord(t store.TargetResult, hidden bool) []string {
 // resultsCSV is GET /campaigns/{code}/results.csv: the results file of
 // SPEC §6 for the viewer's subtree; a target under the anonymity
 // threshold has its cells left empty. Rows are written as they are read.
+// With ?headers=zh, the same rows for people (resultsCSVZH).
 func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil || s.sealedExport(w, r, c) {
@@ -558,6 +559,10 @@ func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hide := hiddenResult(c)
+	if r.URL.Query().Get("headers") == "zh" {
+		s.resultsCSVZH(w, r, c, sm, mask)
+		return
+	}
 	out := &lazyDownload{w: w, ctype: "text/csv; charset=utf-8", filename: "results-" + c.Code + ".csv"}
 	bw := bufio.NewWriterSize(out, 64<<10)
 	cw := tabular.NewCSVWriter(bw)
@@ -570,5 +575,20 @@ func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cw.Flush()
+	bw.Flush()
+}
+
+// resultsCSVZH is GET /campaigns/{code}/results.csv?headers=zh: the
+// results with Chinese headers and names beside codes (export.ResultsCSVZH).
+func (s *Server) resultsCSVZH(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *store.Summary, mask []bool) {
+	out := &lazyDownload{w: w, ctype: "text/csv; charset=utf-8", filename: c.Code + "-测评结果.csv"}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	err := export.ResultsCSVZH(bw, c.Scale, func(fn func(store.TargetResult) error) error {
+		return s.st.EachResult(r.Context(), sm, mask, fn)
+	}, hiddenResult(c))
+	if err != nil && !out.started {
+		s.ServerError(w, r, err)
+		return
+	}
 	bw.Flush()
 }
