@@ -47,6 +47,7 @@ var campaignAuthz = []webtest.Case{
 	{Route: "POST /campaigns/{code}/codes", Obj: "campaign", In: webtest.Want{303, 422, 422, 422, 403, 403}, Out: webtest.Want{303, 422, 404, 404, 403, 403}},
 	{Route: "GET /campaigns/{code}/ballots", Obj: "campaign", In: webtest.Want{303, 200, 200, 403, 403, 403}, Out: webtest.Want{303, 200, 404, 403, 403, 403}},
 	{Route: "POST /campaigns/{code}/ballots", Obj: "campaign", In: webtest.Want{303, 400, 400, 403, 403, 403}, Out: webtest.Want{303, 400, 404, 403, 403, 403}},
+	{Route: "GET /campaigns/{code}/ballots/template", Obj: "campaign", In: webtest.Want{303, 200, 200, 403, 403, 403}, Out: webtest.Want{303, 200, 404, 403, 403, 403}},
 
 	// Results (of closed campaigns)
 	{Route: "GET /campaigns/{code}/results", Obj: "closed", In: webtest.Want{303, 200, 200, 200, 403, 200}, Out: webtest.Want{303, 200, 404, 404, 403, 404}},

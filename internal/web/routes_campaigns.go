@@ -38,6 +38,7 @@ func (s *Server) campaignRoutes() []Route {
 		{"POST /campaigns/{code}/codes", Write(admin, orgAdmin, secretary), s.campaignIssueCodes},
 		{"GET /campaigns/{code}/ballots", Write(admin, orgAdmin), s.ballotImportPage},
 		{"POST /campaigns/{code}/ballots", Write(admin, orgAdmin), s.ballotImport},
+		{"GET /campaigns/{code}/ballots/template", Write(admin, orgAdmin), s.ballotTemplate},
 
 		// Results (sealed while the campaign is open)
 		{"GET /campaigns/{code}/results", Read(Staff...), s.resultsPage},
