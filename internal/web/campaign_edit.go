@@ -53,7 +53,7 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	if f.Name == "" {
 		errs["name"] = tr.T("campaign_new.err_required")
 	} else if len([]rune(f.Name)) > 200 {
-		errs["name"] = tr.T("campaign_new.err_too_long", "N", 200)
+		errs["name"] = tr.T("campaign_new.err_too_long", "N", 200, "Len", len([]rune(f.Name)))
 	}
 	upd.Name = f.Name
 	parseCampaignWindow(tr, f.Opens, f.Closes, f.Anonymity, &upd, errs)
@@ -75,7 +75,7 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	for k, v := range map[string]string{"program": f.Program, "participants": f.Participants, "results_use": f.ResultsUse} {
 		if len([]rune(v)) > 20000 {
-			errs[k] = tr.T("campaign_new.err_too_long", "N", 20000)
+			errs[k] = tr.T("campaign_new.err_too_long", "N", 20000, "Len", len([]rune(v)))
 		}
 	}
 	upd.Program = f.Program

@@ -77,7 +77,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 	if f.Name == "" {
 		errs["name"] = tr.T("campaign_new.err_required")
 	} else if len([]rune(f.Name)) > 200 {
-		errs["name"] = tr.T("campaign_new.err_too_long", "N", 200)
+		errs["name"] = tr.T("campaign_new.err_too_long", "N", 200, "Len", len([]rune(f.Name)))
 	}
 	if y, err := strconv.Atoi(f.Year); err != nil || y < 2000 || y > 2100 {
 		errs["year"] = tr.T("campaign_new.err_year")

@@ -76,7 +76,7 @@ func (s *Server) campaignMySummarySave(w http.ResponseWriter, r *http.Request) {
 	case text == "":
 		v.Error = s.Tr(r).T("campaign_summary.err_empty")
 	case len([]rune(text)) > maxText:
-		v.Error = s.Tr(r).T("campaign_new.err_too_long", "N", maxText)
+		v.Error = s.Tr(r).T("campaign_new.err_too_long", "N", maxText, "Len", len([]rune(text)))
 	}
 	if v.Error != "" {
 		s.Render(w, r, http.StatusUnprocessableEntity, "campaign_summary", v)

@@ -204,7 +204,7 @@ func (s *Server) campaignSelfCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range []string{sc.MassOpinions, sc.Achievements, sc.Shortfalls, sc.Measures} {
 		if len([]rune(t)) > maxText {
-			errs["selfcheck"] = s.Tr(r).T("campaign_new.err_too_long", "N", maxText)
+			errs["selfcheck"] = s.Tr(r).T("campaign_new.err_too_long", "N", maxText, "Len", len([]rune(t)))
 		}
 	}
 	if len(errs) > 0 {
@@ -251,11 +251,11 @@ func (s *Server) campaignMeeting(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range []string{m.Report, m.LeaderComment} {
 		if len([]rune(t)) > maxText {
-			errs["report"] = tr.T("campaign_new.err_too_long", "N", maxText)
+			errs["report"] = tr.T("campaign_new.err_too_long", "N", maxText, "Len", len([]rune(t)))
 		}
 	}
 	if len([]rune(m.SuperiorRep)) > 200 {
-		errs["superior_rep"] = tr.T("campaign_new.err_too_long", "N", 200)
+		errs["superior_rep"] = tr.T("campaign_new.err_too_long", "N", 200, "Len", len([]rune(m.SuperiorRep)))
 	}
 	if len(errs) > 0 {
 		s.unitRefused(w, r, c, u, errs, func(v *campaignUnitView) {
@@ -306,7 +306,7 @@ func (s *Server) campaignSummaries(w http.ResponseWriter, r *http.Request) {
 		}
 		text := strings.TrimSpace(vals[0])
 		if len([]rune(text)) > maxText {
-			s.unitRefused(w, r, c, u, map[string]string{"summaries": s.Tr(r).T("campaign_new.err_too_long", "N", maxText)}, nil)
+			s.unitRefused(w, r, c, u, map[string]string{"summaries": s.Tr(r).T("campaign_new.err_too_long", "N", maxText, "Len", len([]rune(text)))}, nil)
 			return
 		}
 		if text == sums[m.ID] {

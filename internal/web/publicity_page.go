@@ -217,10 +217,10 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 	case v.Form.Text == "":
 		v.Errors["text"] = tr.T("publicity.err_text")
 	case len([]rune(v.Form.Text)) > 2000:
-		v.Errors["text"] = tr.T("campaign_new.err_too_long", "N", 2000)
+		v.Errors["text"] = tr.T("campaign_new.err_too_long", "N", 2000, "Len", len([]rune(v.Form.Text)))
 	}
 	if len([]rune(v.Form.Contact)) > 100 {
-		v.Errors["contact"] = tr.T("campaign_new.err_too_long", "N", 100)
+		v.Errors["contact"] = tr.T("campaign_new.err_too_long", "N", 100, "Len", len([]rune(v.Form.Contact)))
 	}
 	if len(v.Errors) > 0 {
 		s.Render(w, r, http.StatusUnprocessableEntity, "publicity", v)

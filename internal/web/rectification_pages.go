@@ -133,11 +133,11 @@ func (s *Server) checkRectForm(r *http.Request, f rectForm, errs map[string]stri
 	}
 	for k, v := range map[string]string{"problem": f.Problem, "cause": f.Cause, "measures": f.Measures} {
 		if len([]rune(v)) > maxText {
-			errs[k] = tr.T("campaign_new.err_too_long", "N", maxText)
+			errs[k] = tr.T("campaign_new.err_too_long", "N", maxText, "Len", len([]rune(v)))
 		}
 	}
 	if len([]rune(f.Owner)) > 200 {
-		errs["owner"] = tr.T("campaign_new.err_too_long", "N", 200)
+		errs["owner"] = tr.T("campaign_new.err_too_long", "N", 200, "Len", len([]rune(f.Owner)))
 	}
 	if f.Deadline != "" {
 		if _, err := time.Parse("2006-01-02", f.Deadline); err != nil {
