@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,8 +45,9 @@ type publicLimiter struct {
 	lim PublicLimit
 	now func() time.Time // tests move the clock
 
-	mu      sync.Mutex
-	buckets map[string]*bucket
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
 }
 
 type bucket struct {
@@ -53,8 +55,10 @@ type bucket struct {
 	at     time.Time
 }
 
-// maxBuckets bounds the map: past it, buckets that have refilled (and so
-// hold nothing worth keeping) are forgotten.
+// maxBuckets bounds the map (≈ 100 bytes a bucket): past it, buckets that
+// have refilled (and so hold nothing worth keeping) are forgotten, at most
+// once a second; if that is not enough (a flood of new addresses), random
+// ones are, which gives their clients a fresh burst.
 const maxBuckets = 100000
 
 func newPublicLimiter(l PublicLimit) *publicLimiter {
@@ -71,7 +75,8 @@ func (p *publicLimiter) take(key string) (bool, time.Duration) {
 	now := p.now()
 	b := p.buckets[key]
 	if b == nil {
-		if len(p.buckets) >= maxBuckets {
+		if len(p.buckets) >= maxBuckets && now.Sub(p.lastSweep) >= time.Second {
+			p.lastSweep = now
 			p.sweep(now)
 		}
 		b = &bucket{tokens: float64(p.lim.Burst), at: now}
@@ -92,13 +97,32 @@ func (p *publicLimiter) take(key string) (bool, time.Duration) {
 
 func (p *publicLimiter) perSecond() float64 { return p.lim.PerMinute / 60 }
 
-// sweep forgets the buckets that are full again by now.
+// sweep forgets the buckets that are full again by now, then random ones
+// down to 90% of maxBuckets.
 func (p *publicLimiter) sweep(now time.Time) {
 	for k, b := range p.buckets {
 		if b.tokens+p.perSecond()*now.Sub(b.at).Seconds() >= float64(p.lim.Burst) {
 			delete(p.buckets, k)
 		}
 	}
+	for k := range p.buckets {
+		if len(p.buckets) < maxBuckets*9/10 {
+			break
+		}
+		delete(p.buckets, k)
+	}
+}
+
+// limitKey is the bucket of a client address: the address, or for IPv6 its
+// /64 (one household's or one phone's network hands out many addresses of
+// one /64).
+func limitKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 // limitPublic wraps a public route's handler with the per-client limit
@@ -113,7 +137,7 @@ func (s *Server) limitPublic(rt Route, h http.Handler) http.Handler {
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := s.public.take(s.clientIP(r))
+		ok, wait := s.public.take(limitKey(s.clientIP(r)))
 		if ok {
 			h.ServeHTTP(w, r)
 			return

@@ -95,7 +95,25 @@ func TestPublicLimiterRefill(t *testing.T) {
 	if _, ok := p.buckets["b"]; !ok {
 		t.Error("a used bucket was forgotten")
 	}
+	for ip, want := range map[string]string{"192.0.2.1": "192.0.2.1", "2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64", "::ffff:192.0.2.1": "::ffff:192.0.2.1"} {
+		if got := limitKey(ip); got != want {
+			t.Errorf("limitKey(%s) = %s, want %s", ip, got, want)
+		}
+	}
 	if newPublicLimiter(PublicLimit{}) != nil {
 		t.Error("the zero limit limits")
+	}
+}
+
+// A flood of new addresses keeps the map bounded.
+func TestPublicLimiterBounded(t *testing.T) {
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	p := newPublicLimiter(PublicLimit{Burst: 3, PerMinute: 1})
+	p.now = func() time.Time { return now }
+	for i := 0; i < maxBuckets+10; i++ {
+		p.take("k" + strconv.Itoa(i))
+	}
+	if n := len(p.buckets); n > maxBuckets {
+		t.Errorf("%d buckets, more than %d", n, maxBuckets)
 	}
 }
