@@ -117,3 +117,18 @@ func TestPublicLimiterBounded(t *testing.T) {
 		t.Errorf("%d buckets, more than %d", n, maxBuckets)
 	}
 }
+
+// BenchmarkPublicLimit is the cost of the limit to a public request
+// (10,000 client addresses).
+func BenchmarkPublicLimit(b *testing.B) {
+	p := newPublicLimiter(PublicLimit{Burst: 300, PerMinute: 60})
+	keys := make([]string, 10000)
+	for i := range keys {
+		keys[i] = limitKey("10.0." + strconv.Itoa(i/256) + "." + strconv.Itoa(i%256))
+	}
+	i := 0
+	for b.Loop() {
+		p.take(keys[i%len(keys)])
+		i++
+	}
+}
