@@ -33,6 +33,8 @@ var below = []string{
 	"internal/tabular",
 	"internal/pdf",
 	"internal/assets",
+	"internal/metrics",
+	"internal/openapi",
 }
 
 // featureOf names the feature a package belongs to ("" for none).

@@ -30,6 +30,9 @@ func runServe(e *env, args []string) int {
 	ipHeader := fs.String("client-ip-header", "", "header with the client address set by a trusted reverse proxy, e.g. X-Real-IP")
 	proxyList := fs.String("trusted-proxies", "", "comma-separated addresses or CIDR prefixes of the reverse proxies whose --client-ip-header is believed (the rightmost other hop is the client)")
 	maxConns := fs.Int("max-conns", DefaultMaxConns, "most connections open at once (more are answered 503)")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics on a listener of their own (e.g. 127.0.0.1:9090; default off)")
+	publicBurst := fs.Int("public-burst", web.DefaultPublicLimit.Burst, "requests a client address may make at once to public pages and APIs before 429 (0: no limit)")
+	publicRate := fs.Float64("public-per-minute", web.DefaultPublicLimit.PerMinute, "requests a minute a client address regains after its burst")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
@@ -66,9 +69,18 @@ func runServe(e *env, args []string) int {
 			return fail(e, err)
 		}
 	}
-	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, TrustedProxies: proxies, Logger: log})
+	srv, err := app.NewServer(s, web.Options{SecureCookies: *secure, BaseURL: *baseURL, ClientIPHeader: *ipHeader, TrustedProxies: proxies, Logger: log,
+		PublicLimit: web.PublicLimit{Burst: *publicBurst, PerMinute: *publicRate}})
 	if err != nil {
 		return fail(e, err)
+	}
+	if *metricsAddr != "" {
+		stopMetrics, err := serveMetrics(srv, *metricsAddr, log)
+		if err != nil {
+			srv.Close()
+			return fail(e, err)
+		}
+		defer stopMetrics()
 	}
 	hs := &http.Server{
 		Handler:           web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout),

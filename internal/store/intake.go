@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/metrics"
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
@@ -112,7 +113,8 @@ func (in *Intake) Lookup(ctx context.Context, code string) (*CodeInfo, error) {
 
 // Submit validates a ballot, queues it and waits for its commit. Errors:
 // pingyi.ErrNotFound, ErrCodeUsed, ErrCampaignClosed, *RatingError.
-func (in *Intake) Submit(ctx context.Context, code string, ratings []RatingInput, opinion string) (string, error) {
+func (in *Intake) Submit(ctx context.Context, code string, ratings []RatingInput, opinion string) (receipt string, err error) {
+	defer func() { metrics.Ballot(err) }()
 	ci, err := in.cache.lookup(ctx, code)
 	if err != nil {
 		return "", err
@@ -181,6 +183,7 @@ func (in *Intake) write(batch []*intakeReq) {
 		defer in.writeMu.Unlock()
 	}
 	ctx := context.Background()
+	defer metrics.IntakeBatch(len(batch), time.Now())
 	err := in.tx(ctx, func(q Q) error {
 		for _, r := range batch {
 			r.err = nil

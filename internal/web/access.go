@@ -167,9 +167,9 @@ func (s *Server) guard(rt Route) http.Handler {
 		rt.Handler(w, r)
 	})
 	if rt.Access.noSession {
-		return h
+		return s.limitPublic(rt, h)
 	}
-	return s.sessions.LoadAndSave(s.loadUser(h))
+	return s.limitPublic(rt, s.sessions.LoadAndSave(s.loadUser(h)))
 }
 
 // toLogin sends an anonymous visitor to the login page, coming back here

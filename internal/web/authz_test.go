@@ -23,6 +23,7 @@ var shellAuthz = []webtest.Case{
 	// Shell
 	{Route: "GET /static/{path...}", Obj: "static", In: webtest.All(200)},
 	{Route: "GET /healthz", In: webtest.All(200)},
+	{Route: "GET /api/v1/openapi.json", In: webtest.All(200)},
 	{Route: "GET /login", In: webtest.Want{200, 303, 303, 303, 303, 303}},
 	{Route: "POST /login", In: webtest.All(422)}, // empty form
 	{Route: "POST /logout", In: webtest.All(303), Fresh: true},

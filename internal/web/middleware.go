@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/pingyi/pingyi/internal/metrics"
 )
 
 // logInfo is filled in by inner handlers for the request log: the route
@@ -57,6 +59,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		metrics.Request(li.route, sw.status, time.Since(start))
 		if anonymousRoute(li.route) {
 			// A ballot's request: no time of day (the record's time is
 			// left zero, which slog's handlers leave out) and no duration

@@ -3,6 +3,8 @@ package web
 import (
 	"slices"
 
+	"github.com/pingyi/pingyi/internal/openapi"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
@@ -43,6 +45,7 @@ func (s *Server) routes() []Route {
 	r := []Route{
 		{"GET /static/{path...}", PublicNoSession, s.static.serve},
 		{"GET /healthz", PublicNoSession, s.healthz},
+		{openapi.Pattern, PublicNoSession, openapi.Serve},
 		{"GET /login", Public, s.loginPage},
 		{"POST /login", Public, s.login},
 		{"POST /logout", LoggedIn, s.logout},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/store"
@@ -40,6 +41,9 @@ type Options struct {
 	TimeZone *time.Location
 	// Logger for requests and errors (default slog.Default()).
 	Logger *slog.Logger
+	// PublicLimit is the per-client rate limit of public routes
+	// (ratelimit.go); the zero value limits nothing.
+	PublicLimit PublicLimit
 }
 
 // Server is the web UI.
@@ -67,6 +71,10 @@ type Server struct {
 	// navigation entries.
 	features   []Feature
 	featureNav []NavItem
+	// public is the per-client limit of public routes (ratelimit.go),
+	// collectors the features' metrics (metrics_web.go).
+	public     *publicLimiter
+	collectors []prometheus.Collector
 }
 
 // Session keys.
@@ -113,6 +121,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	s.intake = st.NewIntake()
 	s.limits = newCampaignLimits()
+	s.public = newPublicLimiter(opts.PublicLimit)
 	s.table = s.routes()
 	return s, nil
 }

@@ -189,7 +189,7 @@ func (s *Feature) starLogPhoto(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", mime)
 	h.Set("Cache-Control", "private, max-age=3600")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; frame-ancestors 'none'") // frame-ancestors: default-src does not cover it
 	w.Write(data)
 }
 

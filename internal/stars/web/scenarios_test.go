@@ -453,6 +453,9 @@ func TestStarLogPhoto(t *testing.T) {
 		if st != 200 || h.Get("Content-Type") != "image/png" || !bytes.Equal([]byte(body), tinyPNG()) {
 			t.Errorf("photo: %d %s", st, h.Get("Content-Type"))
 		}
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("photo headers: CSP %q, nosniff %q", csp, h.Get("X-Content-Type-Options"))
+		}
 		if st, _ := f.As("orgadmin2").Get("/stars/log/" + id + "/photo"); st != 404 {
 			t.Errorf("photo outside the subtree: %d", st)
 		}

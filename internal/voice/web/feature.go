@@ -44,6 +44,7 @@ func New(srv *shell.Server, st *store.Store) (shell.Feature, error) {
 	// Filings from the form, the staff and the API are committed together
 	// by one writer (voice.StartIntake).
 	stop := v.StartIntake()
+	srv.AddCollector(v.Collector()) // opinions by state and overdue (serve --metrics-addr)
 	return &Feature{srv: srv, v: v, filings: auth.NewLimiter(PublicPerHour, time.Hour), ratings: auth.NewLimiter(PublicPerHour, time.Hour),
 		stop: stop}, nil
 }
