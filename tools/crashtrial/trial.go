@@ -50,11 +50,11 @@ type Trial struct {
 	Spent      int64    `json:"codes_spent"`
 	Stored     int64    `json:"stored"` // ballots in the database after the crash
 	Receipts   int64    `json:"receipts"`
-	Lost       int      `json:"lost"`        // acknowledged and not stored
-	Restart    float64  `json:"restart_s"`   // from the restart to the first healthy answer
-	Seconds    float64  `json:"seconds"`     // the whole trial: intake, kill, check, restart
-	Violations []string `json:"violations"`  // broken invariants (must be none)
-	MidIntake  bool     `json:"mid_intake"`  // requests were in flight at the kill
+	Lost       int      `json:"lost"`       // acknowledged and not stored
+	Restart    float64  `json:"restart_s"`  // from the restart to the first healthy answer
+	Seconds    float64  `json:"seconds"`    // the whole trial: intake, kill, check, restart
+	Violations []string `json:"violations"` // broken invariants (must be none)
+	MidIntake  bool     `json:"mid_intake"` // requests were in flight at the kill
 }
 
 // Report is a run's trials and totals.
