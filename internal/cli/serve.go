@@ -30,6 +30,7 @@ func runServe(e *env, args []string) int {
 	ipHeader := fs.String("client-ip-header", "", "header with the client address set by a trusted reverse proxy, e.g. X-Real-IP")
 	proxyList := fs.String("trusted-proxies", "", "comma-separated addresses or CIDR prefixes of the reverse proxies whose --client-ip-header is believed (the rightmost other hop is the client)")
 	maxConns := fs.Int("max-conns", DefaultMaxConns, "most connections open at once (more are answered 503)")
+	drainTimeout := fs.Duration("drain-timeout", DefaultDrainTimeout, "on SIGTERM, how long the requests in progress may take to finish (new ones are answered 503)")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
@@ -70,8 +71,9 @@ func runServe(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
+	d := &drainer{h: web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout)}
 	hs := &http.Server{
-		Handler:           web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout),
+		Handler:           d,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads on slow intranets
 		WriteTimeout:      5 * time.Minute,
@@ -97,13 +99,9 @@ func runServe(e *env, args []string) int {
 		return fail(e, err)
 	case <-e.ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer scancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		log.Warn("shutdown", "err", err)
-	}
-	srv.Close() // commit the ballots already queued
+	log.Info("shutting down: new requests are answered 503 while those in progress finish")
+	drain(hs, d, *drainTimeout, log)
+	srv.Close() // commit the ballots and opinions already queued, before the database closes
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fail(e, err)
 	}

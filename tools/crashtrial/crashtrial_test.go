@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -91,6 +92,34 @@ func TestCrashTrials(t *testing.T) {
 			}
 			if int64(rep.Acked) > rep.Stored || rep.Stored > int64(rep.Acked+rep.Cut) {
 				t.Errorf("%d stored for %d acknowledged and %d cut", rep.Stored, rep.Acked, rep.Cut)
+			}
+		})
+	}
+}
+
+// TestDrainTrials stops pingyi serve with SIGTERM under 64 clients, three
+// times on each database: every ballot stored was answered 201, the
+// others 503 with Retry-After (or no connection), and it exits 0.
+func TestDrainTrials(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	for _, db := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{{"sqlite", storetest.SQLiteDSN}, {"postgres", storetest.PostgresDSN}} {
+		t.Run(db.name, func(t *testing.T) {
+			cfg := config(t, db.dsn(t), "serve")
+			cfg.Signal = syscall.SIGTERM
+			rep, err := Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range rep.Violations {
+				t.Error(v)
+			}
+			if rep.Acked == 0 || int64(rep.Acked) != rep.Stored {
+				t.Errorf("%d acknowledged, %d stored: want as many, more than 0", rep.Acked, rep.Stored)
 			}
 		})
 	}

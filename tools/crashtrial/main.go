@@ -8,6 +8,7 @@
 //
 //	go run ./tools/crashtrial --trials 100                        # SQLite, a fresh file
 //	go run ./tools/crashtrial --trials 100 --db postgres://…/db   # PostgreSQL, a fresh schema
+//	go run ./tools/crashtrial --trials 20 --signal term           # SIGTERM: drains
 //
 // Exit status 0 when every invariant held, 1 when one broke, 2 for a
 // usage error.
@@ -52,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	maxKill := fs.Duration("max-kill", 2500*time.Millisecond, "latest kill after the clients start")
 	seed := fs.Uint64("seed", 0, "seed of the kill moments (0: random)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
+	sigName := fs.String("signal", "kill", "kill: SIGKILL, a crash; term: SIGTERM, a drain (then also: every stored ballot answered, the rest 503, exit 0)")
 	keep := fs.Bool("keep", false, "keep the database (the PostgreSQL schema or the SQLite file) afterwards")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -59,7 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || *trials < 1 || *clients < 1 || *codes < 1 || *maxKill <= *minKill {
+	sig := map[string]syscall.Signal{"kill": syscall.SIGKILL, "term": syscall.SIGTERM}[*sigName]
+	if fs.NArg() > 0 || sig == 0 || *trials < 1 || *clients < 1 || *codes < 1 || *maxKill <= *minKill {
 		fs.Usage()
 		return 2
 	}
@@ -88,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cleanup()
 
 	rep, err := Run(ctx, Config{Command: []string{*bin}, DSN: db, Trials: *trials, Clients: *clients, Codes: *codes,
-		MinKill: *minKill, MaxKill: *maxKill, Seed: *seed, Log: stderr})
+		MinKill: *minKill, MaxKill: *maxKill, Seed: *seed, Signal: sig, Log: stderr})
 	if rep != nil {
 		printReport(stdout, rep)
 		if *jsonOut != "" {
@@ -185,7 +188,7 @@ func printReport(w io.Writer, r *Report) {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "database\t%s\n", r.Database)
+	fmt.Fprintf(tw, "database\t%s, stopped by %s\n", r.Database, r.Signal)
 	fmt.Fprintf(tw, "trials\t%d (%d killed with requests in flight), %d clients\n", len(r.Trials), mid, r.Clients)
 	fmt.Fprintf(tw, "acknowledged\t%d\n", r.Acked)
 	fmt.Fprintf(tw, "stored\t%d (acknowledged + %d of the %d requests cut by the kills)\n", r.Stored, r.Stored-int64(r.Acked), r.Cut)

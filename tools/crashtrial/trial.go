@@ -35,7 +35,11 @@ type Config struct {
 	MinKill time.Duration // the kill comes at a random moment between MinKill
 	MaxKill time.Duration // and MaxKill after the clients start
 	Seed    uint64        // of the random kill moments and ratings (0: random)
-	Log     io.Writer     // a line per trial (nil: none)
+	// Signal stops the server: SIGKILL (the default, a crash) or SIGTERM
+	// (a drain: the server must then also answer every ballot it stores,
+	// refuse the others with 503 and Retry-After, and exit 0).
+	Signal syscall.Signal
+	Log    io.Writer // a line per trial (nil: none)
 }
 
 // Trial is what one trial measured.
@@ -55,11 +59,13 @@ type Trial struct {
 	Seconds    float64  `json:"seconds"`    // the whole trial: intake, kill, check, restart
 	Violations []string `json:"violations"` // broken invariants (must be none)
 	MidIntake  bool     `json:"mid_intake"` // requests were in flight at the kill
+	ExitCode   int      `json:"exit_code"`  // of the stopped server (-1: killed)
 }
 
 // Report is a run's trials and totals.
 type Report struct {
 	Database   string   `json:"database"`
+	Signal     string   `json:"signal"`
 	Clients    int      `json:"clients"`
 	Trials     []Trial  `json:"trials"`
 	Acked      int      `json:"acknowledged"`
@@ -106,7 +112,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	t0 := time.Now()
-	rep := &Report{Clients: cfg.Clients}
+	if cfg.Signal == 0 {
+		cfg.Signal = syscall.SIGKILL
+	}
+	rep := &Report{Clients: cfg.Clients, Signal: cfg.Signal.String()}
 	if strings.HasPrefix(cfg.DSN, "postgres") {
 		rep.Database = "postgres"
 	} else {
@@ -137,8 +146,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		campaigns = append(campaigns, camp.id)
 		tt := time.Now()
 		killAfter := cfg.MinKill + time.Duration(rng.Int64N(int64(cfg.MaxKill-cfg.MinKill)))
-		o, inFlight := drive(ctx, srv, camp, cfg.Clients, killAfter, rng.Uint64())
-		tr := Trial{N: i, KillAfter: killAfter.Seconds(), Sent: len(o.Sent), Acked: len(o.Acked), Cut: o.Cut, MidIntake: inFlight > 0}
+		o, inFlight := drive(ctx, srv, camp, cfg.Clients, killAfter, rng.Uint64(), cfg.Signal)
+		tr := Trial{N: i, KillAfter: killAfter.Seconds(), Sent: len(o.Sent), Acked: len(o.Acked), Cut: o.Cut, MidIntake: inFlight > 0, ExitCode: o.exitCode}
 		tr.Refused, tr.Statuses = o.refused()
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
@@ -158,6 +167,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		tr.Spent, tr.Stored, tr.Receipts, tr.Lost = c.Spent, c.Ballots, c.Receipts, c.Lost
 		tr.Violations = bad
+		if cfg.Signal == syscall.SIGTERM {
+			tr.Violations = append(tr.Violations, drainViolations(o, c, srv)...)
+		}
 
 		tr0 := time.Now()
 		if srv, err = startServer(ctx, cfg); err != nil {
@@ -175,8 +187,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		for _, v := range tr.Violations {
 			rep.Violations = append(rep.Violations, fmt.Sprintf("trial %d: %s", i, v))
 		}
-		logf("trial %3d: kill at %.2fs, sent %d, acknowledged %d, cut %d, refused %d%s; stored %d, spent %d, receipts %d, lost %d; restart %.2fs, %.1fs%s",
-			i, tr.KillAfter, tr.Sent, tr.Acked, tr.Cut, tr.Refused, tr.Statuses, tr.Stored, tr.Spent, tr.Receipts, tr.Lost, tr.Restart, tr.Seconds, violationText(tr.Violations))
+		logf("trial %3d: %s at %.2fs, sent %d, acknowledged %d, cut %d, refused %d%s; stored %d, spent %d, receipts %d, lost %d; restart %.2fs, %.1fs%s",
+			i, rep.Signal, tr.KillAfter, tr.Sent, tr.Acked, tr.Cut, tr.Refused, tr.Statuses, tr.Stored, tr.Spent, tr.Receipts, tr.Lost, tr.Restart, tr.Seconds, violationText(tr.Violations))
 	}
 
 	// The last server is stopped as an operator would: SIGTERM, exit 0.
@@ -361,12 +373,18 @@ func (s *server) kill() {
 	<-s.exited
 }
 
-// stop sends SIGTERM and returns the exit status (-1: killed after 60 s).
+// stop sends SIGTERM and returns the exit status (-1: killed after 90 s).
 func (s *server) stop() int {
 	s.cmd.Process.Signal(syscall.SIGTERM)
+	return s.wait(90 * time.Second)
+}
+
+// wait waits for the process to exit and returns its status, killing it
+// after timeout (-1).
+func (s *server) wait(timeout time.Duration) int {
 	select {
 	case <-s.exited:
-	case <-time.After(60 * time.Second):
+	case <-time.After(timeout):
 		s.kill()
 		return -1
 	}
@@ -377,6 +395,30 @@ func (s *server) stop() int {
 type driven struct {
 	Outcome
 	statuses map[int]int
+	noRetry  int // 503 answers without Retry-After
+	exitCode int
+}
+
+// drainViolations are what a SIGTERM must also guarantee: every ballot
+// stored was answered 201 (the drain answers the requests in progress),
+// every other answer is 503 with Retry-After, and the exit status is 0.
+func drainViolations(o *driven, c Counts, srv *server) []string {
+	var bad []string
+	if unanswered := c.Spent - int64(len(o.Acked)); unanswered != 0 {
+		bad = append(bad, fmt.Sprintf("%d ballots stored without their 201 (the drain must answer every request it serves)", unanswered))
+	}
+	for st, n := range o.statuses {
+		if st != http.StatusServiceUnavailable {
+			bad = append(bad, fmt.Sprintf("%d answers %d during the drain (want 201 or 503)", n, st))
+		}
+	}
+	if o.noRetry > 0 {
+		bad = append(bad, fmt.Sprintf("%d answers 503 without Retry-After", o.noRetry))
+	}
+	if o.exitCode != 0 {
+		bad = append(bad, fmt.Sprintf("exit status %d after SIGTERM; the log ends:\n%s", o.exitCode, srv.tail()))
+	}
+	return bad
 }
 
 func (d *driven) refused() (int, string) {
@@ -414,7 +456,7 @@ func ballot(code string, u int, rng *rand.Rand) []byte {
 // drive posts the campaign's ballots from n clients and kills the server
 // after killAfter; it returns what the clients saw and how many requests
 // were in flight at the kill.
-func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter time.Duration, seed uint64) (*driven, int64) {
+func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter time.Duration, seed uint64, sig syscall.Signal) (*driven, int64) {
 	rng := rand.New(rand.NewPCG(seed, 16))
 	bodies := make([][]byte, len(c.codes))
 	for i, code := range c.codes {
@@ -442,7 +484,7 @@ func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter 
 				d.Sent[code] = true
 				mu.Unlock()
 				inFlight.Add(1)
-				st, receipt, err := post(client, srv.url, bodies[i])
+				st, receipt, retry, err := post(client, srv.url, bodies[i])
 				inFlight.Add(-1)
 				mu.Lock()
 				switch {
@@ -452,6 +494,9 @@ func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter 
 					d.Acked[code] = receipt
 				default:
 					d.statuses[st]++
+					if st == http.StatusServiceUnavailable && retry == "" {
+						d.noRetry++
+					}
 				}
 				mu.Unlock()
 				if err != nil && killed.Load() {
@@ -467,32 +512,39 @@ func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter 
 	}
 	killed.Store(true)
 	atKill = inFlight.Load()
-	srv.kill()
+	if sig == syscall.SIGKILL {
+		srv.kill()
+		d.exitCode = -1
+	} else {
+		srv.cmd.Process.Signal(sig)
+		d.exitCode = srv.wait(90 * time.Second)
+	}
 	wg.Wait()
 	return d, atKill
 }
 
 // post sends one ballot; a 201 counts only with its receipt read whole.
-func post(c *http.Client, url string, body []byte) (int, string, error) {
+// It returns the status, the receipt and the Retry-After header.
+func post(c *http.Client, url string, body []byte) (int, string, string, error) {
 	resp, err := c.Post(url+"/api/v1/ballots", "application/json", bytes.NewReader(body))
 	if err != nil {
-		return 0, "", err
+		return 0, "", "", err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, "", err
+		return 0, "", "", err
 	}
 	if resp.StatusCode != http.StatusCreated {
-		return resp.StatusCode, "", nil
+		return resp.StatusCode, "", resp.Header.Get("Retry-After"), nil
 	}
 	var out struct {
 		Receipt string `json:"receipt"`
 	}
 	if err := json.Unmarshal(b, &out); err != nil || out.Receipt == "" {
-		return 0, "", errors.New("201 without a receipt")
+		return 0, "", "", errors.New("201 without a receipt")
 	}
-	return resp.StatusCode, out.Receipt, nil
+	return resp.StatusCode, out.Receipt, "", nil
 }
 
 // checkServed asks the restarted server about some acknowledged ballots:
