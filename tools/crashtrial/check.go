@@ -180,3 +180,34 @@ func checkTallies(ctx context.Context, s *store.Store, campaignIDs []int64) ([]s
 	}
 	return bad, nil
 }
+
+// durability is the database's version and the settings that make a
+// commit survive a power cut, not only a killed process (which the trials
+// cannot show: the kernel still holds what the process wrote).
+func durability(ctx context.Context, s *store.Store) (string, error) {
+	if s.Dialect == store.SQLite {
+		var version, mode string
+		var sync int
+		conn, err := s.DB.Conn(ctx)
+		if err != nil {
+			return "", err
+		}
+		defer conn.Close()
+		if err := conn.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&version); err != nil {
+			return "", err
+		}
+		if err := conn.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+			return "", err
+		}
+		if err := conn.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync); err != nil {
+			return "", err
+		}
+		names := map[int]string{0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+		return fmt.Sprintf("SQLite %s, journal_mode=%s, synchronous=%s", version, strings.ToUpper(mode), names[sync]), nil
+	}
+	var version, sc, fsync string
+	if err := s.R().QueryRow(ctx, `SELECT current_setting('server_version'), current_setting('synchronous_commit'), current_setting('fsync')`).Scan(&version, &sc, &fsync); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("PostgreSQL %s, synchronous_commit=%s, fsync=%s", version, sc, fsync), nil
+}

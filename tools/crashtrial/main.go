@@ -188,7 +188,7 @@ func printReport(w io.Writer, r *Report) {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "database\t%s, stopped by %s\n", r.Database, r.Signal)
+	fmt.Fprintf(tw, "database\t%s (%s), stopped by %s\n", r.Database, r.Durability, r.Signal)
 	fmt.Fprintf(tw, "trials\t%d (%d killed with requests in flight), %d clients\n", len(r.Trials), mid, r.Clients)
 	fmt.Fprintf(tw, "acknowledged\t%d\n", r.Acked)
 	fmt.Fprintf(tw, "stored\t%d (acknowledged + %d of the %d requests cut by the kills)\n", r.Stored, r.Stored-int64(r.Acked), r.Cut)

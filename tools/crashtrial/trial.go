@@ -66,6 +66,7 @@ type Trial struct {
 type Report struct {
 	Database   string   `json:"database"`
 	Signal     string   `json:"signal"`
+	Durability string   `json:"durability"`
 	Clients    int      `json:"clients"`
 	Trials     []Trial  `json:"trials"`
 	Acked      int      `json:"acknowledged"`
@@ -115,7 +116,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Signal == 0 {
 		cfg.Signal = syscall.SIGKILL
 	}
-	rep := &Report{Clients: cfg.Clients, Signal: cfg.Signal.String()}
+	rep := &Report{Clients: cfg.Clients, Signal: "SIGKILL"}
+	if cfg.Signal == syscall.SIGTERM {
+		rep.Signal = "SIGTERM"
+	}
 	if strings.HasPrefix(cfg.DSN, "postgres") {
 		rep.Database = "postgres"
 	} else {
@@ -124,6 +128,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	s, err := store.Open(ctx, cfg.DSN)
 	if err != nil {
+		return nil, err
+	}
+	if rep.Durability, err = durability(ctx, s); err != nil {
+		s.Close()
 		return nil, err
 	}
 	if err := seedTree(ctx, s); err != nil {
