@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -34,38 +35,23 @@ type Counts struct {
 //   - nothing was stored that was not sent: every spent code was posted,
 //     and the spent codes not acknowledged are no more than the requests
 //     the kill cut.
+//
+// Everything is read in one snapshot (a read-only transaction), so that
+// the counts agree with each other even if a transaction of the killed
+// server were still committing.
 func check(ctx context.Context, s *store.Store, o *Outcome) (Counts, []string, error) {
-	var c Counts
-	var bad []string
-	q := s.R()
-	for _, x := range []struct {
-		n     *int64
-		query string
-	}{
-		{&c.Spent, `SELECT COUNT(*) FROM codes WHERE campaign_id = ? AND used = 1`},
-		{&c.Ballots, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ?`},
-		{&c.Receipts, `SELECT COUNT(*) FROM receipts WHERE campaign_id = ?`},
-	} {
-		if err := q.QueryRow(ctx, x.query, o.CampaignID).Scan(x.n); err != nil {
-			return c, nil, err
-		}
+	tx, err := s.DB.BeginTx(ctx, snapshot(s))
+	if err != nil {
+		return Counts{}, nil, err
 	}
-	if c.Ballots != c.Spent {
-		bad = append(bad, fmt.Sprintf("%d ballots stored but %d codes spent", c.Ballots, c.Spent))
-	}
-	if c.Receipts != c.Ballots {
-		bad = append(bad, fmt.Sprintf("%d receipts stored for %d ballots", c.Receipts, c.Ballots))
-	}
-	var nonCode int64
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ? AND source <> 'code'`, o.CampaignID).Scan(&nonCode); err != nil {
+	defer tx.Rollback()
+	q := reader{tx, s}
+	c, bad, err := counts(ctx, q, o.CampaignID)
+	if err != nil {
 		return c, nil, err
 	}
-	if nonCode > 0 {
-		bad = append(bad, fmt.Sprintf("%d ballots not from a code", nonCode))
-	}
-
 	spent := map[string]bool{}
-	rows, err := q.Query(ctx, `SELECT code FROM codes WHERE campaign_id = ? AND used = 1`, o.CampaignID)
+	rows, err := q.QueryContext(ctx, `SELECT code FROM codes WHERE campaign_id = ? AND used = 1`, o.CampaignID)
 	if err != nil {
 		return c, nil, err
 	}
@@ -81,7 +67,7 @@ func check(ctx context.Context, s *store.Store, o *Outcome) (Counts, []string, e
 	if err := rows.Err(); err != nil {
 		return c, nil, err
 	}
-	receipts, err := existingReceipts(ctx, s, o.Acked)
+	receipts, err := existingReceipts(ctx, q, o.Acked)
 	if err != nil {
 		return c, nil, err
 	}
@@ -124,8 +110,62 @@ func check(ctx context.Context, s *store.Store, o *Outcome) (Counts, []string, e
 	return c, bad, nil
 }
 
+// counts reads a campaign's spent codes, ballots and receipts and checks
+// that they agree: as many ballots as spent codes, each with its receipt,
+// all from codes.
+func counts(ctx context.Context, q reader, campaignID int64) (Counts, []string, error) {
+	var c Counts
+	var bad []string
+	var nonCode int64
+	for _, x := range []struct {
+		n     *int64
+		query string
+	}{
+		{&c.Spent, `SELECT COUNT(*) FROM codes WHERE campaign_id = ? AND used = 1`},
+		{&c.Ballots, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ?`},
+		{&c.Receipts, `SELECT COUNT(*) FROM receipts WHERE campaign_id = ?`},
+		{&nonCode, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ? AND source <> 'code'`},
+	} {
+		if err := q.QueryRowContext(ctx, x.query, campaignID).Scan(x.n); err != nil {
+			return c, nil, err
+		}
+	}
+	if c.Ballots != c.Spent {
+		bad = append(bad, fmt.Sprintf("%d ballots stored but %d codes spent", c.Ballots, c.Spent))
+	}
+	if c.Receipts != c.Ballots {
+		bad = append(bad, fmt.Sprintf("%d receipts stored for %d ballots", c.Receipts, c.Ballots))
+	}
+	if nonCode > 0 {
+		bad = append(bad, fmt.Sprintf("%d ballots not from a code", nonCode))
+	}
+	return c, bad, nil
+}
+
+// reader runs the checks' queries (written with ?) in a transaction.
+type reader struct {
+	tx *sql.Tx
+	s  *store.Store
+}
+
+func (r reader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.tx.QueryRowContext(ctx, r.s.Rebind(query), args...)
+}
+
+func (r reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.tx.QueryContext(ctx, r.s.Rebind(query), args...)
+}
+
+// snapshot are the options of a transaction that reads one snapshot.
+func snapshot(s *store.Store) *sql.TxOptions {
+	if s.Dialect == store.Postgres {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return nil // a SQLite transaction reads one snapshot
+}
+
 // existingReceipts returns which of the acknowledged receipts are stored.
-func existingReceipts(ctx context.Context, s *store.Store, acked map[string]string) (map[string]bool, error) {
+func existingReceipts(ctx context.Context, q reader, acked map[string]string) (map[string]bool, error) {
 	all := make([]any, 0, len(acked))
 	for _, r := range acked {
 		all = append(all, r)
@@ -134,7 +174,7 @@ func existingReceipts(ctx context.Context, s *store.Store, acked map[string]stri
 	const per = 500
 	for len(all) > 0 {
 		n := min(per, len(all))
-		rows, err := s.R().Query(ctx, `SELECT token FROM receipts WHERE token IN (?`+strings.Repeat(", ?", n-1)+`)`, all[:n]...)
+		rows, err := q.QueryContext(ctx, `SELECT token FROM receipts WHERE token IN (?`+strings.Repeat(", ?", n-1)+`)`, all[:n]...)
 		if err != nil {
 			return nil, err
 		}
@@ -155,14 +195,27 @@ func existingReceipts(ctx context.Context, s *store.Store, acked map[string]stri
 	return found, nil
 }
 
-// checkTallies, once every ballot is folded, compares each campaign's
-// unit tallies with its ballots: the fold must count each ballot once.
+// checkTallies checks each campaign's counts again once all is settled and,
+// once every ballot is folded, compares its unit tallies with its ballots:
+// the fold must count each ballot once.
 func checkTallies(ctx context.Context, s *store.Store, campaignIDs []int64) ([]string, error) {
 	if err := s.FoldAll(ctx); err != nil {
 		return nil, err
 	}
 	var bad []string
 	for _, id := range campaignIDs {
+		tx, err := s.DB.BeginTx(ctx, snapshot(s))
+		if err != nil {
+			return nil, err
+		}
+		_, b, err := counts(ctx, reader{tx, s}, id)
+		tx.Rollback()
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range b {
+			bad = append(bad, fmt.Sprintf("campaign %d at the end: %s", id, v))
+		}
 		var ballots, tallied, pending int64
 		q := s.R()
 		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ?`, id).Scan(&ballots); err != nil {

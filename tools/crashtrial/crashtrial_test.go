@@ -231,6 +231,11 @@ func TestCheck(t *testing.T) {
 		}
 		exec(`DELETE FROM ballots WHERE id = ?`, id)
 		expect(o, 0, "19 ballots stored but 20 codes spent", "20 receipts stored for 19 ballots")
+		if bad, err := checkTallies(ctx, s, []int64{o.CampaignID}); err != nil || !strings.Contains(strings.Join(bad, "\n"), "at the end: 19 ballots stored but 20 codes spent") {
+			t.Fatalf("the final check missed a lost ballot: %q, %v", bad, err)
+		}
+
+		o, _ = trial() // a unit tally counting a ballot too many
 		bad, err := checkTallies(ctx, s, []int64{o.CampaignID})
 		if err != nil || len(bad) > 0 {
 			t.Fatalf("tallies of the folded ballots: %q, %v", bad, err)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -60,6 +61,7 @@ type Trial struct {
 	Violations []string `json:"violations"` // broken invariants (must be none)
 	MidIntake  bool     `json:"mid_intake"` // requests were in flight at the kill
 	ExitCode   int      `json:"exit_code"`  // of the stopped server (-1: killed)
+	Settle     float64  `json:"settle_s"`   // PostgreSQL: until the killed server's backends were gone
 }
 
 // Report is a run's trials and totals.
@@ -143,7 +145,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	srv, err := startServer(ctx, cfg)
+	// The server's connections carry a name of their own, so that after a
+	// kill the check can wait for PostgreSQL to finish their work: a
+	// backend whose client died still commits a COMMIT it was sent.
+	app, scfg := "", cfg
+	if rep.Database == "postgres" {
+		app = fmt.Sprintf("crashtrial-%d-%x", os.Getpid(), rng.Uint32())
+		if scfg.DSN, err = withParam(cfg.DSN, "application_name", app); err != nil {
+			return nil, err
+		}
+	}
+	srv, err := startServer(ctx, scfg)
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +177,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("trial %d: opening the database after the kill: %w", i, err)
 		}
+		if app != "" {
+			if tr.Settle, err = settle(ctx, s, app); err != nil {
+				s.Close()
+				return rep, fmt.Errorf("trial %d: %w", i, err)
+			}
+		}
 		c, bad, err := check(ctx, s, &o.Outcome)
 		if err == nil && i < cfg.Trials {
 			next, err = newCampaign(ctx, s, i+1, cfg.Codes)
@@ -180,7 +198,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 
 		tr0 := time.Now()
-		if srv, err = startServer(ctx, cfg); err != nil {
+		if srv, err = startServer(ctx, scfg); err != nil {
 			return rep, fmt.Errorf("trial %d: restart: %w", i, err)
 		}
 		tr.Restart = time.Since(tr0).Seconds()
@@ -195,8 +213,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		for _, v := range tr.Violations {
 			rep.Violations = append(rep.Violations, fmt.Sprintf("trial %d: %s", i, v))
 		}
-		logf("trial %3d: %s at %.2fs, sent %d, acknowledged %d, cut %d, refused %d%s; stored %d, spent %d, receipts %d, lost %d; restart %.2fs, %.1fs%s",
-			i, rep.Signal, tr.KillAfter, tr.Sent, tr.Acked, tr.Cut, tr.Refused, tr.Statuses, tr.Stored, tr.Spent, tr.Receipts, tr.Lost, tr.Restart, tr.Seconds, violationText(tr.Violations))
+		logf("trial %3d: %s at %.2fs, sent %d, acknowledged %d, cut %d, refused %d%s; settled %.2fs; stored %d, spent %d, receipts %d, lost %d; restart %.2fs, %.1fs%s",
+			i, rep.Signal, tr.KillAfter, tr.Sent, tr.Acked, tr.Cut, tr.Refused, tr.Statuses, tr.Settle, tr.Stored, tr.Spent, tr.Receipts, tr.Lost, tr.Restart, tr.Seconds, violationText(tr.Violations))
 	}
 
 	// The last server is stopped as an operator would: SIGTERM, exit 0.
@@ -216,6 +234,37 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Violations = append(rep.Violations, bad...)
 	rep.Seconds = time.Since(t0).Seconds()
 	return rep, nil
+}
+
+// withParam adds a query parameter to a postgres:// DSN.
+func withParam(dsn, k, v string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set(k, v)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// settle waits until PostgreSQL has no backend left of the killed server
+// (named app) and returns how long that took.
+func settle(ctx context.Context, s *store.Store, app string) (float64, error) {
+	t0 := time.Now()
+	for {
+		var n int
+		if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = ?`, app).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return time.Since(t0).Seconds(), nil
+		}
+		if time.Since(t0) > 30*time.Second {
+			return 0, fmt.Errorf("%d backends of the killed server still there after 30 s", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func violationText(v []string) string {
