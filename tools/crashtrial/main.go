@@ -177,23 +177,25 @@ func freshDatabase(dsn, tmp string, keep bool) (string, func(), error) {
 
 // printReport writes the totals and the distribution of the trials.
 func printReport(w io.Writer, r *Report) {
-	var secs, restarts, kills []float64
+	var secs, restarts, kills, stops []float64
 	mid := 0
 	for _, t := range r.Trials {
 		secs = append(secs, t.Seconds)
 		restarts = append(restarts, t.Restart)
 		kills = append(kills, t.KillAfter)
+		stops = append(stops, t.Stop)
 		if t.MidIntake {
 			mid++
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "database\t%s (%s), stopped by %s\n", r.Database, r.Durability, r.Signal)
-	fmt.Fprintf(tw, "trials\t%d (%d killed with requests in flight), %d clients\n", len(r.Trials), mid, r.Clients)
+	fmt.Fprintf(tw, "trials\t%d (%d stopped with requests in flight), %d clients\n", len(r.Trials), mid, r.Clients)
 	fmt.Fprintf(tw, "acknowledged\t%d\n", r.Acked)
-	fmt.Fprintf(tw, "stored\t%d (acknowledged + %d of the %d requests cut by the kills)\n", r.Stored, r.Stored-int64(r.Acked), r.Cut)
+	fmt.Fprintf(tw, "stored\t%d (acknowledged + %d of the %d requests left unanswered)\n", r.Stored, r.Stored-int64(r.Acked), r.Cut)
 	fmt.Fprintf(tw, "lost\t%d\n", r.Lost)
-	fmt.Fprintf(tw, "kill moment\t%s s after the clients started\n", spread(kills))
+	fmt.Fprintf(tw, "signal\t%s s after the clients started\n", spread(kills))
+	fmt.Fprintf(tw, "stop\t%s s from the signal to the exit\n", spread(stops))
 	fmt.Fprintf(tw, "restart\t%s s to healthy\n", spread(restarts))
 	fmt.Fprintf(tw, "trial\t%s s\n", spread(secs))
 	fmt.Fprintf(tw, "final SIGTERM\texit %d\n", r.ExitCode)

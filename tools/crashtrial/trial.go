@@ -62,6 +62,7 @@ type Trial struct {
 	MidIntake  bool     `json:"mid_intake"` // requests were in flight at the kill
 	ExitCode   int      `json:"exit_code"`  // of the stopped server (-1: killed)
 	Settle     float64  `json:"settle_s"`   // PostgreSQL: until the killed server's backends were gone
+	Stop       float64  `json:"stop_s"`     // from the signal to the exit
 }
 
 // Report is a run's trials and totals.
@@ -167,7 +168,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		tt := time.Now()
 		killAfter := cfg.MinKill + time.Duration(rng.Int64N(int64(cfg.MaxKill-cfg.MinKill)))
 		o, inFlight := drive(ctx, srv, camp, cfg.Clients, killAfter, rng.Uint64(), cfg.Signal)
-		tr := Trial{N: i, KillAfter: killAfter.Seconds(), Sent: len(o.Sent), Acked: len(o.Acked), Cut: o.Cut, MidIntake: inFlight > 0, ExitCode: o.exitCode}
+		tr := Trial{N: i, KillAfter: killAfter.Seconds(), Sent: len(o.Sent), Acked: len(o.Acked), Cut: o.Cut, MidIntake: inFlight > 0, ExitCode: o.exitCode, Stop: o.stop.Seconds()}
 		tr.Refused, tr.Statuses = o.refused()
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
@@ -454,6 +455,7 @@ type driven struct {
 	statuses map[int]int
 	noRetry  int // 503 answers without Retry-After
 	exitCode int
+	stop     time.Duration
 }
 
 // drainViolations are what a SIGTERM must also guarantee: every ballot
@@ -569,6 +571,7 @@ func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter 
 	}
 	killed.Store(true)
 	atKill = inFlight.Load()
+	t0 := time.Now()
 	if sig == syscall.SIGKILL {
 		srv.kill()
 		d.exitCode = -1
@@ -576,6 +579,7 @@ func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter 
 		srv.cmd.Process.Signal(sig)
 		d.exitCode = srv.wait(90 * time.Second)
 	}
+	d.stop = time.Since(t0)
 	wg.Wait()
 	return d, atKill
 }
