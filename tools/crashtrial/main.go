@@ -51,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	codes := fs.Int("codes", 6000, "codes issued per trial (more than can be posted before the kill)")
 	minKill := fs.Duration("min-kill", 100*time.Millisecond, "earliest kill after the clients start")
 	maxKill := fs.Duration("max-kill", 2500*time.Millisecond, "latest kill after the clients start")
+	fromFirst := fs.Bool("from-first-ack", false, "time the kill from the first acknowledged ballot instead of the clients' start")
 	seed := fs.Uint64("seed", 0, "seed of the kill moments (0: random)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	sigName := fs.String("signal", "kill", "kill: SIGKILL, a crash; term: SIGTERM, a drain (then also: every stored ballot answered, the rest 503, exit 0)")
@@ -91,7 +92,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cleanup()
 
 	rep, err := Run(ctx, Config{Command: []string{*bin}, DSN: db, Trials: *trials, Clients: *clients, Codes: *codes,
-		MinKill: *minKill, MaxKill: *maxKill, Seed: *seed, Signal: sig, Log: stderr})
+		MinKill: *minKill, MaxKill: *maxKill, Seed: *seed, Signal: sig, FromFirstAck: *fromFirst, Log: stderr})
 	if rep != nil {
 		printReport(stdout, rep)
 		if *jsonOut != "" {

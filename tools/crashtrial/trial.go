@@ -35,7 +35,11 @@ type Config struct {
 	Codes   int           // codes issued per trial (more than the clients can post before the kill)
 	MinKill time.Duration // the kill comes at a random moment between MinKill
 	MaxKill time.Duration // and MaxKill after the clients start
-	Seed    uint64        // of the random kill moments and ratings (0: random)
+	// FromFirstAck times the kill from the first 201 instead of the
+	// clients' start (after a restart the first commit may take a second on
+	// a loaded machine: a short trial then acknowledges nothing).
+	FromFirstAck bool
+	Seed         uint64 // of the random kill moments and ratings (0: random)
 	// Signal stops the server: SIGKILL (the default, a crash) or SIGTERM
 	// (a drain: the server must then also answer every ballot it stores,
 	// refuse the others with 503 and Retry-After, and exit 0).
@@ -167,7 +171,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		campaigns = append(campaigns, camp.id)
 		tt := time.Now()
 		killAfter := cfg.MinKill + time.Duration(rng.Int64N(int64(cfg.MaxKill-cfg.MinKill)))
-		o, inFlight := drive(ctx, srv, camp, cfg.Clients, killAfter, rng.Uint64(), cfg.Signal)
+		o, inFlight := drive(ctx, srv, camp, cfg.Clients, killAfter, cfg.FromFirstAck, rng.Uint64(), cfg.Signal)
 		tr := Trial{N: i, KillAfter: killAfter.Seconds(), Sent: len(o.Sent), Acked: len(o.Acked), Cut: o.Cut, MidIntake: inFlight > 0, ExitCode: o.exitCode, Stop: o.stop.Seconds()}
 		tr.Refused, tr.Statuses = o.refused()
 		if ctx.Err() != nil {
@@ -515,7 +519,8 @@ func ballot(code string, u int, rng *rand.Rand) []byte {
 // drive posts the campaign's ballots from n clients and kills the server
 // after killAfter; it returns what the clients saw and how many requests
 // were in flight at the kill.
-func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter time.Duration, seed uint64, sig syscall.Signal) (*driven, int64) {
+func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter time.Duration, fromFirst bool, seed uint64, sig syscall.Signal) (*driven, int64) {
+	firstAck := make(chan struct{})
 	rng := rand.New(rand.NewPCG(seed, 16))
 	bodies := make([][]byte, len(c.codes))
 	for i, code := range c.codes {
@@ -551,6 +556,9 @@ func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter 
 					d.Cut++
 				case st == http.StatusCreated:
 					d.Acked[code] = receipt
+					if len(d.Acked) == 1 {
+						close(firstAck)
+					}
 				default:
 					d.statuses[st]++
 					if st == http.StatusServiceUnavailable && retry == "" {
@@ -565,6 +573,13 @@ func drive(ctx context.Context, srv *server, c *trialCampaign, n int, killAfter 
 		}()
 	}
 	var atKill int64
+	if fromFirst {
+		select {
+		case <-firstAck:
+		case <-time.After(30 * time.Second):
+		case <-ctx.Done():
+		}
+	}
 	select {
 	case <-time.After(killAfter):
 	case <-ctx.Done():
