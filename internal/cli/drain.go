@@ -40,7 +40,7 @@ func (d *drainer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		h.Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("server restarting, try again\n"))
+		w.Write([]byte("服务正在重启，请稍后再试。\nThe server is restarting: try again in a few seconds.\n"))
 		return
 	}
 	d.inFlight.Add(1)
