@@ -134,6 +134,8 @@ func ErrorStatus(err error) (int, string) {
 		return http.StatusUnprocessableEntity, "rating_not_allowed"
 	case errors.Is(err, store.ErrIntakeClosed):
 		return http.StatusServiceUnavailable, "shutting_down"
+	case store.Unavailable(err):
+		return http.StatusServiceUnavailable, "unavailable"
 	}
 	return http.StatusInternalServerError, "internal"
 }
@@ -141,6 +143,12 @@ func ErrorStatus(err error) (int, string) {
 func writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	status, name := ErrorStatus(err)
 	msg := err.Error()
+	if status == http.StatusServiceUnavailable {
+		unavailable(w, r, err, name)
+	}
+	if name == "unavailable" {
+		msg = "the server cannot store ballots just now, try again later"
+	}
 	if status == http.StatusInternalServerError {
 		slog.Error("ballot api", "route", r.Pattern, "err", err) // the pattern: the path holds a code or a receipt
 		msg = "internal error"

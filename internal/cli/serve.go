@@ -33,6 +33,7 @@ func runServe(e *env, args []string) int {
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics on a listener of their own (e.g. 127.0.0.1:9090; default off)")
 	publicBurst := fs.Int("public-burst", web.DefaultPublicLimit.Burst, "requests a client address may make at once to public pages and APIs before 429 (0: no limit)")
 	publicRate := fs.Float64("public-per-minute", web.DefaultPublicLimit.PerMinute, "requests a minute a client address regains after its burst")
+	drainTimeout := fs.Duration("drain-timeout", DefaultDrainTimeout, "on SIGTERM, how long the requests in progress may take to finish (new ones are answered 503)")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
@@ -82,8 +83,9 @@ func runServe(e *env, args []string) int {
 		}
 		defer stopMetrics()
 	}
+	d := &drainer{h: web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout)}
 	hs := &http.Server{
-		Handler:           web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout),
+		Handler:           d,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads on slow intranets
 		WriteTimeout:      5 * time.Minute,
@@ -109,13 +111,9 @@ func runServe(e *env, args []string) int {
 		return fail(e, err)
 	case <-e.ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer scancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		log.Warn("shutdown", "err", err)
-	}
-	srv.Close() // commit the ballots already queued
+	log.Info("shutting down: new requests are answered 503 while those in progress finish")
+	drain(hs, d, *drainTimeout, log)
+	srv.Close() // commit the ballots and opinions already queued, before the database closes
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fail(e, err)
 	}

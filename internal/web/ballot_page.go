@@ -135,7 +135,7 @@ func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.C
 		}
 		v.Screen = "closed"
 		s.renderPhone(w, r, http.StatusGone, v)
-	case errors.Is(err, store.ErrIntakeClosed):
+	case errors.Is(err, store.ErrIntakeClosed), store.Unavailable(err): // stopping, or a full disk or read-only database: come back
 		v.Screen = "busy"
 		w.Header().Set("Retry-After", "30")
 		s.renderPhone(w, r, http.StatusServiceUnavailable, v)
