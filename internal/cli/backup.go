@@ -120,6 +120,9 @@ func runRestore(e *env, args []string) int {
 		return ExitRefused
 	}
 	for _, t := range stats.Tables {
+		if t.Rows == 0 {
+			continue
+		}
 		fmt.Fprintf(e.stdout, "%-24s %d\n", t.Name, t.Rows)
 	}
 	fmt.Fprintf(e.stdout, "restored %d rows in %d tables into %s (backup of %s at schema version %d, taken %s)\n",
