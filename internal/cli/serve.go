@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,6 +31,9 @@ func runServe(e *env, args []string) int {
 	ipHeader := fs.String("client-ip-header", "", "header with the client address set by a trusted reverse proxy, e.g. X-Real-IP")
 	proxyList := fs.String("trusted-proxies", "", "comma-separated addresses or CIDR prefixes of the reverse proxies whose --client-ip-header is believed (the rightmost other hop is the client)")
 	maxConns := fs.Int("max-conns", DefaultMaxConns, "most connections open at once (more are answered 503)")
+	dbRead := fs.String("db-read", "", "a PostgreSQL streaming replica (postgres://…) for the results pages, exports and public pages (cli/serve_read.go)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM, chain included); with --tls-key")
+	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
@@ -37,6 +41,17 @@ func runServe(e *env, args []string) int {
 	if len(pos) > 0 {
 		fs.Usage()
 		return ExitUsage
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		fmt.Fprintln(e.stderr, "pingyi serve: --tls-cert and --tls-key go together")
+		return ExitUsage
+	}
+	if *tlsCert != "" {
+		if _, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey); err != nil {
+			fmt.Fprintf(e.stderr, "pingyi serve: --tls-cert/--tls-key: %v\n", err)
+			return ExitRefused
+		}
+		*secure = true // cookies over HTTPS only
 	}
 	proxies, err := web.ParseProxies(*proxyList)
 	if err != nil {
@@ -52,6 +67,11 @@ func runServe(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
+	if *dbRead != "" {
+		if err := s.UseReader(e.ctx, *dbRead); err != nil {
+			return fail(e, err)
+		}
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -60,6 +80,9 @@ func runServe(e *env, args []string) int {
 	defer ln.Close()
 	ln = newLimitListener(ln, *maxConns)
 	base := openURL(*baseURL, ln.Addr())
+	if *tlsCert != "" && *baseURL == "" {
+		base = "https://" + strings.TrimPrefix(base, "http://")
+	}
 	var logins []demoLogin
 	if *demoFlag {
 		if logins, err = seedDemo(e.ctx, s, e.stdout, base); err != nil {
@@ -71,7 +94,7 @@ func runServe(e *env, args []string) int {
 		return fail(e, err)
 	}
 	hs := &http.Server{
-		Handler:           web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout),
+		Handler:           web.BodyDeadlines(readReplica(srv.Handler()), web.BodyTimeout, web.UploadTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads on slow intranets
 		WriteTimeout:      5 * time.Minute,
@@ -84,7 +107,13 @@ func runServe(e *env, args []string) int {
 	go srv.PurgeSessions(ctx, 30*time.Minute)
 
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() {
+		if *tlsCert != "" {
+			served <- hs.ServeTLS(ln, *tlsCert, *tlsKey)
+			return
+		}
+		served <- hs.Serve(ln)
+	}()
 
 	if len(logins) > 0 {
 		printDemoLogins(e.stdout, logins)

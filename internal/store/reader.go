@@ -24,6 +24,10 @@ type reader struct {
 
 type replicaKey struct{}
 
+// readerWait is how long UseReader waits for the replica to replay the
+// primary's migrations.
+const readerWait = 30 * time.Second
+
 // ReadReplica marks ctx: plain reads made with it may go to the read
 // replica, when the Store has one.
 func ReadReplica(ctx context.Context) context.Context {
@@ -52,18 +56,32 @@ func (s *Store) UseReader(ctx context.Context, dsn string) error {
 		db.Close()
 		return fmt.Errorf("--db-read: connect: %w", err)
 	}
-	var mine, theirs int64
+	// The migrations just applied reach the replica a moment later: wait
+	// for them (at most readerWait).
+	var mine int64
 	if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM `+gooseTable+` WHERE is_applied`).Scan(&mine); err != nil {
 		db.Close()
 		return err
 	}
-	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM `+gooseTable+` WHERE is_applied`).Scan(&theirs); err != nil {
-		db.Close()
-		return fmt.Errorf("--db-read: schema version: %w", err)
-	}
-	if mine != theirs {
-		db.Close()
-		return fmt.Errorf("--db-read: the replica is at schema version %d, the primary at %d (is it a replica of this database?)", theirs, mine)
+	for deadline := time.Now().Add(readerWait); ; {
+		var theirs int64
+		if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM `+gooseTable+` WHERE is_applied`).Scan(&theirs); err != nil {
+			db.Close()
+			return fmt.Errorf("--db-read: schema version: %w", err)
+		}
+		if theirs == mine {
+			break
+		}
+		if time.Now().After(deadline) {
+			db.Close()
+			return fmt.Errorf("--db-read: the replica is at schema version %d, the primary at %d after %s (is it a streaming replica of this database?)", theirs, mine, readerWait)
+		}
+		select {
+		case <-ctx.Done():
+			db.Close()
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	s.reader = &reader{db: db, dsn: dsn}
 	return nil
