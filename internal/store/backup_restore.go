@@ -198,7 +198,11 @@ func (s *Store) checkEmpty(ctx context.Context, tables []tableSchema) ([]string,
 		return nil, fmt.Errorf("restore: a fresh schema to compare with: %w", err)
 	}
 	defer ref.Close()
-	var seeded []string
+	type filled struct {
+		t    tableSchema
+		rows int64
+	}
+	var extra, same []filled
 	for _, t := range tables {
 		var mine, fresh int64
 		if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&mine); err != nil {
@@ -207,25 +211,40 @@ func (s *Store) checkEmpty(ctx context.Context, tables []tableSchema) ([]string,
 		if err := ref.R().QueryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&fresh); err != nil {
 			return nil, err
 		}
-		notEmpty := refused("the database is not empty (table %s has %d rows): restore goes into a new database — a new SQLite file, or an empty PostgreSQL database", t.name, mine)
-		if mine != fresh {
-			return nil, notEmpty
+		switch {
+		case mine != fresh:
+			extra = append(extra, filled{t, mine})
+		case mine > 0:
+			same = append(same, filled{t, mine})
 		}
-		if mine == 0 {
-			continue
-		}
-		a, err := tableLines(ctx, s, t)
+	}
+	var seeded []string
+	for _, f := range same {
+		a, err := tableLines(ctx, s, f.t)
 		if err != nil {
 			return nil, err
 		}
-		b, err := tableLines(ctx, ref, t)
+		b, err := tableLines(ctx, ref, f.t)
 		if err != nil {
 			return nil, err
 		}
 		if !slices.Equal(a, b) {
-			return nil, notEmpty
+			extra = append(extra, f)
+			continue
 		}
-		seeded = append(seeded, t.name)
+		seeded = append(seeded, f.t.name)
+	}
+	if len(extra) > 0 {
+		sort.SliceStable(extra, func(i, j int) bool { return extra[i].rows > extra[j].rows })
+		var names []string
+		for i, f := range extra {
+			if i == 3 {
+				names = append(names, "…")
+				break
+			}
+			names = append(names, fmt.Sprintf("%s: %d rows", f.t.name, f.rows))
+		}
+		return nil, refused("the database is not empty (%s): restore goes into a new database — a new SQLite file, or an empty PostgreSQL database", strings.Join(names, ", "))
 	}
 	return seeded, nil
 }
