@@ -135,6 +135,15 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, a Actor) (*BackupStats
 		return nil, err
 	}
 	s.invalidateResults()
+	if s.Dialect == Postgres {
+		// Fresh statistics for the planner (autovacuum would take a while
+		// to get to tables filled in one go).
+		for _, t := range hdr.Tables {
+			if _, err := s.DB.ExecContext(ctx, `ANALYZE `+t.Name); err != nil {
+				return nil, fmt.Errorf("restore: analyze %s: %w", t.Name, err)
+			}
+		}
+	}
 	return st, nil
 }
 
