@@ -34,16 +34,16 @@ func tinyScale() demo.Scale {
 }
 
 // backupSeed fills a database with a bit of everything: the scale tree
-// with a closed campaign and its ballots, the seal test's open campaign
-// with accounts, codes, ballots and receipts, a session.
+// with a closed campaign and its ballots, an open campaign (opsSeed) with
+// an account, codes, paper and phone ballots and a receipt, a session.
 func backupSeed(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := bench.Fill(ctx, s, bench.FillOptions{Scale: tinyScale(), Seed: 7, Ballots: true, Year: 2025}); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := sealSeed(t, s)
-	if _, err := s.ImportBallots(ctx, c, paperBallots(0, 3, "satisfied"), store.CLI); err != nil {
+	c := opsSeed(t, s)
+	if _, err := s.ImportBallots(ctx, c, opsPaper(0, 3, "satisfied"), store.CLI); err != nil {
 		t.Fatal(err)
 	}
 	codes, err := s.IssueCodes(ctx, c, "B", pingyi.EvalMassRep, 5, store.CLI)
@@ -57,6 +57,50 @@ func backupSeed(t *testing.T, s *store.Store) {
 	if _, err := s.R().Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)`, "tok", []byte{0, 1, 2, 255, '\n'}, 4102444800); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// opsSeed: a committee D over a branch B (secretary M1, member M2), an
+// account, and an open mass campaign over D (like sealSeed, kept here so
+// that these tests do not depend on another file's helpers).
+func opsSeed(t *testing.T, s *store.Store) *pingyi.Campaign {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.ImportOrgs(ctx, []store.OrgRow{
+		{Line: 2, Code: "D", Name: "某镇党委", Type: "committee", Domain: "rural"},
+		{Line: 3, Code: "B", Name: "某村党支部", Type: "branch", Domain: "rural", ParentCode: "D"},
+	}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportMembers(ctx, []store.MemberRow{
+		{Line: 2, Code: "M1", Name: "陈书记", OrgCode: "B", Category: "farming", IsSecretary: "true", Phone: "13800000000"},
+		{Line: 3, Code: "M2", Name: "周敏", OrgCode: "B", Category: "farming"},
+	}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Org(ctx, "B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateUser(ctx, &pingyi.User{Username: "bsec", Role: pingyi.RoleSecretary, OrgID: b.ID, PasswordHash: "x"}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	c := &pingyi.Campaign{Code: "S", Name: "备份", ScopeCode: "D", Kind: pingyi.KindMass, Year: 2026}
+	if err := s.CreateCampaign(ctx, c, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// opsPaper are n paper ballots rating B, its secretary and members.
+func opsPaper(from, n int, rating string) []store.BallotRow {
+	var rows []store.BallotRow
+	for i := range n {
+		no := "P" + string(rune('A'+from+i))
+		for _, tg := range [][2]string{{"org", "B"}, {"secretary", "B"}, {"member", "M1"}, {"member", "M2"}} {
+			rows = append(rows, store.BallotRow{Line: len(rows) + 2, BallotNo: no, EvaluatorCategory: "mass_rep", TargetType: tg[0], TargetCode: tg[1], Rating: rating})
+		}
+	}
+	return rows
 }
 
 // snapshot is what a restore must keep: every table's rows, every

@@ -37,8 +37,8 @@ func TestReadReplica(t *testing.T) {
 	// is never made in a marked context, whose reads may be a moment
 	// old. Were one made, its statements and transactions would still go
 	// to the primary (the replica refuses writes).
-	camp, _ := sealSeed(t, s)
-	if _, err := s.ImportBallots(ctx, camp, paperBallots(0, 3, "satisfied"), store.CLI); err != nil {
+	camp := opsSeed(t, s)
+	if _, err := s.ImportBallots(ctx, camp, opsPaper(0, 3, "satisfied"), store.CLI); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.R().Exec(rctx, `INSERT INTO sessions (token, data, expiry) VALUES ('t1', '', 0)`); err != nil {
@@ -73,7 +73,7 @@ func TestReadReplica(t *testing.T) {
 	if _, err := s.ImportOrgs(ctx, []store.OrgRow{{Line: 2, Code: "B2", Name: "某村第二党支部", Type: "branch", Domain: "rural", ParentCode: "D"}}, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportBallots(ctx, camp, paperBallots(3, 2, "dissatisfied"), store.CLI); err != nil {
+	if _, err := s.ImportBallots(ctx, camp, opsPaper(3, 2, "dissatisfied"), store.CLI); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := s.ReaderStats()

@@ -82,7 +82,7 @@ func Replica(t testing.TB) *Cluster {
 	}
 	must(c.run(bin("initdb"), "-D", primary, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"))
 	opts := func(port int) string {
-		return fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60", port, dir)
+		return fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60", port, dir)
 	}
 	must(c.run(bin("pg_ctl"), "-D", primary, "-o", opts(pport), "-l", filepath.Join(dir, "primary.log"), "-w", "-t", "20", "start"))
 	t.Cleanup(func() { c.run(bin("pg_ctl"), "-D", primary, "-m", "immediate", "-w", "stop") })
@@ -117,7 +117,7 @@ func (c *Cluster) CatchUp(t testing.TB) {
 	}
 	defer r.Close()
 	var lsn string
-	if err := p.QueryRow(`SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+	if err := p.QueryRow(`SELECT pg_current_wal_insert_lsn()::text`).Scan(&lsn); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
