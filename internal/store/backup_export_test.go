@@ -11,7 +11,7 @@ func (s *Store) TableLines(ctx context.Context) (map[string][]string, error) {
 	}
 	out := map[string][]string{}
 	for _, t := range tables {
-		l, err := tableLines(ctx, s, t)
+		l, err := tableLines(ctx, s.R(), t)
 		if err != nil {
 			return nil, err
 		}

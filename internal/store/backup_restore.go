@@ -84,14 +84,26 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, a Actor) (*BackupStats
 			return nil, refused("the backup lists %s before %s, which it references", k.table, k.refTable)
 		}
 	}
-	seeded, err := s.checkEmpty(ctx, tables)
+	// A fresh schema to compare with, made before the transaction (a
+	// SQLite writer holds the lock from its start).
+	dir, err := os.MkdirTemp("", "pingyi-restore-")
 	if err != nil {
 		return nil, err
 	}
+	defer os.RemoveAll(dir)
+	ref, err := Open(ctx, "sqlite:"+filepath.Join(dir, "fresh.db"))
+	if err != nil {
+		return nil, fmt.Errorf("restore: a fresh schema to compare with: %w", err)
+	}
+	defer ref.Close()
 
 	st := &BackupStats{SchemaVersion: hdr.SchemaVersion, Dialect: hdr.Dialect, TakenAt: hdr.TakenAt}
 	// Not Tx: a retry could not read the stream again.
 	err = s.tx(ctx, func(q Q) error {
+		seeded, err := checkEmpty(ctx, q, ref.R(), tables)
+		if err != nil {
+			return err
+		}
 		for _, n := range seeded {
 			if _, err := q.Exec(ctx, `DELETE FROM `+n); err != nil {
 				return err
@@ -194,19 +206,10 @@ func matchSchema(bt []backupTable, tables []tableSchema) error {
 
 // checkEmpty refuses a database with any row that a fresh migration does
 // not leave there, and returns the tables that hold such seed rows (the
-// restore replaces them with the backup's). What a fresh migration leaves
-// is read from one, made in a temporary SQLite file.
-func (s *Store) checkEmpty(ctx context.Context, tables []tableSchema) ([]string, error) {
-	dir, err := os.MkdirTemp("", "pingyi-restore-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	ref, err := Open(ctx, "sqlite:"+filepath.Join(dir, "fresh.db"))
-	if err != nil {
-		return nil, fmt.Errorf("restore: a fresh schema to compare with: %w", err)
-	}
-	defer ref.Close()
+// restore replaces them with the backup's), in the restore's transaction
+// q. What a fresh migration leaves is read from one (ref), made in a
+// temporary SQLite file.
+func checkEmpty(ctx context.Context, q, ref Q, tables []tableSchema) ([]string, error) {
 	type filled struct {
 		t    tableSchema
 		rows int64
@@ -214,10 +217,10 @@ func (s *Store) checkEmpty(ctx context.Context, tables []tableSchema) ([]string,
 	var extra, same []filled
 	for _, t := range tables {
 		var mine, fresh int64
-		if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&mine); err != nil {
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&mine); err != nil {
 			return nil, err
 		}
-		if err := ref.R().QueryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&fresh); err != nil {
+		if err := ref.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&fresh); err != nil {
 			return nil, err
 		}
 		switch {
@@ -229,7 +232,7 @@ func (s *Store) checkEmpty(ctx context.Context, tables []tableSchema) ([]string,
 	}
 	var seeded []string
 	for _, f := range same {
-		a, err := tableLines(ctx, s, f.t)
+		a, err := tableLines(ctx, q, f.t)
 		if err != nil {
 			return nil, err
 		}
@@ -259,12 +262,12 @@ func (s *Store) checkEmpty(ctx context.Context, tables []tableSchema) ([]string,
 }
 
 // tableLines returns a table's rows as backup lines, sorted.
-func tableLines(ctx context.Context, s *Store, t tableSchema) ([]string, error) {
+func tableLines(ctx context.Context, q Q, t tableSchema) ([]string, error) {
 	cols := make([]string, len(t.cols))
 	for i, c := range t.cols {
 		cols[i] = c.Name
 	}
-	rows, err := s.R().Query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+t.name)
+	rows, err := q.Query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+t.name)
 	if err != nil {
 		return nil, err
 	}
