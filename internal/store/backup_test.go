@@ -14,8 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
-	"github.com/pingyi/pingyi/internal/bench"
 	"github.com/pingyi/pingyi/internal/demo"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -33,16 +33,40 @@ func tinyScale() demo.Scale {
 	return s
 }
 
-// backupSeed fills a database with a bit of everything: the scale tree
-// with a closed campaign and its ballots, an open campaign (opsSeed) with
-// an account, codes, paper and phone ballots and a receipt, a session.
+// backupSeed fills a database with a bit of everything: a generated
+// tree (bulk loaded), a campaign with paper ballots closed since, an open
+// campaign (opsSeed) with an account, codes, paper and phone ballots and a
+// receipt, a session.
 func backupSeed(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := bench.Fill(ctx, s, bench.FillOptions{Scale: tinyScale(), Seed: 7, Ballots: true, Year: 2025}); err != nil {
+	b, err := s.NewBulkLoader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Generate(tinyScale(), 7, b.Org, b.Member); err != nil {
+		b.Rollback()
+		t.Fatal(err)
+	}
+	if err := b.Commit(store.CLI, "demo tiny"); err != nil {
 		t.Fatal(err)
 	}
 	c := opsSeed(t, s)
+	closed := &pingyi.Campaign{Code: "Y", Name: "年终评议", ScopeCode: "D", Kind: pingyi.KindMass, Year: 2025}
+	if err := s.CreateCampaign(ctx, closed, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportBallots(ctx, closed, opsPaper(0, 4, "satisfied"), store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportBallots(ctx, closed, opsPaper(4, 2, "dissatisfied"), store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	closed.Opens = time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339)
+	closed.Closes = time.Now().Add(-time.Second).UTC().Format(time.RFC3339)
+	if err := s.UpdateCampaign(ctx, closed, "", "", store.CLI); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.ImportBallots(ctx, c, opsPaper(0, 3, "satisfied"), store.CLI); err != nil {
 		t.Fatal(err)
 	}
