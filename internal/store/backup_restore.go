@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +20,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // ErrBackupRefused is wrapped by Restore's error when the database or the
@@ -99,7 +103,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, a Actor) (*BackupStats
 
 	st := &BackupStats{SchemaVersion: hdr.SchemaVersion, Dialect: hdr.Dialect, TakenAt: hdr.TakenAt}
 	// Not Tx: a retry could not read the stream again.
-	err = s.tx(ctx, func(q Q) error {
+	err = s.restoreTx(ctx, func(q Q, cp copyFunc) error {
 		seeded, err := checkEmpty(ctx, q, ref.R(), tables)
 		if err != nil {
 			return err
@@ -117,7 +121,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, a Actor) (*BackupStats
 			if m.Table != t.Name || m.Rows != t.Rows {
 				return refused("damaged backup: expected table %s (%d rows), found %q (%d rows)", t.Name, t.Rows, m.Table, m.Rows)
 			}
-			if err := s.restoreTable(ctx, q, rd, t, selfRefs[t.Name]); err != nil {
+			if err := s.restoreTable(ctx, q, cp, rd, t, selfRefs[t.Name]); err != nil {
 				return err
 			}
 			st.Tables = append(st.Tables, TableRows{Name: t.Name, Rows: t.Rows})
@@ -295,12 +299,15 @@ func tableLines(ctx context.Context, q Q, t tableSchema) ([]string, error) {
 // restoreTable inserts a table's rows, many to a statement. A table that
 // references itself (orgs' parents) has its rows put in order first:
 // referenced rows before the rows referencing them.
-func (s *Store) restoreTable(ctx context.Context, q Q, rd *lineReader, t backupTable, self []fkey) error {
+func (s *Store) restoreTable(ctx context.Context, q Q, cp copyFunc, rd *lineReader, t backupTable, self []fkey) error {
 	ncol := len(t.Columns)
 	per := max(1, min(500, 30000/ncol))
 	cols := make([]string, ncol)
 	for i, c := range t.Columns {
 		cols[i] = c.Name
+	}
+	if cp != nil {
+		return copyTable(ctx, cp, rd, t, cols, self)
 	}
 	prefix := `INSERT INTO ` + t.Name + ` (` + strings.Join(cols, ", ") + `) VALUES `
 	one := `(` + strings.TrimSuffix(strings.Repeat("?, ", ncol), ", ") + `)`
@@ -355,6 +362,84 @@ func (s *Store) restoreTable(ctx context.Context, q Q, rd *lineReader, t backupT
 		}
 	}
 	return flush(args)
+}
+
+// copyTable is restoreTable on PostgreSQL: the rows go in by COPY, a
+// batch at a time.
+func copyTable(ctx context.Context, cp copyFunc, rd *lineReader, t backupTable, cols []string, self []fkey) error {
+	const batch = 5000
+	var rows [][]any
+	for i := int64(0); i < t.Rows; i++ {
+		line, err := rd.line(true)
+		if err != nil {
+			return refused("damaged backup: table %s, row %d of %d: %v", t.Name, i+1, t.Rows, err)
+		}
+		row, err := decodeRow(line, t)
+		if err != nil {
+			return refused("damaged backup: table %s, row %d: %v", t.Name, i+1, err)
+		}
+		rows = append(rows, row)
+		if len(self) == 0 && len(rows) == batch {
+			if err := cp(ctx, t.Name, cols, rows); err != nil {
+				return fmt.Errorf("restore %s: %w", t.Name, err)
+			}
+			rows = rows[:0]
+		}
+	}
+	if len(self) > 0 {
+		rows = parentsFirst(rows, t.Columns, self)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := cp(ctx, t.Name, cols, rows); err != nil {
+		return fmt.Errorf("restore %s: %w", t.Name, err)
+	}
+	return nil
+}
+
+// copyFunc copies rows into a table in the restore's transaction
+// (PostgreSQL's COPY; nil on SQLite, where the rows are inserted).
+type copyFunc func(ctx context.Context, table string, cols []string, rows [][]any) error
+
+// restoreTx runs fn in one transaction. On PostgreSQL it is a transaction
+// opened by hand on one connection, so that COPY (pgx's CopyFrom, on the
+// same connection) runs inside it.
+func (s *Store) restoreTx(ctx context.Context, fn func(Q, copyFunc) error) (err error) {
+	if s.Dialect != Postgres {
+		return s.tx(ctx, func(q Q) error { return fn(q, nil) })
+	}
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil {
+				// A connection that cannot roll back is not given back to the pool.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}
+	}()
+	cp := func(ctx context.Context, table string, cols []string, rows [][]any) error {
+		return conn.Raw(func(dc any) error {
+			c, ok := dc.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("restore: not a pgx connection (%T)", dc)
+			}
+			_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+			return err
+		})
+	}
+	if err = fn(Q{q: conn, s: s}, cp); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `COMMIT`)
+	return err
 }
 
 // parentsFirst orders rows so that a row comes after the rows its

@@ -327,6 +327,32 @@ func TestRestoreRefusals(t *testing.T) {
 				break
 			}
 		}
+		// A member twice (counts adjusted): the insert fails on its key.
+		var dup []string
+		for i := 0; i < len(lines); i++ {
+			l := lines[i]
+			if strings.HasPrefix(l, `{"table":"members",`) {
+				var m map[string]any
+				json.Unmarshal([]byte(l), &m)
+				m["rows"] = m["rows"].(float64) + 1
+				b, _ := json.Marshal(m)
+				dup = append(dup, string(b), lines[i+1], lines[i+1])
+				i++
+				continue
+			}
+			dup = append(dup, l)
+		}
+		var dh map[string]any
+		json.Unmarshal([]byte(dup[0]), &dh)
+		for _, tb := range dh["tables"].([]any) {
+			if tb := tb.(map[string]any); tb["name"] == "members" {
+				tb["rows"] = tb["rows"].(float64) + 1
+			}
+		}
+		h, _ = json.Marshal(dh)
+		dup[0] = string(h)
+		duplicate := gzipLines(dup)
+
 		flipped := slices.Clone(good)
 		flipped[len(flipped)/2] ^= 0x40
 
@@ -339,6 +365,7 @@ func TestRestoreRefusals(t *testing.T) {
 			"no trailer":      {gzipLines(lines[:len(lines)-1]), "trailer"},
 			"altered row":     {gzipLines(altered), "checksum"},
 			"flipped bit":     {flipped, ""},
+			"duplicate row":   {duplicate, "restore members"},
 			"other version":   {otherVersion, "schema version"},
 			"not a backup":    {[]byte("id,name\n1,x\n"), "not a Pingyi backup"},
 			"empty":           {nil, "not a Pingyi backup"},
