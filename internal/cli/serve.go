@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,9 @@ func runServe(e *env, args []string) int {
 	publicBurst := fs.Int("public-burst", web.DefaultPublicLimit.Burst, "requests a client address may make at once to public pages and APIs before 429 (0: no limit)")
 	publicRate := fs.Float64("public-per-minute", web.DefaultPublicLimit.PerMinute, "requests a minute a client address regains after its burst")
 	drainTimeout := fs.Duration("drain-timeout", DefaultDrainTimeout, "on SIGTERM, how long the requests in progress may take to finish (new ones are answered 503)")
+	dbRead := fs.String("db-read", "", "a PostgreSQL streaming replica (postgres://…) for the results pages, exports and public pages (cli/serve_read.go)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM, chain included); with --tls-key")
+	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
 	pos, st := parse(e, fs, args)
 	if st >= 0 {
 		return st
@@ -41,6 +45,17 @@ func runServe(e *env, args []string) int {
 	if len(pos) > 0 {
 		fs.Usage()
 		return ExitUsage
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		fmt.Fprintln(e.stderr, "pingyi serve: --tls-cert and --tls-key go together")
+		return ExitUsage
+	}
+	if *tlsCert != "" {
+		if _, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey); err != nil {
+			fmt.Fprintf(e.stderr, "pingyi serve: --tls-cert/--tls-key: %v\n", err)
+			return ExitRefused
+		}
+		*secure = true // cookies over HTTPS only
 	}
 	proxies, err := web.ParseProxies(*proxyList)
 	if err != nil {
@@ -56,6 +71,11 @@ func runServe(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
+	if *dbRead != "" {
+		if err := s.UseReader(e.ctx, *dbRead); err != nil {
+			return fail(e, err)
+		}
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -64,6 +84,9 @@ func runServe(e *env, args []string) int {
 	defer ln.Close()
 	ln = newLimitListener(ln, *maxConns)
 	base := openURL(*baseURL, ln.Addr())
+	if *tlsCert != "" && *baseURL == "" {
+		base = "https://" + strings.TrimPrefix(base, "http://")
+	}
 	var logins []demoLogin
 	if *demoFlag {
 		if logins, err = seedDemo(e.ctx, s, e.stdout, base); err != nil {
@@ -83,7 +106,7 @@ func runServe(e *env, args []string) int {
 		}
 		defer stopMetrics()
 	}
-	d := &drainer{h: web.BodyDeadlines(srv.Handler(), web.BodyTimeout, web.UploadTimeout)}
+	d := &drainer{h: web.BodyDeadlines(readReplica(srv.Handler()), web.BodyTimeout, web.UploadTimeout)}
 	hs := &http.Server{
 		Handler:           d,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -98,7 +121,13 @@ func runServe(e *env, args []string) int {
 	go srv.PurgeSessions(ctx, 30*time.Minute)
 
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() {
+		if *tlsCert != "" {
+			served <- hs.ServeTLS(ln, *tlsCert, *tlsKey)
+			return
+		}
+		served <- hs.Serve(ln)
+	}()
 
 	if len(logins) > 0 {
 		printDemoLogins(e.stdout, logins)

@@ -48,6 +48,8 @@ type Store struct {
 
 	stmtsOnce sync.Once
 	stmts     *stmtCache // prepared statements of P
+
+	reader *reader // the read replica (reader.go; nil: none)
 }
 
 // ParseDSN turns a Pingyi DSN (sqlite:PATH or postgres://…) into a driver
@@ -165,6 +167,7 @@ func (s *Store) Close() error {
 		clear(s.stmts.m)
 		s.stmts.mu.Unlock()
 	}
+	s.reader.close()
 	return s.DB.Close()
 }
 
@@ -217,14 +220,15 @@ func (q Q) Exec(ctx context.Context, query string, args ...any) (sql.Result, err
 	return q.q.ExecContext(ctx, q.s.Rebind(query), args...)
 }
 
-// Query runs a query.
+// Query runs a query (on the read replica, for a marked context: reader.go).
 func (q Q) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.q.QueryContext(ctx, q.s.Rebind(query), args...)
+	return q.s.route(ctx, q.q, query).QueryContext(ctx, q.s.Rebind(query), args...)
 }
 
-// QueryRow runs a query returning at most one row.
+// QueryRow runs a query returning at most one row (on the read replica,
+// for a marked context: reader.go).
 func (q Q) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.q.QueryRowContext(ctx, q.s.Rebind(query), args...)
+	return q.s.route(ctx, q.q, query).QueryRowContext(ctx, q.s.Rebind(query), args...)
 }
 
 // Dialect reports the database kind.
