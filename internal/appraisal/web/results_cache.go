@@ -8,6 +8,7 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
+	shell "github.com/pingyi/pingyi/internal/web"
 )
 
 // The results page's body of a closed campaign (the campaign head and
@@ -50,7 +51,7 @@ type resultsKey struct {
 
 type resultsEntry struct {
 	body template.HTML
-	seg  *segment // body compressed (gzip_splice.go)
+	seg  shell.Segment // body compressed (the shell's gzip_splice.go)
 	at   time.Time
 }
 
@@ -137,8 +138,5 @@ func (rc *resultsCache) drop(id int64) {
 // size is about what an entry holds.
 func (e resultsEntry) size(k resultsKey) int {
 	n := len(e.body) + len(k.uri) + len(k.scope.Path) + 128
-	if e.seg != nil {
-		n += len(e.seg.raw) + len(e.seg.z)
-	}
-	return n
+	return n + e.seg.Size()
 }

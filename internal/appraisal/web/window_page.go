@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -15,7 +17,7 @@ import (
 // lookupWindow resolves the standing code of the request (window units,
 // 即时评议): nil (after answering) when unknown or the campaign is not
 // open.
-func (s *Server) lookupWindow(w http.ResponseWriter, r *http.Request) *store.WindowInfo {
+func (s *Feature) lookupWindow(w http.ResponseWriter, r *http.Request) *store.WindowInfo {
 	wi, err := s.st.LookupWindow(r.Context(), r.PathValue("code"))
 	if errors.Is(err, pingyi.ErrNotFound) {
 		s.renderPhone(w, r, http.StatusNotFound, &phoneView{Screen: "unknown"})
@@ -45,7 +47,7 @@ func windowView(wi *store.WindowInfo, screen string) *phoneView {
 // windowPage is GET /w/{code}: the one-tap rating page of a window unit's
 // standing QR code: one big button per level, each a submit button of a
 // plain form.
-func (s *Server) windowPage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) windowPage(w http.ResponseWriter, r *http.Request) {
 	wi := s.lookupWindow(w, r)
 	if wi == nil {
 		return
@@ -57,7 +59,7 @@ func (s *Server) windowPage(w http.ResponseWriter, r *http.Request) {
 // aggregate (store.RateWindow). One rating per client address and code
 // every windowPerIP, and at most windowPerMinute per code per minute;
 // beyond that a friendly 429.
-func (s *Server) windowRate(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) windowRate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	wi := s.lookupWindow(w, r)
 	if wi == nil {
@@ -70,7 +72,7 @@ func (s *Server) windowRate(w http.ResponseWriter, r *http.Request) {
 		s.renderPhone(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
-	switch s.limits.allowWindow(s.clientIP(r), wi.Code) {
+	switch s.limits.allowWindow(s.ClientIP(r), wi.Code) {
 	case limitIP:
 		w.Header().Set("Retry-After", strconv.Itoa(int(windowPerIP/time.Second)))
 		s.renderPhone(w, r, http.StatusTooManyRequests, windowView(wi, "window_limited"))
@@ -93,12 +95,12 @@ func (s *Server) windowRate(w http.ResponseWriter, r *http.Request) {
 // windowQR is GET /campaigns/{code}/units/{org}/window.png: the standing
 // QR code of a window unit, to print and put up at the counter (made the
 // first time it is asked for). ?size= in pixels (default 512, 128–2048).
-func (s *Server) windowQR(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) windowQR(w http.ResponseWriter, r *http.Request) {
 	c, u := s.unitForChange(w, r)
 	if c == nil {
 		return
 	}
-	code, err := s.st.WindowCode(r.Context(), c, u.Code, ActorOf(r))
+	code, err := s.st.WindowCode(r.Context(), c, u.Code, shell.ActorOf(r))
 	if err != nil {
 		if _, refused := inputErrors(s.Tr(r), err); refused {
 			s.Fail(w, r, http.StatusNotFound)
@@ -111,7 +113,7 @@ func (s *Server) windowQR(w http.ResponseWriter, r *http.Request) {
 	if n, err := strconv.Atoi(r.URL.Query().Get("size")); err == nil && n >= 128 && n <= 2048 {
 		size = n
 	}
-	png, err := qrcode.Encode(windowURL(s.codeBaseURL(r), code), qrcode.Medium, size)
+	png, err := qrcode.Encode(windowURL(s.BaseURL(r), code), qrcode.Medium, size)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -119,7 +121,7 @@ func (s *Server) windowQR(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	if r.URL.Query().Get("download") != "" {
-		w.Header().Set("Content-Disposition", `attachment; filename="window-`+asciiName(c.Code+"-"+u.Code)+`.png"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="window-`+shell.ASCIIName(c.Code+"-"+u.Code)+`.png"`)
 	}
 	w.Write(png)
 }

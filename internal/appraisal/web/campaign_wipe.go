@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	shell "github.com/pingyi/pingyi/internal/web"
 )
 
 type campaignWipeView struct {
-	View
+	shell.View
 	Head  campaignHead
 	Error string
 }
@@ -14,7 +16,7 @@ type campaignWipeView struct {
 // campaignWipeConfirm is GET /campaigns/{code}/wipe: the confirm step of
 // wiping a rehearsal (演练) before the formal round: every ballot, code,
 // tally and window aggregate goes, the campaign becomes formal.
-func (s *Server) campaignWipeConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignWipeConfirm(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -28,7 +30,7 @@ func (s *Server) campaignWipeConfirm(w http.ResponseWriter, r *http.Request) {
 
 // campaignWipe is POST /campaigns/{code}/wipe: the field confirm must
 // repeat the campaign's code.
-func (s *Server) campaignWipe(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignWipe(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -42,10 +44,10 @@ func (s *Server) campaignWipe(w http.ResponseWriter, r *http.Request) {
 			Error: s.Tr(r).T("campaign_wipe.err_confirm")})
 		return
 	}
-	if err := s.st.WipeTestCampaign(r.Context(), c, ActorOf(r)); err != nil {
+	if err := s.st.WipeTestCampaign(r.Context(), c, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "campaign_wipe.done")
-	Redirect(w, r, "/campaigns/"+c.Code)
+	shell.Redirect(w, r, "/campaigns/"+c.Code)
 }

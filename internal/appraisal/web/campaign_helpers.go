@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
@@ -43,19 +45,19 @@ func strictlyAbove(scope pingyi.Scope, orgPath string) bool {
 
 // loadCampaign loads the campaign {code} of the request if the viewer may
 // see it; otherwise it answers 404 and returns nil.
-func (s *Server) loadCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
-	return s.campaignIf(w, r, func(c *pingyi.Campaign) bool { return campaignVisible(CurrentScope(r), c) })
+func (s *Feature) loadCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
+	return s.campaignIf(w, r, func(c *pingyi.Campaign) bool { return campaignVisible(shell.CurrentScope(r), c) })
 }
 
 // publicCampaign is the campaign of the path's {code} for the public pages
 // (no login, no scope), or nil after answering 404 or 500.
-func (s *Server) publicCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
+func (s *Feature) publicCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
 	return s.campaignIf(w, r, func(*pingyi.Campaign) bool { return true })
 }
 
 // campaignIf loads the path's {code}: 404 if it does not exist or visible
 // says the viewer may not see it.
-func (s *Server) campaignIf(w http.ResponseWriter, r *http.Request, visible func(*pingyi.Campaign) bool) *pingyi.Campaign {
+func (s *Feature) campaignIf(w http.ResponseWriter, r *http.Request, visible func(*pingyi.Campaign) bool) *pingyi.Campaign {
 	c, err := s.st.Campaign(r.Context(), r.PathValue("code"))
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !visible(c)) {
 		s.Fail(w, r, http.StatusNotFound)
@@ -70,12 +72,12 @@ func (s *Server) campaignIf(w http.ResponseWriter, r *http.Request, visible func
 
 // managedCampaign is loadCampaign for changes to the campaign itself: 403
 // for a viewer who sees it but does not manage its scope org.
-func (s *Server) managedCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
+func (s *Feature) managedCampaign(w http.ResponseWriter, r *http.Request) *pingyi.Campaign {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return nil
 	}
-	if !CurrentScope(r).Manages(c.ScopePath) {
+	if !shell.CurrentScope(r).Manages(c.ScopePath) {
 		s.Fail(w, r, http.StatusForbidden)
 		return nil
 	}
@@ -84,9 +86,9 @@ func (s *Server) managedCampaign(w http.ResponseWriter, r *http.Request) *pingyi
 
 // loadUnit loads the evaluation unit {org} of campaign c if the viewer's
 // subtree contains it (404 otherwise).
-func (s *Server) loadUnit(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, code string) *store.Unit {
+func (s *Feature) loadUnit(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, code string) *store.Unit {
 	u, err := s.st.Unit(r.Context(), c.ID, code)
-	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Contains(u.Path)) {
+	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !shell.CurrentScope(r).Contains(u.Path)) {
 		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
@@ -139,9 +141,9 @@ type campaignTab struct {
 
 // head builds the campaign head for the request; tab is the active tab's
 // key ("overview", "criteria", …).
-func (s *Server) head(r *http.Request, c *pingyi.Campaign, tab string) campaignHead {
-	u := CurrentUser(r)
-	scope := CurrentScope(r)
+func (s *Feature) head(r *http.Request, c *pingyi.Campaign, tab string) campaignHead {
+	u := shell.CurrentUser(r)
+	scope := shell.CurrentScope(r)
 	h := campaignHead{campaignInfo: infoOf(c, time.Now()), Manages: scope.Manages(c.ScopePath)}
 	base := "/campaigns/" + c.Code
 	add := func(key, href string) {
@@ -189,19 +191,6 @@ func inputTime(rfc string) string {
 	return t.Local().Format("2006-01-02T15:04")
 }
 
-// codeBaseURL is where printed codes and standing QR codes point: the
-// server's base URL option, or the address of this request.
-func (s *Server) codeBaseURL(r *http.Request) string {
-	if b := strings.TrimRight(s.opts.BaseURL, "/"); b != "" {
-		return b
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // codeURL is the phone ballot page of a one-time code (cli.CodeURL).
 func codeURL(base, code string) string { return base + "/b/" + code }
 
@@ -211,7 +200,7 @@ func windowURL(base, code string) string { return base + "/w/" + code }
 // inputErrors turns a refusal into column → message in tr's language (ok
 // false for any other error).
 func inputErrors(tr *i18n.Translator, err error) (map[string]string, bool) {
-	return RefusedFields(tr, err)
+	return shell.RefusedFields(tr, err)
 }
 
 // formInt reads an integer form field (def when empty or bad, ok false
@@ -228,14 +217,6 @@ func formInt(r *http.Request, name string, def int) (int, bool) {
 	return n, true
 }
 
-// clip cuts s to at most n runes.
-func clip(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
-}
-
 // parseID reads a positive int64 path value (0 when bad).
 func parseID(s string) int64 {
 	n, err := strconv.ParseInt(s, 10, 64)
@@ -246,7 +227,7 @@ func parseID(s string) int64 {
 }
 
 // campaignFail answers with the error page and a campaigns message.
-func (s *Server) campaignFail(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+func (s *Feature) campaignFail(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
 	s.FailMsg(w, r, status, key, args...)
 }
 

@@ -2,15 +2,18 @@ package web_test
 
 import (
 	"context"
-	"github.com/pingyi/pingyi/internal/web/webtest"
 	"strconv"
+	"testing"
 	"time"
 
+	appraisalweb "github.com/pingyi/pingyi/internal/appraisal/web"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
+	"github.com/pingyi/pingyi/internal/store/storetest"
+	"github.com/pingyi/pingyi/internal/web/webtest"
 )
 
-// campaignAuthz are the authorization lines of the campaign routes.
+// campaignAuthz are the authorization lines of the appraisal routes (routes.go).
 // Columns: anonymous, admin, org_admin (T1), secretary (V1), member (V1),
 // inspector (T1). POSTs send an empty form: refused (422, or 400 without
 // a file) once let in, so the matrix changes nothing.
@@ -154,4 +157,22 @@ func campaignObjects(f *webtest.Fixture) map[string]webtest.Objects {
 		"rectification": {In: same(rectIn), Out: same(rectOut)},
 		"evidence":      {In: same(fileIn), Out: same(fileOut)},
 	}
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := webtest.New(t, st, appraisalweb.New)
+		objs := webtest.ShellObjects(f)
+		for k, v := range campaignObjects(f) {
+			objs[k] = v
+		}
+		webtest.Authz(t, f, f.Srv.Features()[0].Routes(), campaignAuthz, objs)
+	})
+}
+
+// TestWriteRoutesRefuseInspectors: an inspector never passes an appraisal
+// route that writes.
+func TestWriteRoutesRefuseInspectors(t *testing.T) {
+	f := webtest.New(t, storetest.SQLite(t), appraisalweb.New)
+	webtest.WritesRefuseInspectors(t, f, f.Srv.Features()[0].Routes())
 }

@@ -6,13 +6,15 @@ import (
 	"net/http"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 type ballotImportView struct {
-	View
+	shell.View
 	Head     campaignHead
 	Done     bool
 	FileName string
@@ -24,7 +26,7 @@ type ballotImportView struct {
 
 // ballotImportPage is GET /campaigns/{code}/ballots: the upload form of
 // paper ballots (SPEC §6 ballots file).
-func (s *Server) ballotImportPage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) ballotImportPage(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -37,13 +39,13 @@ func (s *Server) ballotImportPage(w http.ResponseWriter, r *http.Request) {
 // only rate targets of their subtree: any other row is refused with its
 // line and column. Nothing is imported once the campaign has closed (its
 // results are out).
-func (s *Server) ballotImport(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) ballotImport(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
 	}
 	v := &ballotImportView{Head: s.head(r, c, "ballots")}
-	t, name, err := ReadUpload(w, r, store.BallotColumns, nil, false)
+	t, name, err := shell.ReadUpload(w, r, store.BallotColumns, nil, false)
 	v.FileName = name
 	if err == nil && store.State(c, time.Now()) == store.StateClosed {
 		s.ballotImportResult(w, r, v, errCampaignClosed)
@@ -54,13 +56,13 @@ func (s *Server) ballotImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows := ballotRows(t)
-	if scope := CurrentScope(r); !scope.All() {
+	if scope := shell.CurrentScope(r); !scope.All() {
 		if err := s.checkBallotRowsInScope(r, scope, rows); err != nil {
 			s.ballotImportResult(w, r, v, err)
 			return
 		}
 	}
-	n, err := s.st.ImportBallots(r.Context(), c, rows, ActorOf(r))
+	n, err := s.st.ImportBallots(r.Context(), c, rows, shell.ActorOf(r))
 	v.Ballots, v.Ratings = n, len(rows)
 	s.ballotImportResult(w, r, v, err)
 }
@@ -79,7 +81,7 @@ func ballotRows(t *tabular.Table) []store.BallotRow {
 // checkBallotRowsInScope refuses rows rating a target outside the
 // viewer's managed subtree (the target's org for org and secretary
 // targets, the member's org for member targets).
-func (s *Server) checkBallotRowsInScope(r *http.Request, scope pingyi.Scope, rows []store.BallotRow) error {
+func (s *Feature) checkBallotRowsInScope(r *http.Request, scope pingyi.Scope, rows []store.BallotRow) error {
 	var orgCodes, memberCodes []string
 	for _, row := range rows {
 		if row.TargetType == string(pingyi.TargetMember) {
@@ -114,7 +116,7 @@ func (s *Server) checkBallotRowsInScope(r *http.Request, scope pingyi.Scope, row
 // ballotImportResult renders the outcome: 200 with the count, 422 with
 // every refused line and column (nothing was stored), 400 for a file that
 // cannot be read, 409 once the campaign has closed.
-func (s *Server) ballotImportResult(w http.ResponseWriter, r *http.Request, v *ballotImportView, err error) {
+func (s *Feature) ballotImportResult(w http.ResponseWriter, r *http.Request, v *ballotImportView, err error) {
 	var ie *pingyi.InputError
 	var mbe *http.MaxBytesError
 	tr := s.Tr(r)
@@ -128,11 +130,11 @@ func (s *Server) ballotImportResult(w http.ResponseWriter, r *http.Request, v *b
 	case errors.Is(err, errCampaignClosed):
 		v.Problem = tr.T("campaign_ballots.closed")
 		s.Render(w, r, http.StatusConflict, "campaign_ballots", v)
-	case errors.Is(err, ErrNoFile):
+	case errors.Is(err, shell.ErrNoFile):
 		v.Problem = tr.T("import.no_file")
 		s.Render(w, r, http.StatusBadRequest, "campaign_ballots", v)
 	case errors.As(err, &mbe):
-		v.Problem = tr.T("import.too_big", "MB", MaxUpload>>20)
+		v.Problem = tr.T("import.too_big", "MB", shell.MaxUpload>>20)
 		s.Render(w, r, http.StatusRequestEntityTooLarge, "campaign_ballots", v)
 	default:
 		v.Problem = tr.T("import.unreadable", "Detail", fmt.Sprint(err))

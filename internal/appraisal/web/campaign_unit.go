@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -27,7 +29,7 @@ type windowDayRow struct {
 }
 
 type campaignUnitView struct {
-	View
+	shell.View
 	Head       campaignHead
 	Unit       *store.Unit
 	Org        *pingyi.Org
@@ -52,7 +54,7 @@ type campaignUnitView struct {
 // unitForChange loads campaign and unit for a change to the unit's
 // records: 404 outside the viewer's subtree, 403 for a viewer who sees the
 // unit but does not manage it.
-func (s *Server) unitForChange(w http.ResponseWriter, r *http.Request) (*pingyi.Campaign, *store.Unit) {
+func (s *Feature) unitForChange(w http.ResponseWriter, r *http.Request) (*pingyi.Campaign, *store.Unit) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return nil, nil
@@ -61,7 +63,7 @@ func (s *Server) unitForChange(w http.ResponseWriter, r *http.Request) (*pingyi.
 	if u == nil {
 		return nil, nil
 	}
-	if !CurrentScope(r).Manages(u.Path) || !canManageUnits(CurrentUser(r)) {
+	if !shell.CurrentScope(r).Manages(u.Path) || !canManageUnits(shell.CurrentUser(r)) {
 		s.Fail(w, r, http.StatusForbidden)
 		return nil, nil
 	}
@@ -72,7 +74,7 @@ func (s *Server) unitForChange(w http.ResponseWriter, r *http.Request) (*pingyi.
 // (a branch, usually): its self-check (自查), its centralized meeting
 // (集中评议), its members' summaries (小结), its codes, its window code and
 // daily aggregates (窗口单位), and its rectification items.
-func (s *Server) campaignUnit(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignUnit(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -89,11 +91,11 @@ func (s *Server) campaignUnit(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "campaign_unit", v)
 }
 
-func (s *Server) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (*campaignUnitView, error) {
+func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (*campaignUnitView, error) {
 	ctx := r.Context()
-	scope := CurrentScope(r)
+	scope := shell.CurrentScope(r)
 	v := &campaignUnitView{Head: s.head(r, c, "overview"), Unit: u, Methods: store.Methods, Categories: pingyi.EvaluatorCategories,
-		Manages: scope.Manages(u.Path) && canManageUnits(CurrentUser(r)), Levels: c.Scale.Levels(), Today: time.Now().Format("2006-01-02"),
+		Manages: scope.Manages(u.Path) && canManageUnits(shell.CurrentUser(r)), Levels: c.Scale.Levels(), Today: time.Now().Format("2006-01-02"),
 		MaxCodes: maxCodesPerIssue}
 	var err error
 	if v.Org, err = s.st.OrgByID(ctx, u.ID); err != nil {
@@ -130,13 +132,13 @@ func (s *Server) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (*
 	}
 	if v.Org.WindowUnit && slices.Contains(c.TargetTypes, pingyi.TargetOrg) {
 		if v.Manages {
-			code, err := s.st.WindowCode(ctx, c, u.Code, ActorOf(r))
+			code, err := s.st.WindowCode(ctx, c, u.Code, shell.ActorOf(r))
 			if err != nil {
 				if _, refused := inputErrors(s.Tr(r), err); !refused {
 					return nil, err
 				}
 			} else {
-				v.WindowCode, v.WindowURL = code, windowURL(s.codeBaseURL(r), code)
+				v.WindowCode, v.WindowURL = code, windowURL(s.BaseURL(r), code)
 			}
 		}
 		days, err := s.st.WindowDays(ctx, c, u.ID)
@@ -190,7 +192,7 @@ const maxText = 20000
 // campaignSelfCheck is POST /campaigns/{code}/units/{org}/selfcheck: the
 // org's self-check: mass opinions collected, achievements, shortfalls and
 // measures (seed 002 §4.1).
-func (s *Server) campaignSelfCheck(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignSelfCheck(w http.ResponseWriter, r *http.Request) {
 	c, u := s.unitForChange(w, r)
 	if c == nil {
 		return
@@ -211,19 +213,19 @@ func (s *Server) campaignSelfCheck(w http.ResponseWriter, r *http.Request) {
 		s.unitRefused(w, r, c, u, errs, func(v *campaignUnitView) { v.SelfCheck = sc })
 		return
 	}
-	if err := s.st.SaveSelfCheck(r.Context(), c, sc, ActorOf(r)); err != nil {
+	if err := s.st.SaveSelfCheck(r.Context(), c, sc, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "campaign_unit.selfcheck_saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#selfcheck")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#selfcheck")
 }
 
 // campaignMeeting is POST /campaigns/{code}/units/{org}/meeting: the
 // centralized appraisal meeting (集中评议): date, method, attendees by
 // evaluator category, the secretary's report and 述职, who the superior
 // org sent, and that person's comment (领导点评).
-func (s *Server) campaignMeeting(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignMeeting(w http.ResponseWriter, r *http.Request) {
 	c, u := s.unitForChange(w, r)
 	if c == nil {
 		return
@@ -267,18 +269,18 @@ func (s *Server) campaignMeeting(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	if err := s.st.SaveMeeting(r.Context(), c, m, ActorOf(r)); err != nil {
+	if err := s.st.SaveMeeting(r.Context(), c, m, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "campaign_unit.meeting_saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#meeting")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#meeting")
 }
 
 // campaignSummaries is POST /campaigns/{code}/units/{org}/summaries: the
 // members' summaries (小结) as entered by the branch (fields
 // summary_MEMBERCODE); only those that changed are stored.
-func (s *Server) campaignSummaries(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignSummaries(w http.ResponseWriter, r *http.Request) {
 	c, u := s.unitForChange(w, r)
 	if c == nil {
 		return
@@ -312,13 +314,13 @@ func (s *Server) campaignSummaries(w http.ResponseWriter, r *http.Request) {
 		if text == sums[m.ID] {
 			continue
 		}
-		if err := s.st.SaveMemberSummary(ctx, c, m.ID, text, ActorOf(r)); err != nil {
+		if err := s.st.SaveMemberSummary(ctx, c, m.ID, text, shell.ActorOf(r)); err != nil {
 			s.ServerError(w, r, err)
 			return
 		}
 	}
 	s.Flash(r, "campaign_unit.summaries_saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#summaries")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"/units/"+u.Code+"#summaries")
 }
 
 func hasSummaryField(r *http.Request) bool {
@@ -331,7 +333,7 @@ func hasSummaryField(r *http.Request) bool {
 }
 
 // unitRefused shows the unit page again with the refused form (422).
-func (s *Server) unitRefused(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, u *store.Unit, errs map[string]string, keep func(*campaignUnitView)) {
+func (s *Feature) unitRefused(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, u *store.Unit, errs map[string]string, keep func(*campaignUnitView)) {
 	v, err := s.unitView(r, c, u)
 	if err != nil {
 		s.ServerError(w, r, err)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
@@ -22,7 +24,7 @@ import (
 // show with their answers. The store audits every step.
 
 type publicityView struct {
-	View
+	shell.View
 	Campaign   campaignInfo
 	Started    bool
 	From, To   string
@@ -46,7 +48,7 @@ type objectionForm struct {
 
 // publicityPage is GET /p/{code}: the public page of a campaign (no
 // login).
-func (s *Server) publicityPage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) publicityPage(w http.ResponseWriter, r *http.Request) {
 	c := s.publicCampaign(w, r)
 	if c == nil {
 		return
@@ -59,7 +61,7 @@ func (s *Server) publicityPage(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "publicity", v)
 }
 
-func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityView, error) {
+func (s *Feature) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityView, error) {
 	ctx := r.Context()
 	now := time.Now()
 	v := &publicityView{Campaign: infoOf(c, now), Levels: c.Scale.Levels(), Anonymity: c.Anonymity}
@@ -128,7 +130,7 @@ func (s *Server) publicityView(r *http.Request, c *pingyi.Campaign) (*publicityV
 
 // objectionFile is POST /p/{code}/objections: anyone files an objection
 // during the publicity period; objectionsPerHour per client address.
-func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) objectionFile(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	c := s.publicCampaign(w, r)
 	if c == nil {
@@ -173,7 +175,7 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, http.StatusUnprocessableEntity, "publicity", v)
 		return
 	}
-	ip := s.clientIP(r)
+	ip := s.ClientIP(r)
 	if !s.limits.allowObjection(ip) {
 		w.Header().Set("Retry-After", "3600")
 		s.FailMsg(w, r, http.StatusTooManyRequests, "publicity.err_limited")
@@ -190,12 +192,12 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 	}
 	s.limits.countObjection(ip)
 	s.Flash(r, "publicity.filed")
-	Redirect(w, r, "/p/"+c.Code+"#objections")
+	shell.Redirect(w, r, "/p/"+c.Code+"#objections")
 }
 
 // publicityStart is POST /campaigns/{code}/publicity: open the publicity
 // period from today (only once the campaign has closed).
-func (s *Server) publicityStart(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) publicityStart(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -204,18 +206,18 @@ func (s *Server) publicityStart(w http.ResponseWriter, r *http.Request) {
 		s.FailMsg(w, r, http.StatusConflict, "publicity.err_open")
 		return
 	}
-	if err := s.st.StartPublicity(r.Context(), c, ActorOf(r)); err != nil {
+	if err := s.st.StartPublicity(r.Context(), c, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "publicity.started")
-	Redirect(w, r, "/campaigns/"+c.Code+"#publicity")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"#publicity")
 }
 
 // objectionAnswer is POST /campaigns/{code}/objections: staff who manage
 // the campaign's scope org answer an objection (fields id, answer); the
 // answer shows on the public page.
-func (s *Server) objectionAnswer(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) objectionAnswer(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -226,7 +228,7 @@ func (s *Server) objectionAnswer(w http.ResponseWriter, r *http.Request) {
 		s.FailMsg(w, r, http.StatusUnprocessableEntity, "publicity.err_answer")
 		return
 	}
-	err := s.st.AnswerObjection(r.Context(), c, id, answer, ActorOf(r))
+	err := s.st.AnswerObjection(r.Context(), c, id, answer, shell.ActorOf(r))
 	switch {
 	case errors.Is(err, pingyi.ErrNotFound):
 		s.Fail(w, r, http.StatusNotFound)
@@ -240,5 +242,5 @@ func (s *Server) objectionAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Flash(r, "publicity.answered_saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"#objections")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"#objections")
 }

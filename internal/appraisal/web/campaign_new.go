@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 )
@@ -24,7 +26,7 @@ type campaignForm struct {
 }
 
 type campaignNewView struct {
-	View
+	shell.View
 	Form        campaignForm
 	Errors      map[string]string
 	Kinds       []pingyi.Kind
@@ -33,15 +35,15 @@ type campaignNewView struct {
 
 var campaignCodeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
-func (s *Server) newCampaignView(f campaignForm, errs map[string]string) *campaignNewView {
+func (s *Feature) newCampaignView(f campaignForm, errs map[string]string) *campaignNewView {
 	return &campaignNewView{Form: f, Errors: errs, Kinds: pingyi.Kinds,
 		TargetTypes: []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember}}
 }
 
 // campaignNew is GET /campaigns/new: the create form, with the viewer's
 // org as the scope and seed 002's defaults.
-func (s *Server) campaignNew(w http.ResponseWriter, r *http.Request) {
-	u := CurrentUser(r)
+func (s *Feature) campaignNew(w http.ResponseWriter, r *http.Request) {
+	u := shell.CurrentUser(r)
 	f := campaignForm{Year: strconv.Itoa(time.Now().Year()), Kind: string(pingyi.KindMass), Scale: "3", MinMassShare: "0.8", Anonymity: "3",
 		Targets: map[string]bool{"org": true, "secretary": true, "member": true}}
 	if u.OrgID != 0 {
@@ -54,7 +56,7 @@ func (s *Server) campaignNew(w http.ResponseWriter, r *http.Request) {
 
 // campaignCreate is POST /campaigns/new: the scope must be an org the
 // viewer manages. Refused forms come back with every problem marked (422).
-func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignCreate(w http.ResponseWriter, r *http.Request) {
 	tr := s.Tr(r)
 	f := campaignForm{
 		Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
@@ -111,7 +113,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 	} else {
 		o, err := s.st.Org(r.Context(), f.Scope)
 		switch {
-		case errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Manages(o.Path)):
+		case errors.Is(err, pingyi.ErrNotFound) || (err == nil && !shell.CurrentScope(r).Manages(o.Path)):
 			errs["scope"] = tr.T("campaign_new.err_scope")
 		case err != nil:
 			s.ServerError(w, r, err)
@@ -120,10 +122,10 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 		c.ScopeCode = f.Scope
 	}
 	if len(errs) == 0 {
-		err := s.st.CreateCampaign(r.Context(), c, ActorOf(r))
+		err := s.st.CreateCampaign(r.Context(), c, shell.ActorOf(r))
 		if err == nil {
 			s.Flash(r, "campaign_new.created")
-			Redirect(w, r, "/campaigns/"+c.Code)
+			shell.Redirect(w, r, "/campaigns/"+c.Code)
 			return
 		}
 		bad, ok := inputErrors(s.Tr(r), err)
@@ -133,7 +135,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		for col, msg := range bad {
 			key := strings.ReplaceAll(col, "-", "_")
-			if key == "code" && RefusedWith(err, "code", "campaign %q already exists") {
+			if key == "code" && shell.RefusedWith(err, "code", "campaign %q already exists") {
 				msg = tr.T("campaign_new.err_code_taken")
 			}
 			errs[key] = msg

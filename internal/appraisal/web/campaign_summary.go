@@ -6,11 +6,13 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
 type campaignSummaryView struct {
-	View
+	shell.View
 	Campaign campaignInfo
 	Member   *pingyi.Member
 	Text     string
@@ -19,8 +21,8 @@ type campaignSummaryView struct {
 
 // mySummaryTarget is the member account's member, if they are appraised
 // in campaign c (their branch is one of its units); else 404.
-func (s *Server) mySummaryTarget(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign) *pingyi.Member {
-	u := CurrentUser(r)
+func (s *Feature) mySummaryTarget(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign) *pingyi.Member {
+	u := shell.CurrentUser(r)
 	if u.MemberID == 0 {
 		s.Fail(w, r, http.StatusNotFound)
 		return nil
@@ -43,7 +45,7 @@ func (s *Server) mySummaryTarget(w http.ResponseWriter, r *http.Request, c *ping
 
 // campaignMySummary is GET /campaigns/{code}/summary: a member writes
 // their own summary (小结) of the campaign (seed 002 §4.1).
-func (s *Server) campaignMySummary(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignMySummary(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -61,7 +63,7 @@ func (s *Server) campaignMySummary(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignMySummarySave is POST /campaigns/{code}/summary.
-func (s *Server) campaignMySummarySave(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignMySummarySave(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -82,10 +84,10 @@ func (s *Server) campaignMySummarySave(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, http.StatusUnprocessableEntity, "campaign_summary", v)
 		return
 	}
-	if err := s.st.SaveMemberSummary(r.Context(), c, m.ID, text, ActorOf(r)); err != nil {
+	if err := s.st.SaveMemberSummary(r.Context(), c, m.ID, text, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "campaign_summary.saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"/summary")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"/summary")
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -18,7 +20,7 @@ type coverageTarget struct {
 }
 
 type campaignCoverageView struct {
-	View
+	shell.View
 	Head     campaignHead
 	Coverage *store.Coverage
 	ByType   []coverageType
@@ -33,13 +35,13 @@ type campaignCoverageView struct {
 // have no ballots yet (seed 002: every organization and member is
 // appraised). With ?unit=ORG: every target of that unit and whether it
 // has been rated.
-func (s *Server) campaignCoverage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignCoverage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
 	}
-	scope := CurrentScope(r)
+	scope := shell.CurrentScope(r)
 	v := &campaignCoverageView{Head: s.head(r, c, "coverage")}
 	var err error
 	if code := r.URL.Query().Get("unit"); code != "" {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -55,7 +57,7 @@ type rectUnitChoice struct {
 }
 
 type campaignRectView struct {
-	View
+	shell.View
 	Head     campaignHead
 	Items    []rectRow
 	Overdue  int
@@ -65,9 +67,9 @@ type campaignRectView struct {
 	Errors   map[string]string
 }
 
-func (s *Server) campaignRectView(r *http.Request, c *pingyi.Campaign, f rectForm, errs map[string]string) (*campaignRectView, error) {
+func (s *Feature) campaignRectView(r *http.Request, c *pingyi.Campaign, f rectForm, errs map[string]string) (*campaignRectView, error) {
 	ctx := r.Context()
-	scope := CurrentScope(r)
+	scope := shell.CurrentScope(r)
 	v := &campaignRectView{Head: s.head(r, c, "rectifications"), Statuses: store.RectStatuses, Form: f, Errors: errs}
 	items, err := s.st.Rectifications(ctx, scope, c.ID, "")
 	if err != nil {
@@ -79,7 +81,7 @@ func (s *Server) campaignRectView(r *http.Request, c *pingyi.Campaign, f rectFor
 			v.Overdue++
 		}
 	}
-	if canManageUnits(CurrentUser(r)) {
+	if canManageUnits(shell.CurrentUser(r)) {
 		units, err := s.st.Units(ctx, c.ID, scope)
 		if err != nil {
 			return nil, err
@@ -105,7 +107,7 @@ func (s *Server) campaignRectView(r *http.Request, c *pingyi.Campaign, f rectFor
 // campaignRectifications is GET /campaigns/{code}/rectifications: the
 // campaign's items in the viewer's subtree, overdue first, and the form
 // to add one.
-func (s *Server) campaignRectifications(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignRectifications(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -126,7 +128,7 @@ func readRectForm(r *http.Request) rectForm {
 }
 
 // checkRectForm checks the fields shared by create and update.
-func (s *Server) checkRectForm(r *http.Request, f rectForm, errs map[string]string) {
+func (s *Feature) checkRectForm(r *http.Request, f rectForm, errs map[string]string) {
 	tr := s.Tr(r)
 	if f.Problem == "" {
 		errs["problem"] = tr.T("campaign_new.err_required")
@@ -152,7 +154,7 @@ func (s *Server) checkRectForm(r *http.Request, f rectForm, errs map[string]stri
 // rectificationCreate is POST /campaigns/{code}/rectifications: a new item
 // of a unit the viewer manages (field unit), optionally about one of its
 // targets (field target: the target's id).
-func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c := s.loadCampaign(w, r)
 	if c == nil {
@@ -163,7 +165,7 @@ func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 	item := &store.Rectification{CampaignID: c.ID, Problem: f.Problem, Cause: f.Cause, Measures: f.Measures, Owner: f.Owner,
 		Deadline: f.Deadline, Status: f.Status}
 	u, err := s.st.Unit(ctx, c.ID, f.Unit)
-	if err != nil || !CurrentScope(r).Manages(u.Path) {
+	if err != nil || !shell.CurrentScope(r).Manages(u.Path) {
 		errs["unit"] = s.Tr(r).T("rectification.err_unit")
 	} else {
 		item.OrgID = u.ID
@@ -182,10 +184,10 @@ func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.checkRectForm(r, f, errs)
 	if len(errs) == 0 {
-		err := s.st.SaveRectification(ctx, item, ActorOf(r))
+		err := s.st.SaveRectification(ctx, item, shell.ActorOf(r))
 		if err == nil {
 			s.Flash(r, "rectification.created")
-			Redirect(w, r, "/rectifications/"+strconv.FormatInt(item.ID, 10))
+			shell.Redirect(w, r, "/rectifications/"+strconv.FormatInt(item.ID, 10))
 			return
 		}
 		bad, ok := inputErrors(s.Tr(r), err)
@@ -206,7 +208,7 @@ func (s *Server) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 type rectListView struct {
-	View
+	shell.View
 	Org     *pingyi.Org
 	Items   []rectRow
 	Overdue int
@@ -215,7 +217,7 @@ type rectListView struct {
 // rectificationList is GET /rectifications: every item of the viewer's
 // subtree across campaigns, overdue first; ?org=CODE narrows it to that
 // org's subtree.
-func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) rectificationList(w http.ResponseWriter, r *http.Request) {
 	v := &rectListView{}
 	path := ""
 	if code := r.URL.Query().Get("org"); code != "" {
@@ -224,7 +226,7 @@ func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request) {
 		}
 		path = v.Org.Path
 	}
-	items, err := s.st.Rectifications(r.Context(), CurrentScope(r), 0, path)
+	items, err := s.st.Rectifications(r.Context(), shell.CurrentScope(r), 0, path)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -239,7 +241,7 @@ func (s *Server) rectificationList(w http.ResponseWriter, r *http.Request) {
 }
 
 type rectView struct {
-	View
+	shell.View
 	Item      *store.Rectification
 	Overdue   bool
 	CanEdit   bool
@@ -252,9 +254,9 @@ type rectView struct {
 
 // loadRect loads the item {id} if the viewer's subtree contains its org
 // (404 otherwise).
-func (s *Server) loadRect(w http.ResponseWriter, r *http.Request, id int64) *store.Rectification {
+func (s *Feature) loadRect(w http.ResponseWriter, r *http.Request, id int64) *store.Rectification {
 	it, err := s.st.Rectification(r.Context(), id)
-	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !CurrentScope(r).Contains(it.OrgPath)) || id == 0 {
+	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !shell.CurrentScope(r).Contains(it.OrgPath)) || id == 0 {
 		s.Fail(w, r, http.StatusNotFound)
 		return nil
 	}
@@ -265,9 +267,9 @@ func (s *Server) loadRect(w http.ResponseWriter, r *http.Request, id int64) *sto
 	return it
 }
 
-func (s *Server) rectView(r *http.Request, it *store.Rectification) *rectView {
-	scope := CurrentScope(r)
-	u := CurrentUser(r)
+func (s *Feature) rectView(r *http.Request, it *store.Rectification) *rectView {
+	scope := shell.CurrentScope(r)
+	u := shell.CurrentUser(r)
 	return &rectView{Item: it, Overdue: it.Overdue(time.Now()), Statuses: store.RectStatuses, MaxMB: store.MaxEvidenceSize >> 20,
 		CanEdit:   scope.Manages(it.OrgPath) && canManageUnits(u) && it.Status != store.RectVerified,
 		CanVerify: strictlyAbove(scope, it.OrgPath) && isCampaignAdmin(u) && it.Status == store.RectDone,
@@ -278,7 +280,7 @@ func (s *Server) rectView(r *http.Request, it *store.Rectification) *rectView {
 // rectificationPage is GET /rectifications/{id}: one item with its
 // evidence, the edit form for those who keep it, and the verification
 // form for the superior org.
-func (s *Server) rectificationPage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) rectificationPage(w http.ResponseWriter, r *http.Request) {
 	it := s.loadRect(w, r, parseID(r.PathValue("id")))
 	if it == nil {
 		return
@@ -288,12 +290,12 @@ func (s *Server) rectificationPage(w http.ResponseWriter, r *http.Request) {
 
 // rectForChange loads the item for its keepers: 403 for a viewer who sees
 // it but does not manage its org, 409 once it has been verified.
-func (s *Server) rectForChange(w http.ResponseWriter, r *http.Request) *store.Rectification {
+func (s *Feature) rectForChange(w http.ResponseWriter, r *http.Request) *store.Rectification {
 	it := s.loadRect(w, r, parseID(r.PathValue("id")))
 	if it == nil {
 		return nil
 	}
-	if !CurrentScope(r).Manages(it.OrgPath) {
+	if !shell.CurrentScope(r).Manages(it.OrgPath) {
 		s.Fail(w, r, http.StatusForbidden)
 		return nil
 	}
@@ -306,7 +308,7 @@ func (s *Server) rectForChange(w http.ResponseWriter, r *http.Request) *store.Re
 
 // rectificationUpdate is POST /rectifications/{id}: problem, cause,
 // measures, owner, deadline and status (anything but verified).
-func (s *Server) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
 	it := s.rectForChange(w, r)
 	if it == nil {
 		return
@@ -320,10 +322,10 @@ func (s *Server) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		upd := *it
 		upd.Problem, upd.Cause, upd.Measures, upd.Owner, upd.Deadline, upd.Status = f.Problem, f.Cause, f.Measures, f.Owner, f.Deadline, f.Status
-		err := s.st.SaveRectification(r.Context(), &upd, ActorOf(r))
+		err := s.st.SaveRectification(r.Context(), &upd, shell.ActorOf(r))
 		if err == nil {
 			s.Flash(r, "rectification.saved")
-			Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
+			shell.Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
 			return
 		}
 		bad, ok := inputErrors(s.Tr(r), err)
@@ -342,7 +344,7 @@ func (s *Server) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
 
 // rectificationEvidence is POST /rectifications/{id}/evidence: attach a
 // file (photo, scan, document; up to store.MaxEvidenceSize).
-func (s *Server) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
 	it := s.rectForChange(w, r)
 	if it == nil {
 		return
@@ -373,7 +375,7 @@ func (s *Server) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnprocessableEntity, "rectification.err_file_size", "MB", store.MaxEvidenceSize>>20)
 		return
 	}
-	name := clip(strings.TrimSpace(filepath.Base(strings.ReplaceAll(h.Filename, `\`, "/"))), 200)
+	name := shell.Clip(strings.TrimSpace(filepath.Base(strings.ReplaceAll(h.Filename, `\`, "/"))), 200)
 	if name == "" || name == "." || name == "/" {
 		name = "file"
 	}
@@ -381,23 +383,23 @@ func (s *Server) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
 	if _, _, err := mime.ParseMediaType(ctype); err != nil || ctype == "" || ctype == "application/octet-stream" {
 		ctype = http.DetectContentType(data)
 	}
-	if err := s.st.AddEvidence(r.Context(), it.ID, name, ctype, data, ActorOf(r)); err != nil {
+	if err := s.st.AddEvidence(r.Context(), it.ID, name, ctype, data, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "rectification.file_added")
-	Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10)+"#evidence")
+	shell.Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10)+"#evidence")
 }
 
 // rectificationVerify is POST /rectifications/{id}/verify: the superior
 // org's verification of an item marked done (passed=yes or no, note). The
 // org's own secretary or admin may not verify their own item.
-func (s *Server) rectificationVerify(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) rectificationVerify(w http.ResponseWriter, r *http.Request) {
 	it := s.loadRect(w, r, parseID(r.PathValue("id")))
 	if it == nil {
 		return
 	}
-	if !strictlyAbove(CurrentScope(r), it.OrgPath) {
+	if !strictlyAbove(shell.CurrentScope(r), it.OrgPath) {
 		s.FailMsg(w, r, http.StatusForbidden, "rectification.err_not_superior")
 		return
 	}
@@ -413,18 +415,18 @@ func (s *Server) rectificationVerify(w http.ResponseWriter, r *http.Request) {
 		s.FailMsg(w, r, http.StatusConflict, "rectification.err_not_done")
 		return
 	}
-	if err := s.st.VerifyRectification(r.Context(), it.ID, passed == "yes", note, ActorOf(r)); err != nil {
+	if err := s.st.VerifyRectification(r.Context(), it.ID, passed == "yes", note, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "rectification.verified_saved")
-	Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
+	shell.Redirect(w, r, "/rectifications/"+strconv.FormatInt(it.ID, 10))
 }
 
 // evidenceFile is GET /evidence/{id}: download an evidence file, if the
 // viewer's subtree contains its item's org. Always an attachment: an
 // uploaded HTML or SVG file must never run on this site.
-func (s *Server) evidenceFile(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) evidenceFile(w http.ResponseWriter, r *http.Request) {
 	id := parseID(r.PathValue("id"))
 	rectID, name, ctype, data, err := s.st.Evidence(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || id == 0 {
@@ -441,5 +443,5 @@ func (s *Server) evidenceFile(w http.ResponseWriter, r *http.Request) {
 	if _, _, err := mime.ParseMediaType(ctype); err != nil || ctype == "" {
 		ctype = "application/octet-stream"
 	}
-	download(w, ctype, name, data)
+	shell.Download(w, ctype, name, data)
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
@@ -25,7 +27,7 @@ type criteriaVariant struct {
 }
 
 type campaignCriteriaView struct {
-	View
+	shell.View
 	Head campaignHead
 	Sets []criteriaSet
 }
@@ -58,7 +60,7 @@ func criteriaSets(all []pingyi.Criterion, types []pingyi.TargetType) []criteriaS
 // campaignCriteria is GET /campaigns/{code}/criteria: the appraisal items
 // per target type (seed 002's defaults, editable), with per-domain
 // variants.
-func (s *Server) campaignCriteria(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignCriteria(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -85,7 +87,7 @@ func items(text string) []string {
 // campaignCriteriaSave is POST /campaigns/{code}/criteria: the items of
 // one target type (field target_type): general (items) and per domain
 // (items_DOMAIN). Only what changed is stored.
-func (s *Server) campaignCriteriaSave(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignCriteriaSave(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -138,11 +140,11 @@ func (s *Server) campaignCriteriaSave(w http.ResponseWriter, r *http.Request) {
 		if slices.Equal(have[d], want[d]) {
 			continue
 		}
-		if err := s.st.SetCriteria(ctx, c, tt, d, want[d], ActorOf(r)); err != nil {
+		if err := s.st.SetCriteria(ctx, c, tt, d, want[d], shell.ActorOf(r)); err != nil {
 			s.ServerError(w, r, err)
 			return
 		}
 	}
 	s.Flash(r, "campaign_criteria.saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"/criteria")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"/criteria")
 }

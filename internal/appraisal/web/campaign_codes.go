@@ -3,10 +3,11 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pdf"
@@ -24,7 +25,7 @@ type codesForm struct {
 }
 
 type campaignCodesView struct {
-	View
+	shell.View
 	Head       campaignHead
 	Units      []store.Unit // units the viewer may issue codes for
 	Counts     []store.CodeCount
@@ -35,17 +36,17 @@ type campaignCodesView struct {
 	BaseURL    string
 }
 
-func (s *Server) codesView(r *http.Request, c *pingyi.Campaign, f codesForm, errs map[string]string) (*campaignCodesView, error) {
+func (s *Feature) codesView(r *http.Request, c *pingyi.Campaign, f codesForm, errs map[string]string) (*campaignCodesView, error) {
 	ctx := r.Context()
-	scope := CurrentScope(r)
+	scope := shell.CurrentScope(r)
 	v := &campaignCodesView{Head: s.head(r, c, "codes"), Categories: pingyi.EvaluatorCategories, Form: f, Errors: errs,
-		MaxCodes: maxCodesPerIssue, BaseURL: s.codeBaseURL(r)}
+		MaxCodes: maxCodesPerIssue, BaseURL: s.BaseURL(r)}
 	units, err := s.st.Units(ctx, c.ID, scope)
 	if err != nil {
 		return nil, err
 	}
 	inScope := map[string]bool{}
-	user := CurrentUser(r)
+	user := shell.CurrentUser(r)
 	for _, u := range units {
 		inScope[u.Code] = true
 		if scope.Manages(u.Path) && canManageUnits(user) && (user.Role == pingyi.RoleAdmin || store.IssuerAbove(user.OrgPath, u.Path)) {
@@ -67,7 +68,7 @@ func (s *Server) codesView(r *http.Request, c *pingyi.Campaign, f codesForm, err
 // campaignCodes is GET /campaigns/{code}/codes: issue one-time codes
 // (测评码) per unit and evaluator category, as CSV or a PDF of QR slips;
 // and how many were issued and used per unit of the viewer's subtree.
-func (s *Server) campaignCodes(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignCodes(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -88,7 +89,7 @@ func (s *Server) campaignCodes(w http.ResponseWriter, r *http.Request) {
 // campaignIssueCodes is POST /campaigns/{code}/codes: issue the codes and
 // answer with the file (CSV: header code,url; PDF: QR slips to cut
 // apart). A unit outside the viewer's managed subtree is refused.
-func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c := s.loadCampaign(w, r)
 	if c == nil {
@@ -99,7 +100,7 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 		Count: strings.TrimSpace(r.PostFormValue("count")), Format: r.PostFormValue("format")}
 	errs := map[string]string{}
 	unit, err := s.st.Unit(ctx, c.ID, f.Unit)
-	if err != nil || !CurrentScope(r).Manages(unit.Path) {
+	if err != nil || !shell.CurrentScope(r).Manages(unit.Path) {
 		errs["unit"] = tr.T("campaign_codes.err_unit")
 	}
 	if !pingyi.ValidEvaluatorCategory(f.Category) {
@@ -117,7 +118,7 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) == 0 {
 		// Only an org above the unit, never one of its targets (seal.go).
-		ok, err := s.st.CanIssueCodes(ctx, c.ID, unit, ActorOf(r))
+		ok, err := s.st.CanIssueCodes(ctx, c.ID, unit, shell.ActorOf(r))
 		if err != nil {
 			s.ServerError(w, r, err)
 			return
@@ -136,12 +137,12 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cat := pingyi.EvaluatorCategory(f.Category)
-	codes, err := s.st.IssueCodes(ctx, c, unit.Code, cat, n, ActorOf(r))
+	codes, err := s.st.IssueCodes(ctx, c, unit.Code, cat, n, shell.ActorOf(r))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	base := s.codeBaseURL(r)
+	base := s.BaseURL(r)
 	name := "codes-" + c.Code + "-" + unit.Code + "-" + f.Category
 	var buf bytes.Buffer
 	ctype := "text/csv; charset=utf-8"
@@ -168,30 +169,5 @@ func (s *Server) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 		}
 		cw.Flush()
 	}
-	download(w, ctype, name+"."+f.Format, buf.Bytes())
-}
-
-// download sends a file as an attachment (never cached: codes are
-// credentials, results are sealed data).
-func download(w http.ResponseWriter, ctype, filename string, b []byte) {
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", `attachment; filename="`+asciiName(filename)+`"; filename*=UTF-8''`+url.PathEscape(filename))
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
-}
-
-// asciiName replaces what a plain filename= parameter cannot hold.
-func asciiName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' {
-			b.WriteByte('_')
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	shell.Download(w, ctype, name+"."+f.Format, buf.Bytes())
 }

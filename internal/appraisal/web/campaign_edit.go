@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	shell "github.com/pingyi/pingyi/internal/web"
 )
 
 // programForm is the campaign's editable settings and its program (方案).
@@ -15,14 +17,14 @@ type programForm struct {
 }
 
 type campaignEditView struct {
-	View
+	shell.View
 	Head   campaignHead
 	Form   programForm
 	Errors map[string]string
 }
 
 // campaignEdit is GET /campaigns/{code}/edit: settings and program.
-func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignEdit(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -38,7 +40,7 @@ func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignUpdate is POST /campaigns/{code}/edit.
-func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -80,10 +82,10 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	upd.Program = f.Program
 	if len(errs) == 0 {
-		err := s.st.UpdateCampaign(r.Context(), &upd, f.Participants, f.ResultsUse, ActorOf(r))
+		err := s.st.UpdateCampaign(r.Context(), &upd, f.Participants, f.ResultsUse, shell.ActorOf(r))
 		if err == nil {
 			s.Flash(r, "campaign_edit.saved")
-			Redirect(w, r, "/campaigns/"+c.Code)
+			shell.Redirect(w, r, "/campaigns/"+c.Code)
 			return
 		}
 		bad, ok := inputErrors(s.Tr(r), err)
@@ -100,7 +102,7 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) {
 
 // campaignPhase is POST /campaigns/{code}/phase: move the campaign to
 // phase 1..5 (方案, 自查, 集中评议, 通报整改, 结果运用).
-func (s *Server) campaignPhase(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignPhase(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -110,17 +112,17 @@ func (s *Server) campaignPhase(w http.ResponseWriter, r *http.Request) {
 		s.FailMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_phase")
 		return
 	}
-	if err := s.st.SetPhase(r.Context(), c, p, ActorOf(r)); err != nil {
+	if err := s.st.SetPhase(r.Context(), c, p, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "campaign.phase_saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"#phases")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"#phases")
 }
 
 // campaignNotice is POST /campaigns/{code}/notices: publish a notice
 // (通报); it shows on the campaign page and the public page.
-func (s *Server) campaignNotice(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignNotice(w http.ResponseWriter, r *http.Request) {
 	c := s.managedCampaign(w, r)
 	if c == nil {
 		return
@@ -131,10 +133,10 @@ func (s *Server) campaignNotice(w http.ResponseWriter, r *http.Request) {
 		s.FailMsg(w, r, http.StatusUnprocessableEntity, "campaign.err_notice")
 		return
 	}
-	if err := s.st.AddNotice(r.Context(), c, title, body, ActorOf(r)); err != nil {
+	if err := s.st.AddNotice(r.Context(), c, title, body, shell.ActorOf(r)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.Flash(r, "campaign.notice_saved")
-	Redirect(w, r, "/campaigns/"+c.Code+"#notices")
+	shell.Redirect(w, r, "/campaigns/"+c.Code+"#notices")
 }

@@ -4,11 +4,13 @@ import (
 	"net/http"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 )
 
 type campaignListView struct {
-	View
+	shell.View
 	Campaigns []campaignInfo
 	CanCreate bool
 	Member    bool // a member: links go to their own summary
@@ -16,9 +18,9 @@ type campaignListView struct {
 
 // campaignList is GET /campaigns: the campaigns whose scope lies in or
 // above the viewer's subtree, newest first.
-func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) {
-	u := CurrentUser(r)
-	cs, err := s.st.Campaigns(r.Context(), CurrentScope(r))
+func (s *Feature) campaignList(w http.ResponseWriter, r *http.Request) {
+	u := shell.CurrentUser(r)
+	cs, err := s.st.Campaigns(r.Context(), shell.CurrentScope(r))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -14,7 +16,7 @@ type unitRow struct {
 }
 
 type campaignPageView struct {
-	View
+	shell.View
 	Head          campaignHead
 	Participants  string
 	ResultsUse    string
@@ -33,13 +35,13 @@ type campaignPageView struct {
 // campaignPage is GET /campaigns/{code}: the campaign's settings and
 // program (方案), its phase, where each unit of the viewer's subtree
 // stands, coverage, notices, publicity and objections.
-func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) campaignPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
 	}
-	scope := CurrentScope(r)
+	scope := shell.CurrentScope(r)
 	v := &campaignPageView{Head: s.head(r, c, "overview"), Phases: []int{1, 2, 3, 4, 5}}
 	var err error
 	if v.Participants, v.ResultsUse, v.PublicityFrom, err = s.st.CampaignTexts(ctx, c); err != nil {
@@ -82,7 +84,7 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.ShowContacts = scope.Manages(c.ScopePath)
-	if u := CurrentUser(r); u.MemberID != 0 {
+	if u := shell.CurrentUser(r); u.MemberID != 0 {
 		v.SelfSummary = true
 	}
 	s.Render(w, r, http.StatusOK, "campaign", v)
@@ -92,12 +94,12 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 // for those who manage the campaign's scope org; otherwise those about a
 // target of the viewer's subtree (contacts are cleared for anyone who does
 // not manage the campaign's scope).
-func (s *Server) visibleObjections(r *http.Request, c *pingyi.Campaign) ([]store.Objection, error) {
+func (s *Feature) visibleObjections(r *http.Request, c *pingyi.Campaign) ([]store.Objection, error) {
 	all, err := s.st.Objections(r.Context(), c)
 	if err != nil || len(all) == 0 {
 		return all, err
 	}
-	scope := CurrentScope(r)
+	scope := shell.CurrentScope(r)
 	if scope.Manages(c.ScopePath) {
 		return all, nil
 	}

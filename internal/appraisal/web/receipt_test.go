@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,7 +79,7 @@ func TestBallotPageProgress(t *testing.T) {
 	}
 	do(t, ctx, "rate two", chromedp.Evaluate[chromedp.Void](`(() => { const fs = document.querySelectorAll("fieldset");
 		fs[0].querySelector(".opt span").click(); fs[1].querySelectorAll(".opt span")[1].click(); })()`))
-	if p := progress(); !strings.Contains(p, "已评 2 项") || !strings.Contains(p, "共 "+itoa(total)+" 项") {
+	if p := progress(); !strings.Contains(p, "已评 2 项") || !strings.Contains(p, "共 "+strconv.Itoa(total)+" 项") {
 		t.Errorf("progress after two: %q (of %d)", p, total)
 	}
 	// The reset is at the top, behind a question; the submit at the bottom.

@@ -11,6 +11,7 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
+	shell "github.com/pingyi/pingyi/internal/web"
 )
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -70,7 +71,7 @@ func TestBallotRequestLog(t *testing.T) {
 				}
 				continue
 			}
-			if !anonymousRoute(strings.Trim(strings.SplitN(strings.SplitN(line, "route=", 2)[1], " status", 2)[0], `"`)) {
+			if !shell.AnonymousRoute(strings.Trim(strings.SplitN(strings.SplitN(line, "route=", 2)[1], " status", 2)[0], `"`)) {
 				continue
 			}
 			public++

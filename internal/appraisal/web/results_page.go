@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/export"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
@@ -140,7 +142,7 @@ type unitComposition struct {
 }
 
 type resultsView struct {
-	View
+	shell.View
 	Head         campaignHead
 	Sealed       bool
 	Levels       []pingyi.Rating
@@ -244,7 +246,7 @@ func pageOf(r *http.Request, param string, total int) (int, pager) {
 // two charts. The campaign's summary (store.Summary, cached) gives the
 // counts; each table shows one page of rows (?page_org=, page_secretary=,
 // page_member=, page_units=), whose names alone are read.
-func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) resultsPage(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return
@@ -261,12 +263,12 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	scope := CurrentScope(r)
+	scope := shell.CurrentScope(r)
 	lang := s.Lang(r)
-	key := resultsKeyOf(scope, staffTabs(CurrentUser(r)), lang, r.URL.RequestURI(), c)
+	key := resultsKeyOf(scope, staffTabs(shell.CurrentUser(r)), lang, r.URL.RequestURI(), c)
 	if e, ok := s.results.get(c.ID, sm, key, time.Now()); ok {
 		v.Body = e.body
-		withSegment(r.Context(), e.seg)
+		shell.WithSegment(r.Context(), e.seg)
 		s.Render(w, r, http.StatusOK, "results", v)
 		return
 	}
@@ -279,15 +281,15 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Body = template.HTML(buf.String())
-	seg := compressSegment(buf.Bytes())
+	seg := shell.CompressSegment(buf.Bytes())
 	s.results.put(c.ID, sm, key, resultsEntry{body: v.Body, seg: seg, at: time.Now()})
-	withSegment(r.Context(), seg)
+	shell.WithSegment(r.Context(), seg)
 	s.Render(w, r, http.StatusOK, "results", v)
 }
 
 // resultsBody fills v with what results_body shows; it reports false when
 // it has answered the request (an error, a unit not found).
-func (s *Server) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *store.Summary, scope pingyi.Scope, v *resultsView) bool {
+func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *store.Summary, scope pingyi.Scope, v *resultsView) bool {
 	view := sm.View(c.Anonymity)
 	inScope := sm.UnitsIn(scope)
 	for _, ui := range inScope {
@@ -459,7 +461,7 @@ func ratFloat(s string) float64 {
 
 // sealedExport answers 403 with the sealed message for an export of an
 // open campaign; it reports whether it did.
-func (s *Server) sealedExport(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign) bool {
+func (s *Feature) sealedExport(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign) bool {
 	if store.State(c, time.Now()) == store.StateClosed {
 		return false
 	}
@@ -469,12 +471,12 @@ func (s *Server) sealedExport(w http.ResponseWriter, r *http.Request, c *pingyi.
 
 // scopedSummary is campaign c's summary with the mask of the viewer's
 // units (nil: all) and the number of targets of each type in it.
-func (s *Server) scopedSummary(r *http.Request, c *pingyi.Campaign) (*store.Summary, []bool, map[pingyi.TargetType]int, error) {
+func (s *Feature) scopedSummary(r *http.Request, c *pingyi.Campaign) (*store.Summary, []bool, map[pingyi.TargetType]int, error) {
 	sm, err := s.st.Summary(r.Context(), c)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	units := sm.UnitsIn(CurrentScope(r))
+	units := sm.UnitsIn(shell.CurrentScope(r))
 	agg := sm.View(c.Anonymity).Sum(units)
 	counts := map[pingyi.TargetType]int{}
 	for k := range store.NumTypes {
@@ -496,7 +498,7 @@ func (d *lazyDownload) Write(b []byte) (int, error) {
 		d.started = true
 		h := d.w.Header()
 		h.Set("Content-Type", d.ctype)
-		h.Set("Content-Disposition", `attachment; filename="`+asciiName(d.filename)+`"; filename*=UTF-8''`+url.PathEscape(d.filename))
+		h.Set("Content-Disposition", `attachment; filename="`+shell.ASCIIName(d.filename)+`"; filename*=UTF-8''`+url.PathEscape(d.filename))
 		h.Set("Cache-Control", "no-store")
 		d.w.WriteHeader(http.StatusOK)
 	}
@@ -506,7 +508,7 @@ func (d *lazyDownload) Write(b []byte) (int, error) {
 // resultsXLSX is GET /campaigns/{code}/results.xlsx: the printable
 // workbook (export.ResultsXLSX) of the viewer's subtree, with the page's
 // hiding, written as it is read.
-func (s *Server) resultsXLSX(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil || s.sealedExport(w, r, c) {
 		return
@@ -543,7 +545,7 @@ func resultRecord(t store.TargetResult, hidden bool) []string {
 // resultsCSV is GET /campaigns/{code}/results.csv: the results file of
 // SPEC §6 for the viewer's subtree; a target under the anonymity
 // threshold has its cells left empty. Rows are written as they are read.
-func (s *Server) resultsCSV(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) resultsCSV(w http.ResponseWriter, r *http.Request) {
 	c := s.loadCampaign(w, r)
 	if c == nil || s.sealedExport(w, r, c) {
 		return

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/pingyi/pingyi/internal/api"
+	"github.com/pingyi/pingyi/internal/appraisal/api"
 	"github.com/pingyi/pingyi/internal/export"
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"

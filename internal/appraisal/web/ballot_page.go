@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	shell "github.com/pingyi/pingyi/internal/web"
+
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -23,7 +25,7 @@ import (
 
 // phoneView is what every phone screen shows.
 type phoneView struct {
-	View
+	shell.View
 	Screen   string // form, done, receipt, used, unknown, closed, not_open, no_receipt, busy, window, window_done, window_limited, window_busy
 	Status   int
 	Test     bool   // the campaign is a rehearsal (演练)
@@ -60,8 +62,8 @@ type phoneTarget struct {
 }
 
 // renderPhone writes a phone screen.
-func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, status int, v *phoneView) {
-	s.fill(r, &v.View)
+func (s *Feature) renderPhone(w http.ResponseWriter, r *http.Request, status int, v *phoneView) {
+	s.FillView(r, &v.View)
 	v.Status = status
 	var buf bytes.Buffer
 	if err := s.PageSet(v.Lang, "ballot").ExecuteTemplate(&buf, "phone", v); err != nil {
@@ -70,7 +72,7 @@ func (s *Server) renderPhone(w http.ResponseWriter, r *http.Request, status int,
 	}
 	// A branch of a hundred members makes a 60 KB page that gzips to a
 	// tenth, worth it on a slow network: gzipResponses does it.
-	WriteHTML(w, status, buf.Bytes())
+	shell.WriteHTML(w, status, buf.Bytes())
 }
 
 func ratingField(t pingyi.Target) string { return "r:" + string(t.Type) + ":" + t.Code }
@@ -114,7 +116,7 @@ func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
 
 // codeRefused shows why a code cannot be used: unknown (404), used (409),
 // closed (410), not open yet (403), the intake stopping (503).
-func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.CodeInfo, err error) {
+func (s *Feature) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.CodeInfo, err error) {
 	v := &phoneView{Code: r.PathValue("code")}
 	if ci != nil {
 		v.Test, v.Campaign, v.Unit = ci.Campaign.TestMode, ci.Campaign.Name, ci.Unit.Name
@@ -146,7 +148,7 @@ func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.C
 
 // lookupCode resolves the code of the request for the ballot page: nil
 // (after answering) when it cannot be used.
-func (s *Server) lookupCode(w http.ResponseWriter, r *http.Request) *store.CodeInfo {
+func (s *Feature) lookupCode(w http.ResponseWriter, r *http.Request) *store.CodeInfo {
 	ci, err := s.intake.Lookup(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.codeRefused(w, r, nil, err)
@@ -166,7 +168,7 @@ func (s *Server) lookupCode(w http.ResponseWriter, r *http.Request) *store.CodeI
 // ballotPage is GET /b/{code}: the phone ballot of a one-time code (测评码):
 // each target of the code's unit (the org, its secretary, then its
 // members) with its criteria and the scale, and an optional opinion.
-func (s *Server) ballotPage(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) ballotPage(w http.ResponseWriter, r *http.Request) {
 	ci := s.lookupCode(w, r)
 	if ci == nil {
 		return
@@ -181,7 +183,7 @@ const maxBallotForm = 256 << 10
 // through the same group-commit intake as the JSON API, so that the
 // receipt shown means the ballot is committed. A target left blank is not
 // rated (弃权 is a choice of its own); at least one target must be rated.
-func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *Feature) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBallotForm)
 	if err := r.ParseForm(); err != nil {
 		s.Fail(w, r, http.StatusRequestEntityTooLarge)
@@ -214,7 +216,7 @@ func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		// Post, redirect, get: reloading the receipt's page shows the
 		// receipt again instead of posting the spent code once more.
-		Redirect(w, r, "/r/"+receipt+"?new=1")
+		shell.Redirect(w, r, "/r/"+receipt+"?new=1")
 	case errors.As(err, &re):
 		v := ballotForm(ci, selected)
 		v.Opinion, v.Error = opinion, tr.T("ballot.err_rating")
@@ -229,8 +231,8 @@ func (s *Server) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 
 // receiptPage is GET /r/{receipt}: whether the ballot with this receipt
 // was counted, and in which campaign (never what it said).
-func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
-	receipt := clip(r.PathValue("receipt"), 64)
+func (s *Feature) receiptPage(w http.ResponseWriter, r *http.Request) {
+	receipt := shell.Clip(r.PathValue("receipt"), 64)
 	c, day, err := s.st.Receipt(r.Context(), receipt)
 	if err == nil && r.URL.Query().Get("new") == "1" { // just submitted (ballotSubmit)
 		s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "done", Test: c.TestMode, Campaign: c.Name, Receipt: receipt})
@@ -250,9 +252,9 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 // receiptLookup is GET /r[?receipt=]: a page where anyone types a
 // receipt in (read aloud, copied by hand); with one, it goes to that
 // receipt's page, written the way receipts are (store.NormalReceipt).
-func (s *Server) receiptLookup(w http.ResponseWriter, r *http.Request) {
-	if typed := clip(r.URL.Query().Get("receipt"), 64); strings.TrimSpace(typed) != "" {
-		Redirect(w, r, "/r/"+url.PathEscape(store.NormalReceipt(typed)))
+func (s *Feature) receiptLookup(w http.ResponseWriter, r *http.Request) {
+	if typed := shell.Clip(r.URL.Query().Get("receipt"), 64); strings.TrimSpace(typed) != "" {
+		shell.Redirect(w, r, "/r/"+url.PathEscape(store.NormalReceipt(typed)))
 		return
 	}
 	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "lookup"})
