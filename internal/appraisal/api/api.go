@@ -6,7 +6,7 @@
 //	                             404 unknown code, 409 used, 422 a rating not allowed
 //	GET  /api/v1/receipts/{receipt}  whether the ballot with that receipt was counted
 //
-// A 201 is sent only after the ballot is committed (store.Intake).
+// A 201 is sent only after the ballot is committed (appraisal.Intake).
 package api
 
 import (
@@ -16,14 +16,14 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // API serves the ballot endpoints.
 type API struct {
-	Store  *store.Store
-	Intake *store.Intake
+	Store  *appraisal.Store
+	Intake *appraisal.Intake
 }
 
 // Route is one endpoint: a ServeMux pattern and its handler. All are
@@ -84,7 +84,7 @@ type BallotForm struct {
 }
 
 // Form builds what a code may rate.
-func Form(ci *store.CodeInfo) BallotForm {
+func Form(ci *appraisal.CodeInfo) BallotForm {
 	var f BallotForm
 	f.Code = ci.Code
 	f.Campaign.Code, f.Campaign.Name, f.Campaign.Kind, f.Campaign.Year = ci.Campaign.Code, ci.Campaign.Name, string(ci.Campaign.Kind), ci.Campaign.Year
@@ -97,9 +97,9 @@ func Form(ci *store.CodeInfo) BallotForm {
 	f.Criteria = map[pingyi.TargetType][]string{}
 	f.Targets = []TargetJSON{}
 	for _, t := range ci.Targets {
-		crit := store.CriteriaFor(ci.Criteria, t.Type, t.Domain)
+		crit := appraisal.CriteriaFor(ci.Criteria, t.Type, t.Domain)
 		if _, ok := f.Criteria[t.Type]; !ok {
-			f.Criteria[t.Type] = store.CriteriaFor(ci.Criteria, t.Type, "")
+			f.Criteria[t.Type] = appraisal.CriteriaFor(ci.Criteria, t.Type, "")
 		}
 		f.Targets = append(f.Targets, TargetJSON{TargetType: string(t.Type), TargetCode: t.Code, Name: t.Name, Criteria: crit})
 	}
@@ -122,17 +122,17 @@ type errorJSON struct {
 
 // ErrorStatus maps an intake error to its HTTP status and a short name.
 func ErrorStatus(err error) (int, string) {
-	var re *store.RatingError
+	var re *appraisal.RatingError
 	switch {
 	case errors.Is(err, pingyi.ErrNotFound):
 		return http.StatusNotFound, "unknown_code"
-	case errors.Is(err, store.ErrCodeUsed):
+	case errors.Is(err, appraisal.ErrCodeUsed):
 		return http.StatusConflict, "code_used"
-	case errors.Is(err, store.ErrCampaignClosed):
+	case errors.Is(err, appraisal.ErrCampaignClosed):
 		return http.StatusGone, "campaign_closed"
 	case errors.As(err, &re):
 		return http.StatusUnprocessableEntity, "rating_not_allowed"
-	case errors.Is(err, store.ErrIntakeClosed):
+	case errors.Is(err, appraisal.ErrIntakeClosed):
 		return http.StatusServiceUnavailable, "shutting_down"
 	}
 	return http.StatusInternalServerError, "internal"
@@ -158,7 +158,7 @@ func (a *API) getBallot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ci.Used {
-		writeErr(w, r, store.ErrCodeUsed)
+		writeErr(w, r, appraisal.ErrCodeUsed)
 		return
 	}
 	writeJSON(w, http.StatusOK, Form(ci))
@@ -166,9 +166,9 @@ func (a *API) getBallot(w http.ResponseWriter, r *http.Request) {
 
 // BallotRequest is the body of POST /api/v1/ballots.
 type BallotRequest struct {
-	Code    string              `json:"code"`
-	Ratings []store.RatingInput `json:"ratings"`
-	Opinion string              `json:"opinion"`
+	Code    string                  `json:"code"`
+	Ratings []appraisal.RatingInput `json:"ratings"`
+	Opinion string                  `json:"opinion"`
 }
 
 func (a *API) postBallot(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -36,13 +37,13 @@ func seed(t testing.TB, s *store.Store, scale int, codes int) (*pingyi.Campaign,
 		t.Fatal(err)
 	}
 	c := &pingyi.Campaign{Code: "K", Name: "2026年度群众评议", ScopeCode: "C", Kind: pingyi.KindMass, Scale: pingyi.Scale(scale)}
-	if err := s.CreateCampaign(ctx, c, store.CLI); err != nil {
+	if err := appraisal.New(s).CreateCampaign(ctx, c, store.CLI); err != nil {
 		t.Fatal(err)
 	}
 	var ks []string
 	if codes > 0 {
 		var err error
-		if ks, err = s.IssueCodes(ctx, c, "B1", pingyi.EvalMassRep, codes, store.CLI); err != nil {
+		if ks, err = appraisal.New(s).IssueCodes(ctx, c, "B1", pingyi.EvalMassRep, codes, store.CLI); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -50,8 +51,8 @@ func seed(t testing.TB, s *store.Store, scale int, codes int) (*pingyi.Campaign,
 }
 
 func newServer(t testing.TB, s *store.Store) *httptest.Server {
-	in := s.NewIntake()
-	a := &API{Store: s, Intake: in}
+	in := appraisal.New(s).NewIntake()
+	a := &API{Store: appraisal.New(s), Intake: in}
 	mux := http.NewServeMux()
 	for _, r := range a.Routes() {
 		mux.HandleFunc(r.Pattern, r.Handler)
@@ -74,7 +75,7 @@ func post(t testing.TB, url string, body any) (int, map[string]any) {
 }
 
 func fullBallot(code string) BallotRequest {
-	return BallotRequest{Code: code, Ratings: []store.RatingInput{
+	return BallotRequest{Code: code, Ratings: []appraisal.RatingInput{
 		{TargetType: "org", TargetCode: "B1", Rating: "satisfied"},
 		{TargetType: "secretary", TargetCode: "B1", Rating: "basically_satisfied"},
 		{TargetType: "member", TargetCode: "M10", Rating: "satisfied"},
@@ -88,7 +89,7 @@ func TestBallotAPIScenarios(t *testing.T) {
 		_, codes := seed(t, s, 3, 10)
 		srv := newServer(t, s)
 		rt := func(typ, code, rating string) BallotRequest {
-			return BallotRequest{Code: codes[1], Ratings: []store.RatingInput{{TargetType: typ, TargetCode: code, Rating: rating}}}
+			return BallotRequest{Code: codes[1], Ratings: []appraisal.RatingInput{{TargetType: typ, TargetCode: code, Rating: rating}}}
 		}
 		cases := []struct {
 			name   string
@@ -101,7 +102,7 @@ func TestBallotAPIScenarios(t *testing.T) {
 			{"4-level rating on a 3-level scale", rt("member", "M11", "fairly_satisfied"), 422},
 			{"unknown rating", rt("member", "M11", "great"), 422},
 			{"no ratings", BallotRequest{Code: codes[1]}, 422},
-			{"same target twice", BallotRequest{Code: codes[1], Ratings: []store.RatingInput{
+			{"same target twice", BallotRequest{Code: codes[1], Ratings: []appraisal.RatingInput{
 				{TargetType: "member", TargetCode: "M11", Rating: "satisfied"}, {TargetType: "member", TargetCode: "M11", Rating: "dissatisfied"}}}, 422},
 			{"good ballot", fullBallot(codes[0]), 201},
 			{"same code again", fullBallot(codes[0]), 409},
@@ -143,8 +144,8 @@ func TestBallotAPIScenarios(t *testing.T) {
 		if n != 2 {
 			t.Fatalf("%d ballots stored, want 2", n)
 		}
-		c, _ := s.Campaign(context.Background(), "K")
-		res, err := s.Results(context.Background(), c)
+		c, _ := appraisal.New(s).Campaign(context.Background(), "K")
+		res, err := appraisal.New(s).Results(context.Background(), c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +211,7 @@ func TestBallotConcurrency(t *testing.T) {
 			t.Errorf("stored %d ballots, %d codes used, %d receipts; want %d", n, used, len(receipts), ncodes)
 		}
 		var sat int64
-		if err := s.FoldAll(context.Background()); err != nil {
+		if err := appraisal.New(s).FoldAll(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		s.R().QueryRow(context.Background(), `SELECT satisfied FROM targets WHERE type = 'org' AND code = 'B1'`).Scan(&sat)
@@ -218,7 +219,7 @@ func TestBallotConcurrency(t *testing.T) {
 			t.Errorf("org B1 satisfied tally %d, want %d", sat, ncodes)
 		}
 		for r := range receipts {
-			if _, _, err := s.Receipt(context.Background(), r); err != nil {
+			if _, _, err := appraisal.New(s).Receipt(context.Background(), r); err != nil {
 				t.Errorf("receipt %s: %v", r, err)
 			}
 		}

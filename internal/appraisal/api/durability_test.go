@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
 )
@@ -29,8 +30,8 @@ func TestDurabilityChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := s.NewIntake()
-	a := &API{Store: s, Intake: in}
+	in := appraisal.New(s).NewIntake()
+	a := &API{Store: appraisal.New(s), Intake: in}
 	mux := http.NewServeMux()
 	for _, r := range a.Routes() {
 		mux.HandleFunc(r.Pattern, r.Handler)
@@ -131,7 +132,7 @@ func TestDurabilityKill(t *testing.T) {
 			defer s.Close()
 			missing := 0
 			for _, r := range receipts {
-				if _, _, err := s.Receipt(context.Background(), r); err != nil {
+				if _, _, err := appraisal.New(s).Receipt(context.Background(), r); err != nil {
 					missing++
 				}
 			}

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// codeAlphabet is the alphabet of one-time codes (store/codes.go): a code
+// codeAlphabet is the alphabet of one-time codes (store/onetime_codes.go): a code
 // with any other character is unknown, answered 404 before any query.
 const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	appraisalweb "github.com/pingyi/pingyi/internal/appraisal/web"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -102,25 +103,25 @@ func campaignObjects(f *webtest.Fixture) map[string]webtest.Objects {
 		if closed {
 			c.Opens, c.Closes = past(48), past(24)
 		}
-		if err := f.St.CreateCampaign(ctx, c, store.CLI); err != nil {
+		if err := appraisal.New(f.St).CreateCampaign(ctx, c, store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
 	v1, v2, v3 := mk("V1", "T1", false), mk("V2", "T1", true), mk("V3", "T2", false)
 	mk("X2", "T2", true)
-	if err := f.St.StartPublicity(ctx, v2, store.CLI); err != nil {
+	if err := appraisal.New(f.St).StartPublicity(ctx, v2, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	codes, err := f.St.IssueCodes(ctx, v1, "V1", pingyi.EvalMassRep, 2, store.CLI)
+	codes, err := appraisal.New(f.St).IssueCodes(ctx, v1, "V1", pingyi.EvalMassRep, 2, store.CLI)
 	if err != nil {
 		t.Fatal(err)
 	}
-	receipt, err := f.St.SubmitBallot(ctx, codes[1], []store.RatingInput{{TargetType: "org", TargetCode: "V1", Rating: "satisfied"}}, "")
+	receipt, err := appraisal.New(f.St).SubmitBallot(ctx, codes[1], []appraisal.RatingInput{{TargetType: "org", TargetCode: "V1", Rating: "satisfied"}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	window, err := f.St.WindowCode(ctx, v1, "V2", store.CLI)
+	window, err := appraisal.New(f.St).WindowCode(ctx, v1, "V2", store.CLI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,14 +130,14 @@ func campaignObjects(f *webtest.Fixture) map[string]webtest.Objects {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &store.Rectification{CampaignID: c.ID, OrgID: o.ID, Problem: "问题" + org}
-		if err := f.St.SaveRectification(ctx, r, store.CLI); err != nil {
+		r := &appraisal.Rectification{CampaignID: c.ID, OrgID: o.ID, Problem: "问题" + org}
+		if err := appraisal.New(f.St).SaveRectification(ctx, r, store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.St.AddEvidence(ctx, r.ID, "证明.txt", "text/plain", []byte("整改材料"), store.CLI); err != nil {
+		if err := appraisal.New(f.St).AddEvidence(ctx, r.ID, "证明.txt", "text/plain", []byte("整改材料"), store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		full, err := f.St.Rectification(ctx, r.ID)
+		full, err := appraisal.New(f.St).Rectification(ctx, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/tabular"
 )
 
@@ -45,9 +45,9 @@ func (s *Feature) ballotImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &ballotImportView{Head: s.head(r, c, "ballots")}
-	t, name, err := shell.ReadUpload(w, r, store.BallotColumns, nil, false)
+	t, name, err := shell.ReadUpload(w, r, appraisal.BallotColumns, nil, false)
 	v.FileName = name
-	if err == nil && store.State(c, time.Now()) == store.StateClosed {
+	if err == nil && appraisal.State(c, time.Now()) == appraisal.StateClosed {
 		s.ballotImportResult(w, r, v, errCampaignClosed)
 		return
 	}
@@ -69,10 +69,10 @@ func (s *Feature) ballotImport(w http.ResponseWriter, r *http.Request) {
 
 var errCampaignClosed = errors.New("campaign closed")
 
-func ballotRows(t *tabular.Table) []store.BallotRow {
-	rows := make([]store.BallotRow, 0, len(t.Rows))
+func ballotRows(t *tabular.Table) []appraisal.BallotRow {
+	rows := make([]appraisal.BallotRow, 0, len(t.Rows))
 	for _, r := range t.Rows {
-		rows = append(rows, store.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
+		rows = append(rows, appraisal.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
 			TargetType: r.Get("target_type"), TargetCode: r.Get("target_code"), Rating: r.Get("rating")})
 	}
 	return rows
@@ -81,7 +81,7 @@ func ballotRows(t *tabular.Table) []store.BallotRow {
 // checkBallotRowsInScope refuses rows rating a target outside the
 // viewer's managed subtree (the target's org for org and secretary
 // targets, the member's org for member targets).
-func (s *Feature) checkBallotRowsInScope(r *http.Request, scope pingyi.Scope, rows []store.BallotRow) error {
+func (s *Feature) checkBallotRowsInScope(r *http.Request, scope pingyi.Scope, rows []appraisal.BallotRow) error {
 	var orgCodes, memberCodes []string
 	for _, row := range rows {
 		if row.TargetType == string(pingyi.TargetMember) {

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // The public's phone pages (one-time codes, receipts, window units) are
@@ -78,7 +78,7 @@ func (s *Feature) renderPhone(w http.ResponseWriter, r *http.Request, status int
 func ratingField(t pingyi.Target) string { return "r:" + string(t.Type) + ":" + t.Code }
 
 // ballotForm builds the form of a code from what it may rate.
-func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
+func ballotForm(ci *appraisal.CodeInfo, selected map[string]string) *phoneView {
 	v := &phoneView{Screen: "form", Test: ci.Campaign.TestMode, Campaign: ci.Campaign.Name, Unit: ci.Unit.Name,
 		Category: ci.Category, Code: ci.Code, Action: "/b/" + ci.Code, Levels: ci.Campaign.Scale.Levels(), Count: len(ci.Targets)}
 	for i, t := range ci.Targets {
@@ -88,7 +88,7 @@ func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
 		g := &v.Groups[len(v.Groups)-1]
 		f := ratingField(t)
 		g.Targets = append(g.Targets, phoneTarget{Index: i, Field: f, Name: t.Name,
-			Criteria: store.CriteriaFor(ci.Criteria, t.Type, t.Domain), Selected: selected[f]})
+			Criteria: appraisal.CriteriaFor(ci.Criteria, t.Type, t.Domain), Selected: selected[f]})
 		if selected[f] != "" {
 			v.Rated++
 		}
@@ -116,7 +116,7 @@ func ballotForm(ci *store.CodeInfo, selected map[string]string) *phoneView {
 
 // codeRefused shows why a code cannot be used: unknown (404), used (409),
 // closed (410), not open yet (403), the intake stopping (503).
-func (s *Feature) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.CodeInfo, err error) {
+func (s *Feature) codeRefused(w http.ResponseWriter, r *http.Request, ci *appraisal.CodeInfo, err error) {
 	v := &phoneView{Code: r.PathValue("code")}
 	if ci != nil {
 		v.Test, v.Campaign, v.Unit = ci.Campaign.TestMode, ci.Campaign.Name, ci.Unit.Name
@@ -125,11 +125,11 @@ func (s *Feature) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.
 	case errors.Is(err, pingyi.ErrNotFound):
 		v.Screen = "unknown"
 		s.renderPhone(w, r, http.StatusNotFound, v)
-	case errors.Is(err, store.ErrCodeUsed):
+	case errors.Is(err, appraisal.ErrCodeUsed):
 		v.Screen = "used"
 		s.renderPhone(w, r, http.StatusConflict, v)
-	case errors.Is(err, store.ErrCampaignClosed):
-		if ci != nil && store.State(ci.Campaign, time.Now()) == store.StateNotOpen {
+	case errors.Is(err, appraisal.ErrCampaignClosed):
+		if ci != nil && appraisal.State(ci.Campaign, time.Now()) == appraisal.StateNotOpen {
 			v.Screen = "not_open"
 			v.Day = localTime(ci.Campaign.Opens)
 			s.renderPhone(w, r, http.StatusForbidden, v)
@@ -137,7 +137,7 @@ func (s *Feature) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.
 		}
 		v.Screen = "closed"
 		s.renderPhone(w, r, http.StatusGone, v)
-	case errors.Is(err, store.ErrIntakeClosed):
+	case errors.Is(err, appraisal.ErrIntakeClosed):
 		v.Screen = "busy"
 		w.Header().Set("Retry-After", "30")
 		s.renderPhone(w, r, http.StatusServiceUnavailable, v)
@@ -148,18 +148,18 @@ func (s *Feature) codeRefused(w http.ResponseWriter, r *http.Request, ci *store.
 
 // lookupCode resolves the code of the request for the ballot page: nil
 // (after answering) when it cannot be used.
-func (s *Feature) lookupCode(w http.ResponseWriter, r *http.Request) *store.CodeInfo {
+func (s *Feature) lookupCode(w http.ResponseWriter, r *http.Request) *appraisal.CodeInfo {
 	ci, err := s.intake.Lookup(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.codeRefused(w, r, nil, err)
 		return nil
 	}
 	if ci.Used {
-		s.codeRefused(w, r, ci, store.ErrCodeUsed)
+		s.codeRefused(w, r, ci, appraisal.ErrCodeUsed)
 		return nil
 	}
-	if store.State(ci.Campaign, time.Now()) != store.StateOpen {
-		s.codeRefused(w, r, ci, store.ErrCampaignClosed)
+	if appraisal.State(ci.Campaign, time.Now()) != appraisal.StateOpen {
+		s.codeRefused(w, r, ci, appraisal.ErrCampaignClosed)
 		return nil
 	}
 	return ci
@@ -194,12 +194,12 @@ func (s *Feature) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	selected := map[string]string{}
-	var ratings []store.RatingInput
+	var ratings []appraisal.RatingInput
 	for _, t := range ci.Targets {
 		f := ratingField(t)
 		if v := r.PostForm.Get(f); v != "" {
 			selected[f] = v
-			ratings = append(ratings, store.RatingInput{TargetType: string(t.Type), TargetCode: t.Code, Rating: v})
+			ratings = append(ratings, appraisal.RatingInput{TargetType: string(t.Type), TargetCode: t.Code, Rating: v})
 		}
 	}
 	opinion := r.PostForm.Get("opinion")
@@ -211,7 +211,7 @@ func (s *Feature) ballotSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	receipt, err := s.intake.Submit(r.Context(), ci.Code, ratings, opinion)
-	var re *store.RatingError
+	var re *appraisal.RatingError
 	switch {
 	case err == nil:
 		// Post, redirect, get: reloading the receipt's page shows the
@@ -251,10 +251,10 @@ func (s *Feature) receiptPage(w http.ResponseWriter, r *http.Request) {
 
 // receiptLookup is GET /r[?receipt=]: a page where anyone types a
 // receipt in (read aloud, copied by hand); with one, it goes to that
-// receipt's page, written the way receipts are (store.NormalReceipt).
+// receipt's page, written the way receipts are (appraisal.NormalReceipt).
 func (s *Feature) receiptLookup(w http.ResponseWriter, r *http.Request) {
 	if typed := shell.Clip(r.URL.Query().Get("receipt"), 64); strings.TrimSpace(typed) != "" {
-		shell.Redirect(w, r, "/r/"+url.PathEscape(store.NormalReceipt(typed)))
+		shell.Redirect(w, r, "/r/"+url.PathEscape(appraisal.NormalReceipt(typed)))
 		return
 	}
 	s.renderPhone(w, r, http.StatusOK, &phoneView{Screen: "lookup"})

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pdf"
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/tabular"
 )
 
@@ -27,8 +27,8 @@ type codesForm struct {
 type campaignCodesView struct {
 	shell.View
 	Head       campaignHead
-	Units      []store.Unit // units the viewer may issue codes for
-	Counts     []store.CodeCount
+	Units      []appraisal.Unit // units the viewer may issue codes for
+	Counts     []appraisal.CodeCount
 	Categories []pingyi.EvaluatorCategory
 	Form       codesForm
 	Errors     map[string]string
@@ -49,7 +49,7 @@ func (s *Feature) codesView(r *http.Request, c *pingyi.Campaign, f codesForm, er
 	user := shell.CurrentUser(r)
 	for _, u := range units {
 		inScope[u.Code] = true
-		if scope.Manages(u.Path) && canManageUnits(user) && (user.Role == pingyi.RoleAdmin || store.IssuerAbove(user.OrgPath, u.Path)) {
+		if scope.Manages(u.Path) && canManageUnits(user) && (user.Role == pingyi.RoleAdmin || appraisal.IssuerAbove(user.OrgPath, u.Path)) {
 			v.Units = append(v.Units, u)
 		}
 	}
@@ -113,7 +113,7 @@ func (s *Feature) campaignIssueCodes(w http.ResponseWriter, r *http.Request) {
 	if f.Format != "csv" && f.Format != "pdf" {
 		errs["format"] = tr.T("campaign_codes.err_format")
 	}
-	if len(errs) == 0 && store.State(c, time.Now()) == store.StateClosed {
+	if len(errs) == 0 && appraisal.State(c, time.Now()) == appraisal.StateClosed {
 		errs["unit"] = tr.T("campaign_codes.err_closed")
 	}
 	if len(errs) == 0 {

@@ -3,10 +3,10 @@ package web
 import (
 	"net/http"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 type coverageType struct {
@@ -22,10 +22,10 @@ type coverageTarget struct {
 type campaignCoverageView struct {
 	shell.View
 	Head     campaignHead
-	Coverage *store.Coverage
+	Coverage *appraisal.Coverage
 	ByType   []coverageType
-	Units    []store.UnitStatus
-	Unit     *store.Unit      // ?unit=: every target of that unit
+	Units    []appraisal.UnitStatus
+	Unit     *appraisal.Unit  // ?unit=: every target of that unit
 	Targets  []coverageTarget // of Unit
 	More     bool             // the unrated list was cut
 }

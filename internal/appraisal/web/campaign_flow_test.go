@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -170,7 +171,7 @@ func TestPublicityAndObjections(t *testing.T) {
 			{name: "an objection", method: "POST", path: "/p/P1/objections",
 				form:   url.Values{"target": {strconv.FormatInt(v1.ID, 10)}, "text": {"东湖村党支部的满意度与实际不符"}, "contact": {"13812345678"}},
 				status: 303, after: func(t *testing.T, f *fixture) {
-					obs, _ := f.st.Objections(context.Background(), c)
+					obs, _ := appraisal.New(f.st).Objections(context.Background(), c)
 					if len(obs) != 1 || obs[0].TargetID != v1.ID || obs[0].Contact != "13812345678" {
 						t.Errorf("objections %+v", obs)
 					}
@@ -180,7 +181,7 @@ func TestPublicityAndObjections(t *testing.T) {
 			{name: "the secretary sees the objection on their unit, not the contact", as: "secretary", path: "/campaigns/P1", status: 200,
 				has: []string{"满意度与实际不符"}, hasNot: []string{"13812345678"}},
 		})
-		obs, _ := f.st.Objections(context.Background(), c)
+		obs, _ := appraisal.New(f.st).Objections(context.Background(), c)
 		run(t, f, []scenario{
 			{name: "answer", as: "orgadmin", method: "POST", path: "/campaigns/P1/objections",
 				form: url.Values{"id": {strconv.FormatInt(obs[0].ID, 10)}, "answer": {"经核实，测评程序规范，结果有效"}}, status: 303},
@@ -263,8 +264,8 @@ func TestRectification(t *testing.T) {
 				form: url.Values{"passed": {"yes"}, "note": {"整改到位"}}, status: 303,
 				after: func(t *testing.T, f *fixture) {
 					n, _ := strconv.ParseInt(id, 10, 64)
-					it, _ := f.st.Rectification(context.Background(), n)
-					if it.Status != store.RectVerified || it.VerifiedBy != "orgadmin" || it.VerifyNote != "整改到位" {
+					it, _ := appraisal.New(f.st).Rectification(context.Background(), n)
+					if it.Status != appraisal.RectVerified || it.VerifiedBy != "orgadmin" || it.VerifyNote != "整改到位" {
 						t.Errorf("item %+v", it)
 					}
 				}},
@@ -276,15 +277,15 @@ func TestRectification(t *testing.T) {
 		if st != 409 { // verified: closed
 			t.Errorf("evidence on a verified item: %d", st)
 		}
-		r2 := &store.Rectification{CampaignID: campaignOf(t, f, "Z1").ID, OrgID: orgID(t, f, "V1"), Problem: "会议记录不全"}
-		if err := f.st.SaveRectification(context.Background(), r2, store.CLI); err != nil {
+		r2 := &appraisal.Rectification{CampaignID: campaignOf(t, f, "Z1").ID, OrgID: orgID(t, f, "V1"), Problem: "会议记录不全"}
+		if err := appraisal.New(f.st).SaveRectification(context.Background(), r2, store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		st, body = sec.upload("/rectifications/"+strconv.FormatInt(r2.ID, 10)+"/evidence", "走访记录.txt", "2024年6月走访记录")
 		if st != 303 {
 			t.Fatalf("evidence: %d\n%s", st, excerpt(body))
 		}
-		it, _ := f.st.Rectification(context.Background(), r2.ID)
+		it, _ := appraisal.New(f.st).Rectification(context.Background(), r2.ID)
 		if len(it.Files) != 1 || it.Files[0].Name != "走访记录.txt" {
 			t.Fatalf("files %+v", it.Files)
 		}
@@ -332,7 +333,7 @@ func TestWindowUnit(t *testing.T) {
 		if r := targetResult(t, res, pingyi.TargetOrg, "V2"); r.Tally.Satisfied != 1 || r.Tally.BasicallySatisfied != 1 {
 			t.Errorf("V2 tally %+v", r.Tally)
 		}
-		days, _ := f.st.WindowDays(context.Background(), c, orgID(t, f, "V2"))
+		days, _ := appraisal.New(f.st).WindowDays(context.Background(), c, orgID(t, f, "V2"))
 		if len(days) != 1 || days[0].Tally[0] != 1 || days[0].Tally[2] != 1 {
 			t.Errorf("window days %+v", days)
 		}

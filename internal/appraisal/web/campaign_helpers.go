@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // Who sees a campaign (评议活动):
@@ -86,7 +86,7 @@ func (s *Feature) managedCampaign(w http.ResponseWriter, r *http.Request) *pingy
 
 // loadUnit loads the evaluation unit {org} of campaign c if the viewer's
 // subtree contains it (404 otherwise).
-func (s *Feature) loadUnit(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, code string) *store.Unit {
+func (s *Feature) loadUnit(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, code string) *appraisal.Unit {
 	u, err := s.st.Unit(r.Context(), c.ID, code)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !shell.CurrentScope(r).Contains(u.Path)) {
 		s.Fail(w, r, http.StatusNotFound)
@@ -102,20 +102,20 @@ func (s *Feature) loadUnit(w http.ResponseWriter, r *http.Request, c *pingyi.Cam
 // campaignInfo is a campaign with where it stands, for lists and heads.
 type campaignInfo struct {
 	*pingyi.Campaign
-	State    store.CampaignState
+	State    appraisal.CampaignState
 	OpensAt  string // local "2006-01-02 15:04", "" at once
 	ClosesAt string // "" no end
 }
 
 func infoOf(c *pingyi.Campaign, now time.Time) campaignInfo {
-	return campaignInfo{Campaign: c, State: store.State(c, now), OpensAt: localTime(c.Opens), ClosesAt: localTime(c.Closes)}
+	return campaignInfo{Campaign: c, State: appraisal.State(c, now), OpensAt: localTime(c.Opens), ClosesAt: localTime(c.Closes)}
 }
 
 // Closed reports whether results may be shown.
-func (c campaignInfo) Closed() bool { return c.State == store.StateClosed }
+func (c campaignInfo) Closed() bool { return c.State == appraisal.StateClosed }
 
 // Open reports whether ballots are accepted.
-func (c campaignInfo) Open() bool { return c.State == store.StateOpen }
+func (c campaignInfo) Open() bool { return c.State == appraisal.StateOpen }
 
 // MinMassPercent shows the minimum mass share as a percentage ("80").
 func (c campaignInfo) MinMassPercent() string {
@@ -247,10 +247,10 @@ func isCampaignAdmin(u *pingyi.User) bool {
 // wrong (c.Anonymity is left as it was when the value is bad).
 func parseCampaignWindow(tr *i18n.Translator, opens, closes, anonymity string, c *pingyi.Campaign, errs map[string]string) {
 	var err error
-	if c.Opens, err = store.ParseTime(opens); err != nil {
+	if c.Opens, err = appraisal.ParseTime(opens); err != nil {
 		errs["opens"] = tr.T("campaign_new.err_time")
 	}
-	if c.Closes, err = store.ParseTime(closes); err != nil {
+	if c.Closes, err = appraisal.ParseTime(closes); err != nil {
 		errs["closes"] = tr.T("campaign_new.err_time")
 	} else if c.Opens != "" && c.Closes != "" && c.Closes <= c.Opens {
 		errs["closes"] = tr.T("campaign_new.err_window")

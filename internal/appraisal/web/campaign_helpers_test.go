@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -36,7 +37,7 @@ func mkCampaign(t *testing.T, f *fixture, code, scope string, mod func(c *pingyi
 	if mod != nil {
 		mod(c)
 	}
-	if err := f.st.CreateCampaign(context.Background(), c, store.CLI); err != nil {
+	if err := appraisal.New(f.st).CreateCampaign(context.Background(), c, store.CLI); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -46,14 +47,14 @@ func mkCampaign(t *testing.T, f *fixture, code, scope string, mod func(c *pingyi
 func closeCampaign(t *testing.T, f *fixture, c *pingyi.Campaign) {
 	t.Helper()
 	c.Opens, c.Closes = hoursAgo(48), hoursAgo(1)
-	if err := f.st.UpdateCampaign(context.Background(), c, "", "", store.CLI); err != nil {
+	if err := appraisal.New(f.st).UpdateCampaign(context.Background(), c, "", "", store.CLI); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func issue(t *testing.T, f *fixture, c *pingyi.Campaign, unit string, cat pingyi.EvaluatorCategory, n int) []string {
 	t.Helper()
-	codes, err := f.st.IssueCodes(context.Background(), c, unit, cat, n, store.CLI)
+	codes, err := appraisal.New(f.st).IssueCodes(context.Background(), c, unit, cat, n, store.CLI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,16 +94,16 @@ func vote(t *testing.T, f *fixture, code string, ratings map[string]string) stri
 	return m[1]
 }
 
-func results(t *testing.T, f *fixture, c *pingyi.Campaign) *store.Results {
+func results(t *testing.T, f *fixture, c *pingyi.Campaign) *appraisal.Results {
 	t.Helper()
-	res, err := f.st.Results(context.Background(), c)
+	res, err := appraisal.New(f.st).Results(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
 }
 
-func targetResult(t *testing.T, res *store.Results, typ pingyi.TargetType, code string) store.TargetResult {
+func targetResult(t *testing.T, res *appraisal.Results, typ pingyi.TargetType, code string) appraisal.TargetResult {
 	t.Helper()
 	for _, r := range res.Targets {
 		if r.Type == typ && r.Code == code {
@@ -110,12 +111,12 @@ func targetResult(t *testing.T, res *store.Results, typ pingyi.TargetType, code 
 		}
 	}
 	t.Fatalf("no result for %s %s", typ, code)
-	return store.TargetResult{}
+	return appraisal.TargetResult{}
 }
 
 func campaignOf(t *testing.T, f *fixture, code string) *pingyi.Campaign {
 	t.Helper()
-	c, err := f.st.Campaign(context.Background(), code)
+	c, err := appraisal.New(f.st).Campaign(context.Background(), code)
 	if err != nil {
 		t.Fatal(err)
 	}

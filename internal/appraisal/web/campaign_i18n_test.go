@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/appraisal/api"
-	"github.com/pingyi/pingyi/internal/export"
+	"github.com/pingyi/pingyi/internal/appraisal/export"
 	"github.com/pingyi/pingyi/internal/i18n"
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // The campaign pages build some message keys at run time (label, tabs,
@@ -25,7 +25,7 @@ func TestCampaignMessages(t *testing.T) {
 	for _, k := range pingyi.Kinds {
 		add("campaign_kind", k)
 	}
-	add("campaign_state", store.StateNotOpen, store.StateOpen, store.StateClosed)
+	add("campaign_state", appraisal.StateNotOpen, appraisal.StateOpen, appraisal.StateClosed)
 	for _, tt := range pingyi.TargetTypes {
 		add("target_type", tt)
 		add("ballot", "group_"+string(tt))
@@ -43,10 +43,10 @@ func TestCampaignMessages(t *testing.T) {
 		add("campaign_phase", p)
 		add("campaign_phase_hint", p)
 	}
-	for _, s := range store.RectStatuses {
+	for _, s := range appraisal.RectStatuses {
 		add("rect_status", s)
 	}
-	for _, m := range store.Methods {
+	for _, m := range appraisal.Methods {
 		add("appraisal_method", m)
 	}
 	add("campaign_tabs", "overview", "criteria", "codes", "ballots", "coverage", "results", "rectifications", "publicity")

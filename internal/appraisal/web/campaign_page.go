@@ -4,14 +4,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 type unitRow struct {
-	store.UnitStatus
+	appraisal.UnitStatus
 	Window bool // a window unit (窗口单位): standing QR code
 }
 
@@ -22,12 +22,12 @@ type campaignPageView struct {
 	ResultsUse    string
 	Phases        []int
 	Units         []unitRow
-	Coverage      *store.Coverage
-	Notices       []store.Notice
+	Coverage      *appraisal.Coverage
+	Notices       []appraisal.Notice
 	PublicityFrom string
 	PublicityEnd  string
 	PublicityOn   bool
-	Objections    []store.Objection
+	Objections    []appraisal.Objection
 	ShowContacts  bool
 	SelfSummary   bool // the viewer is a member of a unit: link to their summary
 }
@@ -53,7 +53,7 @@ func (s *Feature) campaignPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	v.PublicityFrom, v.PublicityEnd, v.PublicityOn = store.Publicity(cal, v.PublicityFrom, c.PublicityDays, time.Now())
+	v.PublicityFrom, v.PublicityEnd, v.PublicityOn = appraisal.Publicity(cal, v.PublicityFrom, c.PublicityDays, time.Now())
 	statuses, err := s.st.UnitStatuses(ctx, c, scope)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -94,7 +94,7 @@ func (s *Feature) campaignPage(w http.ResponseWriter, r *http.Request) {
 // for those who manage the campaign's scope org; otherwise those about a
 // target of the viewer's subtree (contacts are cleared for anyone who does
 // not manage the campaign's scope).
-func (s *Feature) visibleObjections(r *http.Request, c *pingyi.Campaign) ([]store.Objection, error) {
+func (s *Feature) visibleObjections(r *http.Request, c *pingyi.Campaign) ([]appraisal.Objection, error) {
 	all, err := s.st.Objections(r.Context(), c)
 	if err != nil || len(all) == 0 {
 		return all, err
@@ -107,7 +107,7 @@ func (s *Feature) visibleObjections(r *http.Request, c *pingyi.Campaign) ([]stor
 	if err != nil {
 		return nil, err
 	}
-	var out []store.Objection
+	var out []appraisal.Objection
 	for _, o := range all {
 		if i, ok := sm.TargetByID(o.TargetID); ok && scope.Contains(sm.Units[sm.Targets[i].Unit].Path) {
 			o.Contact = ""

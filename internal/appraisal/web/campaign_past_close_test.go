@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
 )
@@ -36,8 +37,8 @@ func TestPastCloseConfirmed(t *testing.T) {
 				has: []string{"截止时间已经过去", `name="confirm_past"`, `value="` + past + `"`, "过去截止的测评"}},
 			{name: "new: confirmed", as: "orgadmin", method: "POST", path: "/campaigns/new", form: form("P1", "confirm_past", "1"), status: 303,
 				after: func(t *testing.T, f *fixture) {
-					if c := campaignOf(t, f, "P1"); store.State(c, time.Now()) != store.StateClosed {
-						t.Errorf("P1 is %v, want closed", store.State(c, time.Now()))
+					if c := campaignOf(t, f, "P1"); appraisal.State(c, time.Now()) != appraisal.StateClosed {
+						t.Errorf("P1 is %v, want closed", appraisal.State(c, time.Now()))
 					}
 				}},
 			{name: "open campaign", as: "orgadmin", method: "POST", path: "/campaigns/new", form: form("P2", "closes", "", "name", "进行中的测评"), status: 303},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -58,7 +59,7 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 				form: url.Values{"name": {"2024年度东湖镇群众评议"}, "anonymity": {"3"}, "publicity_days": {"5"},
 					"participants": {"本村党员和群众代表，群众代表不少于80%"}, "program": {"自查、集中评议、满意度测评"}, "results_use": {"作为年度考核依据"}},
 				status: 303, after: func(t *testing.T, f *fixture) {
-					p, use, _, err := f.st.CampaignTexts(ctx, campaignOf(t, f, "QZ2024"))
+					p, use, _, err := appraisal.New(f.st).CampaignTexts(ctx, campaignOf(t, f, "QZ2024"))
 					if err != nil || !strings.Contains(p, "群众代表") || use != "作为年度考核依据" {
 						t.Errorf("texts %q %q %v", p, use, err)
 					}
@@ -77,11 +78,11 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 			{name: "edit criteria with a rural variant", as: "orgadmin", method: "POST", path: "/campaigns/QZ2024/criteria",
 				form: url.Values{"target_type": {"member"}, "items": {"参加活动\n联系服务群众"}, "items_rural": {"带头致富\n服务乡亲"}}, status: 303,
 				after: func(t *testing.T, f *fixture) {
-					all, _ := f.st.Criteria(ctx, campaignOf(t, f, "QZ2024").ID)
-					if got := store.CriteriaFor(all, pingyi.TargetMember, pingyi.DomainRural); !slices.Equal(got, []string{"带头致富", "服务乡亲"}) {
+					all, _ := appraisal.New(f.st).Criteria(ctx, campaignOf(t, f, "QZ2024").ID)
+					if got := appraisal.CriteriaFor(all, pingyi.TargetMember, pingyi.DomainRural); !slices.Equal(got, []string{"带头致富", "服务乡亲"}) {
 						t.Errorf("rural member criteria %q", got)
 					}
-					if got := store.CriteriaFor(all, pingyi.TargetMember, pingyi.DomainAgency); !slices.Equal(got, []string{"参加活动", "联系服务群众"}) {
+					if got := appraisal.CriteriaFor(all, pingyi.TargetMember, pingyi.DomainAgency); !slices.Equal(got, []string{"参加活动", "联系服务群众"}) {
 						t.Errorf("general member criteria %q", got)
 					}
 				}},
@@ -96,7 +97,7 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 			{name: "self-check", as: "secretary", method: "POST", path: "/campaigns/QZ2024/units/V1/selfcheck",
 				form:   url.Values{"mass_opinions": {"走访农户32户，收集意见15条"}, "achievements": {"修通村道"}, "shortfalls": {"活动形式单一"}, "measures": {"每月开展主题党日"}},
 				status: 303, after: func(t *testing.T, f *fixture) {
-					sc, _ := f.st.SelfCheckOf(ctx, campaignOf(t, f, "QZ2024"), orgID(t, f, "V1"))
+					sc, _ := appraisal.New(f.st).SelfCheckOf(ctx, campaignOf(t, f, "QZ2024"), orgID(t, f, "V1"))
 					if sc.MassOpinions != "走访农户32户，收集意见15条" || sc.Measures != "每月开展主题党日" {
 						t.Errorf("self-check %+v", sc)
 					}
@@ -107,7 +108,7 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 				form: url.Values{"held_on": {"2024-06-20"}, "method": {"meeting"}, "att_party_member": {"12"}, "att_mass_rep": {"48"},
 					"report": {"书记述职：抓党建第一责任人"}, "superior_rep": {"镇党委组织委员王某"}, "leader_comment": {"工作扎实，群众认可"}},
 				status: 303, after: func(t *testing.T, f *fixture) {
-					m, _ := f.st.MeetingOf(ctx, campaignOf(t, f, "QZ2024"), orgID(t, f, "V1"))
+					m, _ := appraisal.New(f.st).MeetingOf(ctx, campaignOf(t, f, "QZ2024"), orgID(t, f, "V1"))
 					if m.HeldOn != "2024-06-20" || m.Attendees[pingyi.EvalMassRep] != 48 || m.LeaderComment != "工作扎实，群众认可" {
 						t.Errorf("meeting %+v", m)
 					}
@@ -121,7 +122,7 @@ func TestCampaignCreateAndPhases(t *testing.T) {
 			{name: "a member saves it", as: "member", method: "POST", path: "/campaigns/QZ2024/summary", form: url.Values{"text": {"联系群众5户"}}, status: 303,
 				after: func(t *testing.T, f *fixture) {
 					m, _, _ := f.st.Member(ctx, "M2")
-					sums, _ := f.st.MemberSummaries(ctx, campaignOf(t, f, "QZ2024"), m.OrgID)
+					sums, _ := appraisal.New(f.st).MemberSummaries(ctx, campaignOf(t, f, "QZ2024"), m.OrgID)
 					if sums[m.ID] != "联系群众5户" {
 						t.Errorf("summary %q", sums[m.ID])
 					}
@@ -153,7 +154,7 @@ func TestCampaignCodes(t *testing.T) {
 			if r[1] != "https://pingyi.example.cn/b/"+r[0] || len(r[0]) != store.CodeLength {
 				t.Errorf("row %q", r)
 			}
-			ci, err := f.st.LookupCode(context.Background(), r[0])
+			ci, err := appraisal.New(f.st).LookupCode(context.Background(), r[0])
 			if err != nil || ci.Unit.Code != "V1" || ci.Category != pingyi.EvalMassRep || ci.Used {
 				t.Errorf("code %s: %+v %v", r[0], ci, err)
 			}

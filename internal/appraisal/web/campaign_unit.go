@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 type attendeeRow struct {
@@ -31,21 +31,21 @@ type windowDayRow struct {
 type campaignUnitView struct {
 	shell.View
 	Head       campaignHead
-	Unit       *store.Unit
+	Unit       *appraisal.Unit
 	Org        *pingyi.Org
 	Manages    bool // may change this unit's records
-	SelfCheck  store.SelfCheck
-	Meeting    store.Meeting
+	SelfCheck  appraisal.SelfCheck
+	Meeting    appraisal.Meeting
 	Attendees  []attendeeRow
 	Methods    []string
 	Summaries  []summaryRow
-	Codes      []store.CodeCount
+	Codes      []appraisal.CodeCount
 	Categories []pingyi.EvaluatorCategory
 	WindowCode string // a window unit's standing code (managers only)
 	WindowURL  string
 	WindowDays []windowDayRow
 	Levels     []pingyi.Rating
-	Items      []store.Rectification
+	Items      []appraisal.Rectification
 	Errors     map[string]string
 	Today      string
 	MaxCodes   int
@@ -54,7 +54,7 @@ type campaignUnitView struct {
 // unitForChange loads campaign and unit for a change to the unit's
 // records: 404 outside the viewer's subtree, 403 for a viewer who sees the
 // unit but does not manage it.
-func (s *Feature) unitForChange(w http.ResponseWriter, r *http.Request) (*pingyi.Campaign, *store.Unit) {
+func (s *Feature) unitForChange(w http.ResponseWriter, r *http.Request) (*pingyi.Campaign, *appraisal.Unit) {
 	c := s.loadCampaign(w, r)
 	if c == nil {
 		return nil, nil
@@ -91,10 +91,10 @@ func (s *Feature) campaignUnit(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, r, http.StatusOK, "campaign_unit", v)
 }
 
-func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (*campaignUnitView, error) {
+func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *appraisal.Unit) (*campaignUnitView, error) {
 	ctx := r.Context()
 	scope := shell.CurrentScope(r)
-	v := &campaignUnitView{Head: s.head(r, c, "overview"), Unit: u, Methods: store.Methods, Categories: pingyi.EvaluatorCategories,
+	v := &campaignUnitView{Head: s.head(r, c, "overview"), Unit: u, Methods: appraisal.Methods, Categories: pingyi.EvaluatorCategories,
 		Manages: scope.Manages(u.Path) && canManageUnits(shell.CurrentUser(r)), Levels: c.Scale.Levels(), Today: time.Now().Format("2006-01-02"),
 		MaxCodes: maxCodesPerIssue}
 	var err error
@@ -145,7 +145,7 @@ func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (
 		if err != nil {
 			return nil, err
 		}
-		closed := store.State(c, time.Now()) == store.StateClosed
+		closed := appraisal.State(c, time.Now()) == appraisal.StateClosed
 		for _, d := range days {
 			row := windowDayRow{Day: d.Day}
 			for _, n := range d.Tally {
@@ -170,7 +170,7 @@ func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *store.Unit) (
 }
 
 // Overdue is for templates: whether an item is past its deadline.
-func (v *campaignUnitView) Overdue(it store.Rectification) bool { return it.Overdue(time.Now()) }
+func (v *campaignUnitView) Overdue(it appraisal.Rectification) bool { return it.Overdue(time.Now()) }
 
 // TallyOf reads one level's count of a window day (template helper).
 func (d windowDayRow) TallyOf(r pingyi.Rating) int64 {
@@ -197,7 +197,7 @@ func (s *Feature) campaignSelfCheck(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	sc := store.SelfCheck{OrgID: u.ID, OrgCode: u.Code, OrgName: u.Name,
+	sc := appraisal.SelfCheck{OrgID: u.ID, OrgCode: u.Code, OrgName: u.Name,
 		MassOpinions: strings.TrimSpace(r.PostFormValue("mass_opinions")), Achievements: strings.TrimSpace(r.PostFormValue("achievements")),
 		Shortfalls: strings.TrimSpace(r.PostFormValue("shortfalls")), Measures: strings.TrimSpace(r.PostFormValue("measures"))}
 	errs := map[string]string{}
@@ -231,14 +231,14 @@ func (s *Feature) campaignMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tr := s.Tr(r)
-	m := store.Meeting{OrgID: u.ID, OrgCode: u.Code, HeldOn: strings.TrimSpace(r.PostFormValue("held_on")), Method: r.PostFormValue("method"),
+	m := appraisal.Meeting{OrgID: u.ID, OrgCode: u.Code, HeldOn: strings.TrimSpace(r.PostFormValue("held_on")), Method: r.PostFormValue("method"),
 		Attendees: map[pingyi.EvaluatorCategory]int{}, Report: strings.TrimSpace(r.PostFormValue("report")),
 		SuperiorRep: strings.TrimSpace(r.PostFormValue("superior_rep")), LeaderComment: strings.TrimSpace(r.PostFormValue("leader_comment"))}
 	errs := map[string]string{}
 	if _, err := time.Parse("2006-01-02", m.HeldOn); err != nil {
 		errs["held_on"] = tr.T("campaign_unit.err_date")
 	}
-	if !slices.Contains(store.Methods, m.Method) {
+	if !slices.Contains(appraisal.Methods, m.Method) {
 		errs["method"] = tr.T("campaign_unit.err_method")
 	}
 	for _, cat := range pingyi.EvaluatorCategories {
@@ -333,7 +333,7 @@ func hasSummaryField(r *http.Request) bool {
 }
 
 // unitRefused shows the unit page again with the refused form (422).
-func (s *Feature) unitRefused(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, u *store.Unit, errs map[string]string, keep func(*campaignUnitView)) {
+func (s *Feature) unitRefused(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, u *appraisal.Unit, errs map[string]string, keep func(*campaignUnitView)) {
 	v, err := s.unitView(r, c, u)
 	if err != nil {
 		s.ServerError(w, r, err)

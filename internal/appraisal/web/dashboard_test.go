@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -24,15 +25,15 @@ func TestDashboardTasks(t *testing.T) {
 		open := &pingyi.Campaign{Code: "OPEN", Name: "无期限测评", ScopeCode: "T1", Kind: pingyi.KindMass}
 		closed := &pingyi.Campaign{Code: "PUB", Name: "公示中的测评", ScopeCode: "T1", Kind: pingyi.KindMass, Opens: past(48), Closes: past(24)}
 		for _, c := range []*pingyi.Campaign{open, closed} {
-			if err := db.CreateCampaign(ctx, c, store.CLI); err != nil {
+			if err := appraisal.New(db).CreateCampaign(ctx, c, store.CLI); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.StartPublicity(ctx, closed, store.CLI); err != nil {
+		if err := appraisal.New(db).StartPublicity(ctx, closed, store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		for range 2 {
-			if _, err := db.FileObjection(ctx, closed, 0, "结果有异议", ""); err != nil {
+			if _, err := appraisal.New(db).FileObjection(ctx, closed, 0, "结果有异议", ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -41,7 +42,7 @@ func TestDashboardTasks(t *testing.T) {
 			t.Fatal(err)
 		}
 		yesterday := time.Now().AddDate(0, 0, -1).Format("2006-01-02")
-		if err := db.SaveRectification(ctx, &store.Rectification{CampaignID: closed.ID, OrgID: v1.ID, Problem: "台账不全", Deadline: yesterday}, store.CLI); err != nil {
+		if err := appraisal.New(db).SaveRectification(ctx, &appraisal.Rectification{CampaignID: closed.ID, OrgID: v1.ID, Problem: "台账不全", Deadline: yesterday}, store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		_, b := f.as("orgadmin").get("/")

@@ -7,11 +7,14 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	shell "github.com/pingyi/pingyi/internal/web"
@@ -23,10 +26,10 @@ var files embed.FS
 // Feature is the appraisal pages over the shell.
 type Feature struct {
 	*shell.Server
-	st *store.Store
+	st *appraisal.Store
 	// intake is the one ballot intake (group commit) of the phone ballot
 	// page and the JSON ballot API; Close stops it.
-	intake *store.Intake
+	intake *appraisal.Intake
 	// limits are the in-memory rate limits of public campaign forms
 	// (window ratings, objections).
 	limits *campaignLimits
@@ -36,7 +39,8 @@ type Feature struct {
 
 // New makes the appraisal pages over the shell srv and the store st.
 func New(srv *shell.Server, st *store.Store) (shell.Feature, error) {
-	return &Feature{Server: srv, st: st, intake: st.NewIntake(), limits: newCampaignLimits()}, nil
+	ap := appraisal.New(st)
+	return &Feature{Server: srv, st: ap, intake: ap.NewIntake(), limits: newCampaignLimits()}, nil
 }
 
 // Name is "appraisal".
@@ -82,4 +86,23 @@ func (s *Feature) Tasks(r *http.Request) ([]shell.Task, error) {
 		{Key: "tasks.rect_due", N: t.RectDue, Href: "/campaigns"},
 		{Key: "tasks.open_no_close", N: t.OpenNoClose, Href: "/campaigns"},
 	}, nil
+}
+
+// AuditKey names a campaign's entries by the campaign (their id starts
+// with its code): "campaign:CODE" (web.AuditNamer).
+func (s *Feature) AuditKey(e pingyi.AuditEntry) string {
+	switch e.Entity {
+	case "campaign", "criteria", "self_check", "meeting", "member_summary", "notice", "objection":
+		code, _, _ := strings.Cut(e.EntityID, "/")
+		return "campaign:" + code
+	}
+	return ""
+}
+
+// AuditName is the campaign's name of a key of AuditKey.
+func (s *Feature) AuditName(ctx context.Context, key string) string {
+	if c, err := s.st.Campaign(ctx, strings.TrimPrefix(key, "campaign:")); err == nil {
+		return c.Name
+	}
+	return ""
 }

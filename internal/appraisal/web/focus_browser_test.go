@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -30,7 +31,7 @@ const barJS = `(() => {
 func TestPhoneBarsShowActiveEntry(t *testing.T) {
 	ctx := browser(t)
 	f := newFixture(t, storetest.SQLite(t), Options{})
-	if err := f.st.CreateCampaign(context.Background(), &pingyi.Campaign{Code: "TABS", Name: "页签测试", ScopeCode: "T1", Kind: pingyi.KindMass}, store.CLI); err != nil {
+	if err := appraisal.New(f.st).CreateCampaign(context.Background(), &pingyi.Campaign{Code: "TABS", Name: "页签测试", ScopeCode: "T1", Kind: pingyi.KindMass}, store.CLI); err != nil {
 		t.Fatal(err)
 	}
 	base := f.ts.URL

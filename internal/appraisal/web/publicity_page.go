@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // Publicity (公示): once a campaign has closed, staff who manage its scope
@@ -32,10 +32,10 @@ type publicityView struct {
 	Ended      bool
 	Levels     []pingyi.Rating
 	Groups     []resultGroup
-	Targets    []store.TargetResult // the objection form's choices: the targets on this page
-	summary    *store.Summary       // the campaign's, once started
-	Notices    []store.Notice
-	Answered   []store.Objection
+	Targets    []appraisal.TargetResult // the objection form's choices: the targets on this page
+	summary    *appraisal.Summary       // the campaign's, once started
+	Notices    []appraisal.Notice
+	Answered   []appraisal.Objection
 	Form       objectionForm
 	Errors     map[string]string
 	Anonymity  int
@@ -74,7 +74,7 @@ func (s *Feature) publicityView(r *http.Request, c *pingyi.Campaign) (*publicity
 	if err != nil {
 		return nil, err
 	}
-	v.From, v.To, v.Active = store.Publicity(cal, from, c.PublicityDays, now)
+	v.From, v.To, v.Active = appraisal.Publicity(cal, from, c.PublicityDays, now)
 	v.Started = v.From != "" && v.Campaign.Closed()
 	v.Active = v.Active && v.Started
 	v.Ended = v.Started && !v.Active && now.Format("2006-01-02") > v.To
@@ -94,11 +94,11 @@ func (s *Feature) publicityView(r *http.Request, c *pingyi.Campaign) (*publicity
 	v.summary = sm
 	hide := hiddenResult(c)
 	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
-		k, _ := store.TypeCode(tt)
+		k, _ := appraisal.TypeCode(tt)
 		g := resultGroup{Type: tt, Param: "page_" + string(tt)}
 		off, pg := pageOf(r, g.Param, len(sm.TypeRange(k)))
 		g.Pager = pg
-		rows, err := s.st.ResultRows(ctx, sm, sm.Page(store.Filter{Type: k}, off, resultsPageSize))
+		rows, err := s.st.ResultRows(ctx, sm, sm.Page(appraisal.Filter{Type: k}, off, resultsPageSize))
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +202,7 @@ func (s *Feature) publicityStart(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	if store.State(c, time.Now()) != store.StateClosed {
+	if appraisal.State(c, time.Now()) != appraisal.StateClosed {
 		s.FailMsg(w, r, http.StatusConflict, "publicity.err_open")
 		return
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -40,7 +41,7 @@ func TestReceiptsUnambiguous(t *testing.T) {
 			if st, body := anon.get("/r/" + rc); st != 200 || !strings.Contains(body, "已计入") {
 				t.Errorf("receipt page: %d\n%s", st, excerpt(body))
 			}
-			if _, _, err := db.Receipt(context.Background(), typed); err != nil {
+			if _, _, err := appraisal.New(db).Receipt(context.Background(), typed); err != nil {
 				t.Errorf("the store does not find %q: %v", typed, err)
 			}
 		}
@@ -57,7 +58,7 @@ func TestNormalReceipt(t *testing.T) {
 	for in, want := range map[string]string{
 		"abcd efgh-jkmn p": "ABCDEFGHJKMNP", "OIL0": "0110", " 7q2x ": "7Q2X", "ab　cd": "ABCD",
 	} {
-		if got := store.NormalReceipt(in); got != want {
+		if got := appraisal.NormalReceipt(in); got != want {
 			t.Errorf("NormalReceipt(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // Rectification (整改, seed 002 §4.3): each problem found becomes an item
@@ -24,11 +24,11 @@ import (
 // strictly contains the item's org — verifies it. Overdue items stand out.
 
 type rectRow struct {
-	store.Rectification
+	appraisal.Rectification
 	Overdue bool
 }
 
-func rectRows(items []store.Rectification) []rectRow {
+func rectRows(items []appraisal.Rectification) []rectRow {
 	now := time.Now()
 	out := make([]rectRow, len(items))
 	for i, it := range items {
@@ -52,7 +52,7 @@ type rectForm struct {
 }
 
 type rectUnitChoice struct {
-	store.Unit
+	appraisal.Unit
 	Targets []pingyi.Target
 }
 
@@ -70,7 +70,7 @@ type campaignRectView struct {
 func (s *Feature) campaignRectView(r *http.Request, c *pingyi.Campaign, f rectForm, errs map[string]string) (*campaignRectView, error) {
 	ctx := r.Context()
 	scope := shell.CurrentScope(r)
-	v := &campaignRectView{Head: s.head(r, c, "rectifications"), Statuses: store.RectStatuses, Form: f, Errors: errs}
+	v := &campaignRectView{Head: s.head(r, c, "rectifications"), Statuses: appraisal.RectStatuses, Form: f, Errors: errs}
 	items, err := s.st.Rectifications(ctx, scope, c.ID, "")
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (s *Feature) campaignRectifications(w http.ResponseWriter, r *http.Request)
 	if c == nil {
 		return
 	}
-	f := rectForm{Unit: r.URL.Query().Get("unit"), Status: store.RectOpen}
+	f := rectForm{Unit: r.URL.Query().Get("unit"), Status: appraisal.RectOpen}
 	v, err := s.campaignRectView(r, c, f, nil)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -146,7 +146,7 @@ func (s *Feature) checkRectForm(r *http.Request, f rectForm, errs map[string]str
 			errs["deadline"] = tr.T("campaign_unit.err_date")
 		}
 	}
-	if f.Status != "" && (!slices.Contains(store.RectStatuses, f.Status) || f.Status == store.RectVerified) {
+	if f.Status != "" && (!slices.Contains(appraisal.RectStatuses, f.Status) || f.Status == appraisal.RectVerified) {
 		errs["status"] = tr.T("rectification.err_status")
 	}
 }
@@ -162,7 +162,7 @@ func (s *Feature) rectificationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := readRectForm(r)
 	errs := map[string]string{}
-	item := &store.Rectification{CampaignID: c.ID, Problem: f.Problem, Cause: f.Cause, Measures: f.Measures, Owner: f.Owner,
+	item := &appraisal.Rectification{CampaignID: c.ID, Problem: f.Problem, Cause: f.Cause, Measures: f.Measures, Owner: f.Owner,
 		Deadline: f.Deadline, Status: f.Status}
 	u, err := s.st.Unit(ctx, c.ID, f.Unit)
 	if err != nil || !shell.CurrentScope(r).Manages(u.Path) {
@@ -242,7 +242,7 @@ func (s *Feature) rectificationList(w http.ResponseWriter, r *http.Request) {
 
 type rectView struct {
 	shell.View
-	Item      *store.Rectification
+	Item      *appraisal.Rectification
 	Overdue   bool
 	CanEdit   bool
 	CanVerify bool
@@ -254,7 +254,7 @@ type rectView struct {
 
 // loadRect loads the item {id} if the viewer's subtree contains its org
 // (404 otherwise).
-func (s *Feature) loadRect(w http.ResponseWriter, r *http.Request, id int64) *store.Rectification {
+func (s *Feature) loadRect(w http.ResponseWriter, r *http.Request, id int64) *appraisal.Rectification {
 	it, err := s.st.Rectification(r.Context(), id)
 	if errors.Is(err, pingyi.ErrNotFound) || (err == nil && !shell.CurrentScope(r).Contains(it.OrgPath)) || id == 0 {
 		s.Fail(w, r, http.StatusNotFound)
@@ -267,12 +267,12 @@ func (s *Feature) loadRect(w http.ResponseWriter, r *http.Request, id int64) *st
 	return it
 }
 
-func (s *Feature) rectView(r *http.Request, it *store.Rectification) *rectView {
+func (s *Feature) rectView(r *http.Request, it *appraisal.Rectification) *rectView {
 	scope := shell.CurrentScope(r)
 	u := shell.CurrentUser(r)
-	return &rectView{Item: it, Overdue: it.Overdue(time.Now()), Statuses: store.RectStatuses, MaxMB: store.MaxEvidenceSize >> 20,
-		CanEdit:   scope.Manages(it.OrgPath) && canManageUnits(u) && it.Status != store.RectVerified,
-		CanVerify: strictlyAbove(scope, it.OrgPath) && isCampaignAdmin(u) && it.Status == store.RectDone,
+	return &rectView{Item: it, Overdue: it.Overdue(time.Now()), Statuses: appraisal.RectStatuses, MaxMB: appraisal.MaxEvidenceSize >> 20,
+		CanEdit:   scope.Manages(it.OrgPath) && canManageUnits(u) && it.Status != appraisal.RectVerified,
+		CanVerify: strictlyAbove(scope, it.OrgPath) && isCampaignAdmin(u) && it.Status == appraisal.RectDone,
 		Form: rectForm{Problem: it.Problem, Cause: it.Cause, Measures: it.Measures, Owner: it.Owner, Deadline: it.Deadline,
 			Status: it.Status}}
 }
@@ -290,7 +290,7 @@ func (s *Feature) rectificationPage(w http.ResponseWriter, r *http.Request) {
 
 // rectForChange loads the item for its keepers: 403 for a viewer who sees
 // it but does not manage its org, 409 once it has been verified.
-func (s *Feature) rectForChange(w http.ResponseWriter, r *http.Request) *store.Rectification {
+func (s *Feature) rectForChange(w http.ResponseWriter, r *http.Request) *appraisal.Rectification {
 	it := s.loadRect(w, r, parseID(r.PathValue("id")))
 	if it == nil {
 		return nil
@@ -299,7 +299,7 @@ func (s *Feature) rectForChange(w http.ResponseWriter, r *http.Request) *store.R
 		s.Fail(w, r, http.StatusForbidden)
 		return nil
 	}
-	if it.Status == store.RectVerified {
+	if it.Status == appraisal.RectVerified {
 		s.FailMsg(w, r, http.StatusConflict, "rectification.err_verified")
 		return nil
 	}
@@ -343,7 +343,7 @@ func (s *Feature) rectificationUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 // rectificationEvidence is POST /rectifications/{id}/evidence: attach a
-// file (photo, scan, document; up to store.MaxEvidenceSize).
+// file (photo, scan, document; up to appraisal.MaxEvidenceSize).
 func (s *Feature) rectificationEvidence(w http.ResponseWriter, r *http.Request) {
 	it := s.rectForChange(w, r)
 	if it == nil {
@@ -354,25 +354,25 @@ func (s *Feature) rectificationEvidence(w http.ResponseWriter, r *http.Request) 
 		v.Errors = map[string]string{"file": s.Tr(r).T(key, args...)}
 		s.Render(w, r, status, "rectification", v)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, store.MaxEvidenceSize+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, appraisal.MaxEvidenceSize+64<<10)
 	file, h, err := r.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			refuse(http.StatusRequestEntityTooLarge, "rectification.err_file_size", "MB", store.MaxEvidenceSize>>20)
+			refuse(http.StatusRequestEntityTooLarge, "rectification.err_file_size", "MB", appraisal.MaxEvidenceSize>>20)
 			return
 		}
 		refuse(http.StatusBadRequest, "import.no_file")
 		return
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, store.MaxEvidenceSize+1))
+	data, err := io.ReadAll(io.LimitReader(file, appraisal.MaxEvidenceSize+1))
 	if err != nil {
 		refuse(http.StatusBadRequest, "import.no_file")
 		return
 	}
-	if len(data) == 0 || len(data) > store.MaxEvidenceSize {
-		refuse(http.StatusUnprocessableEntity, "rectification.err_file_size", "MB", store.MaxEvidenceSize>>20)
+	if len(data) == 0 || len(data) > appraisal.MaxEvidenceSize {
+		refuse(http.StatusUnprocessableEntity, "rectification.err_file_size", "MB", appraisal.MaxEvidenceSize>>20)
 		return
 	}
 	name := shell.Clip(strings.TrimSpace(filepath.Base(strings.ReplaceAll(h.Filename, `\`, "/"))), 200)
@@ -411,7 +411,7 @@ func (s *Feature) rectificationVerify(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, http.StatusUnprocessableEntity, "rectification", v)
 		return
 	}
-	if it.Status != store.RectDone {
+	if it.Status != appraisal.RectDone {
 		s.FailMsg(w, r, http.StatusConflict, "rectification.err_not_done")
 		return
 	}

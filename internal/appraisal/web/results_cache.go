@@ -6,8 +6,8 @@ import (
 	"time"
 	"weak"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 	shell "github.com/pingyi/pingyi/internal/web"
 )
 
@@ -17,7 +17,7 @@ import (
 // names, what the viewer may see (their scope), whether they are staff
 // (the head's ballots tab), the address (unit and page of each table) and
 // the language. It is rendered once per such key and kept while the summary
-// stays the same value: store.Summary replaces the summary by a new one
+// stays the same value: appraisal.Summary replaces the summary by a new one
 // whenever tallies change, so a cached body is tied to the summary it was
 // made from (its pointer) and dropped with it. The names of the rows shown
 // (read from the database, not the summary) are kept at most
@@ -58,7 +58,7 @@ type resultsEntry struct {
 // resultsSet is one campaign's bodies, all made from summary sm (weak: the
 // cache does not keep a summary the store has let go).
 type resultsSet struct {
-	sm    weak.Pointer[store.Summary]
+	sm    weak.Pointer[appraisal.Summary]
 	pages map[resultsKey]resultsEntry
 }
 
@@ -78,7 +78,7 @@ func resultsKeyOf(scope pingyi.Scope, staff bool, lang, uri string, c *pingyi.Ca
 
 // get returns the body of key made from summary sm of campaign id, if
 // kept and fresh.
-func (rc *resultsCache) get(id int64, sm *store.Summary, key resultsKey, now time.Time) (resultsEntry, bool) {
+func (rc *resultsCache) get(id int64, sm *appraisal.Summary, key resultsKey, now time.Time) (resultsEntry, bool) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	set := rc.sets[id]
@@ -94,7 +94,7 @@ func (rc *resultsCache) get(id int64, sm *store.Summary, key resultsKey, now tim
 
 // put keeps body for key. A set made from another summary is dropped
 // first; past the size bound, everything is.
-func (rc *resultsCache) put(id int64, sm *store.Summary, key resultsKey, e resultsEntry) {
+func (rc *resultsCache) put(id int64, sm *appraisal.Summary, key resultsKey, e resultsEntry) {
 	n := e.size(key)
 	if n > resultsCacheBytes/4 {
 		return

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -74,7 +75,7 @@ func TestResultsCacheScopeAndSummary(t *testing.T) {
 		// The rehearsal wiped (a closed campaign with ballots never
 		// reopens), reopened, new ballots, closed again: a new summary,
 		// and the page shows it at once (well within the cache's lifetime).
-		if err := f.st.WipeTestCampaign(context.Background(), c, store.CLI); err != nil {
+		if err := appraisal.New(f.st).WipeTestCampaign(context.Background(), c, store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		c.TestMode = false
@@ -82,7 +83,7 @@ func TestResultsCacheScopeAndSummary(t *testing.T) {
 			t.Fatalf("stale page after the wipe:\n%s", excerpt(b))
 		}
 		c.Closes = ""
-		if err := f.st.UpdateCampaign(context.Background(), c, "", "", store.CLI); err != nil {
+		if err := appraisal.New(f.st).UpdateCampaign(context.Background(), c, "", "", store.CLI); err != nil {
 			t.Fatal(err)
 		}
 		v1 = issue(t, f, c, "V1", pingyi.EvalMassRep, 3)
@@ -105,7 +106,7 @@ func TestResultsCacheScopeAndSummary(t *testing.T) {
 // for another key, nor after their lifetime; the size bound holds.
 func TestResultsCacheUnit(t *testing.T) {
 	var rc resultsCache
-	sm1, sm2 := &store.Summary{}, &store.Summary{}
+	sm1, sm2 := &appraisal.Summary{}, &appraisal.Summary{}
 	c := &pingyi.Campaign{ID: 1, Anonymity: 3}
 	k := resultsKeyOf(pingyi.Scope{Path: "/1/"}, false, "zh-CN", "/campaigns/X/results", c)
 	other := resultsKeyOf(pingyi.Scope{Path: "/1/2/"}, false, "zh-CN", "/campaigns/X/results", c)

@@ -13,12 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
-	"github.com/pingyi/pingyi/internal/export"
+	"github.com/pingyi/pingyi/internal/appraisal/export"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
-	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/tabular"
 )
 
@@ -30,12 +30,12 @@ import (
 // subtree only.
 
 // hiddenResult reports whether a target's counts are withheld.
-func hiddenResult(c *pingyi.Campaign) func(store.TargetResult) bool {
-	return func(t store.TargetResult) bool { return t.Tally.Total() < int64(c.Anonymity) }
+func hiddenResult(c *pingyi.Campaign) func(appraisal.TargetResult) bool {
+	return func(t appraisal.TargetResult) bool { return t.Tally.Total() < int64(c.Anonymity) }
 }
 
 type resultRow struct {
-	store.TargetResult
+	appraisal.TargetResult
 	Hidden      bool
 	Score, Rate string
 }
@@ -152,21 +152,21 @@ type resultsView struct {
 	Ballots      int64
 	Hidden       int
 	Shown        int
-	Coverage     *store.Coverage
+	Coverage     *appraisal.Coverage
 	Chart        resultsChart
 	HasChart     bool
 	Anonymity    int
-	HiddenSpan   int           // columns of a withheld row
-	Units4Filter []store.Unit  // the units of the viewer's subtree
-	Unit         *store.Unit   // ?unit=: one unit's results
-	MembersTotal int           // members in scope when the list was cut
-	MembersShown int           // members listed (on all pages) when cut
-	HiddenNote   string        // what a withheld row says
-	UnitsInScope int           // units with targets in the viewer's subtree
-	UnitField    bool          // too many units for a list: a code field
-	UnitCode     string        // ?unit= as chosen
-	UnitsPager   pager         // the composition table's pages
-	UnitsBody    template.HTML // Units as table rows (unitComposition.write)
+	HiddenSpan   int              // columns of a withheld row
+	Units4Filter []appraisal.Unit // the units of the viewer's subtree
+	Unit         *appraisal.Unit  // ?unit=: one unit's results
+	MembersTotal int              // members in scope when the list was cut
+	MembersShown int              // members listed (on all pages) when cut
+	HiddenNote   string           // what a withheld row says
+	UnitsInScope int              // units with targets in the viewer's subtree
+	UnitField    bool             // too many units for a list: a code field
+	UnitCode     string           // ?unit= as chosen
+	UnitsPager   pager            // the composition table's pages
+	UnitsBody    template.HTML    // Units as table rows (unitComposition.write)
 	// AverageWithheld: an org target with ratings is under the threshold,
 	// and the average with the other rates shown would give its rate away.
 	AverageWithheld bool
@@ -243,7 +243,7 @@ func pageOf(r *http.Request, param string, total int) (int, pager) {
 // resultsPage is GET /campaigns/{code}/results: per target its
 // distribution, score, satisfaction rate and rule flags; per unit its
 // ballots by evaluator category against the minimum mass share; coverage;
-// two charts. The campaign's summary (store.Summary, cached) gives the
+// two charts. The campaign's summary (appraisal.Summary, cached) gives the
 // counts; each table shows one page of rows (?page_org=, page_secretary=,
 // page_member=, page_units=), whose names alone are read.
 func (s *Feature) resultsPage(w http.ResponseWriter, r *http.Request) {
@@ -253,7 +253,7 @@ func (s *Feature) resultsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &resultsView{Head: s.head(r, c, "results"), Levels: c.Scale.Levels(), Anonymity: c.Anonymity}
 	v.HiddenSpan = len(v.Levels) + 5
-	if store.State(c, time.Now()) != store.StateClosed {
+	if appraisal.State(c, time.Now()) != appraisal.StateClosed {
 		v.Sealed = true
 		s.Render(w, r, http.StatusOK, "results", v)
 		return
@@ -289,7 +289,7 @@ func (s *Feature) resultsPage(w http.ResponseWriter, r *http.Request) {
 
 // resultsBody fills v with what results_body shows; it reports false when
 // it has answered the request (an error, a unit not found).
-func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *store.Summary, scope pingyi.Scope, v *resultsView) bool {
+func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *appraisal.Summary, scope pingyi.Scope, v *resultsView) bool {
 	view := sm.View(c.Anonymity)
 	inScope := sm.UnitsIn(scope)
 	for _, ui := range inScope {
@@ -297,7 +297,7 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 		if n := u.Targets[0] + u.Targets[1] + u.Targets[2]; n > 0 {
 			v.UnitsInScope++
 			if v.UnitsInScope <= maxUnitOptions {
-				v.Units4Filter = append(v.Units4Filter, store.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(n)})
+				v.Units4Filter = append(v.Units4Filter, appraisal.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(n)})
 			}
 		}
 	}
@@ -307,22 +307,22 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 	shown := inScope // the units whose targets and composition are listed
 	if code := r.URL.Query().Get("unit"); code != "" {
 		ui, ok := sm.UnitByCode(code)
-		if !ok || !scope.Contains(sm.Units[ui].Path) || sm.Units[ui].Targets == [store.NumTypes]int32{} {
+		if !ok || !scope.Contains(sm.Units[ui].Path) || sm.Units[ui].Targets == [appraisal.NumTypes]int32{} {
 			s.Fail(w, r, http.StatusNotFound)
 			return false
 		}
 		u := &sm.Units[ui]
-		v.Unit = &store.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(u.Targets[0] + u.Targets[1] + u.Targets[2])}
+		v.Unit = &appraisal.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(u.Targets[0] + u.Targets[1] + u.Targets[2])}
 		v.UnitCode = u.Code
 		inScope = sm.UnitsIn(pingyi.Scope{Path: u.Path}) // coverage: the unit's subtree
 		shown = []int32{ui}                              // listed: the unit itself
 	}
 	cov := view.Sum(inScope)
-	v.Coverage = &store.Coverage{ByType: map[pingyi.TargetType][2]int{}}
-	for k := range store.NumTypes {
+	v.Coverage = &appraisal.Coverage{ByType: map[pingyi.TargetType][2]int{}}
+	for k := range appraisal.NumTypes {
 		v.Coverage.Targets += int(cov.Targets[k])
 		v.Coverage.Rated += int(cov.Rated[k])
-		v.Coverage.ByType[store.TypeNames[k]] = [2]int{int(cov.Targets[k]), int(cov.Rated[k])}
+		v.Coverage.ByType[appraisal.TypeNames[k]] = [2]int{int(cov.Targets[k]), int(cov.Rated[k])}
 	}
 	agg := view.Sum(shown)
 	mask := sm.Mask(shown)
@@ -341,11 +341,11 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 		v.Chart.Average = &a
 	}
 	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
-		k, _ := store.TypeCode(tt)
+		k, _ := appraisal.TypeCode(tt)
 		v.Hidden += int(agg.Hidden[k])
 		v.Shown += int(agg.Shown[k])
 		g := resultGroup{Type: tt, Param: "page_" + string(tt), NotOrg: tt != pingyi.TargetOrg}
-		f := store.Filter{Type: k, Units: mask}
+		f := appraisal.Filter{Type: k, Units: mask}
 		total := int(agg.Targets[k])
 		// A whole district's members do not fit on a page: without a unit
 		// chosen, only those the rules flag for attention are listed (the
@@ -405,7 +405,7 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 	for _, l := range levels {
 		sr := chartSeries{Name: tr.T("ballot_rating." + string(l)), Color: levelColors[l]}
 		for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
-			if k, _ := store.TypeCode(tt); agg.Shown[k] > 0 {
+			if k, _ := appraisal.TypeCode(tt); agg.Shown[k] > 0 {
 				sr.Data = append(sr.Data, agg.Dist[k][levelIndex[l]])
 			}
 		}
@@ -462,7 +462,7 @@ func ratFloat(s string) float64 {
 // sealedExport answers 403 with the sealed message for an export of an
 // open campaign; it reports whether it did.
 func (s *Feature) sealedExport(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign) bool {
-	if store.State(c, time.Now()) == store.StateClosed {
+	if appraisal.State(c, time.Now()) == appraisal.StateClosed {
 		return false
 	}
 	s.FailMsg(w, r, http.StatusForbidden, "results.sealed_export")
@@ -471,7 +471,7 @@ func (s *Feature) sealedExport(w http.ResponseWriter, r *http.Request, c *pingyi
 
 // scopedSummary is campaign c's summary with the mask of the viewer's
 // units (nil: all) and the number of targets of each type in it.
-func (s *Feature) scopedSummary(r *http.Request, c *pingyi.Campaign) (*store.Summary, []bool, map[pingyi.TargetType]int, error) {
+func (s *Feature) scopedSummary(r *http.Request, c *pingyi.Campaign) (*appraisal.Summary, []bool, map[pingyi.TargetType]int, error) {
 	sm, err := s.st.Summary(r.Context(), c)
 	if err != nil {
 		return nil, nil, nil, err
@@ -479,8 +479,8 @@ func (s *Feature) scopedSummary(r *http.Request, c *pingyi.Campaign) (*store.Sum
 	units := sm.UnitsIn(shell.CurrentScope(r))
 	agg := sm.View(c.Anonymity).Sum(units)
 	counts := map[pingyi.TargetType]int{}
-	for k := range store.NumTypes {
-		counts[store.TypeNames[k]] = int(agg.Targets[k])
+	for k := range appraisal.NumTypes {
+		counts[appraisal.TypeNames[k]] = int(agg.Targets[k])
 	}
 	return sm, sm.Mask(units), counts, nil
 }
@@ -519,7 +519,7 @@ func (s *Feature) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := &lazyDownload{w: w, ctype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename: "results-" + c.Code + ".xlsx"}
-	err = export.ResultsXLSXStream(out, c.Name, c.Scale, counts, func(fn func(store.TargetResult) error) error {
+	err = export.ResultsXLSXStream(out, c.Name, c.Scale, counts, func(fn func(appraisal.TargetResult) error) error {
 		return s.st.EachResult(r.Context(), sm, mask, fn)
 	}, hiddenResult(c))
 	if err != nil && !out.started {
@@ -532,7 +532,7 @@ var resultsHeader = []string{"target_type", "target_code", "valid", "satisfied",
 
 // resultRecord is one row of the results file (cli.ResultRecord); a
 // withheld target keeps only its type and code.
-func resultRecord(t store.TargetResult, hidden bool) []string {
+func resultRecord(t appraisal.TargetResult, hidden bool) []string {
 	if hidden {
 		return []string{string(t.Type), t.Code, "", "", "", "", "", "", "", "", ""}
 	}
@@ -560,7 +560,7 @@ func (s *Feature) resultsCSV(w http.ResponseWriter, r *http.Request) {
 	bw := bufio.NewWriterSize(out, 64<<10)
 	cw := tabular.NewCSVWriter(bw)
 	cw.Write(resultsHeader)
-	err = s.st.EachResult(r.Context(), sm, mask, func(t store.TargetResult) error {
+	err = s.st.EachResult(r.Context(), sm, mask, func(t appraisal.TargetResult) error {
 		return cw.Write(resultRecord(t, hide(t)))
 	})
 	if err != nil && !out.started {

@@ -6,18 +6,18 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // lookupWindow resolves the standing code of the request (window units,
 // 即时评议): nil (after answering) when unknown or the campaign is not
 // open.
-func (s *Feature) lookupWindow(w http.ResponseWriter, r *http.Request) *store.WindowInfo {
+func (s *Feature) lookupWindow(w http.ResponseWriter, r *http.Request) *appraisal.WindowInfo {
 	wi, err := s.st.LookupWindow(r.Context(), r.PathValue("code"))
 	if errors.Is(err, pingyi.ErrNotFound) {
 		s.renderPhone(w, r, http.StatusNotFound, &phoneView{Screen: "unknown"})
@@ -27,19 +27,19 @@ func (s *Feature) lookupWindow(w http.ResponseWriter, r *http.Request) *store.Wi
 		s.ServerError(w, r, err)
 		return nil
 	}
-	switch store.State(wi.Campaign, time.Now()) {
-	case store.StateNotOpen:
+	switch appraisal.State(wi.Campaign, time.Now()) {
+	case appraisal.StateNotOpen:
 		s.renderPhone(w, r, http.StatusForbidden, &phoneView{Screen: "not_open", Test: wi.Campaign.TestMode, Campaign: wi.Campaign.Name,
 			Unit: wi.Org.Name, Day: localTime(wi.Campaign.Opens)})
 		return nil
-	case store.StateClosed:
+	case appraisal.StateClosed:
 		s.renderPhone(w, r, http.StatusGone, &phoneView{Screen: "closed", Test: wi.Campaign.TestMode, Campaign: wi.Campaign.Name, Unit: wi.Org.Name})
 		return nil
 	}
 	return wi
 }
 
-func windowView(wi *store.WindowInfo, screen string) *phoneView {
+func windowView(wi *appraisal.WindowInfo, screen string) *phoneView {
 	return &phoneView{Screen: screen, Test: wi.Campaign.TestMode, Campaign: wi.Campaign.Name, Unit: wi.Org.Name,
 		Code: wi.Code, Action: "/w/" + wi.Code, Levels: wi.Campaign.Scale.Levels(), Minutes: int(windowPerIP / time.Minute)}
 }
@@ -82,7 +82,7 @@ func (s *Feature) windowRate(w http.ResponseWriter, r *http.Request) {
 		s.renderPhone(w, r, http.StatusTooManyRequests, windowView(wi, "window_busy"))
 		return
 	}
-	if err := s.st.RateWindow(r.Context(), wi, rating); errors.Is(err, store.ErrCampaignClosed) {
+	if err := s.st.RateWindow(r.Context(), wi, rating); errors.Is(err, appraisal.ErrCampaignClosed) {
 		s.renderPhone(w, r, http.StatusGone, windowView(wi, "closed"))
 		return
 	} else if err != nil {

@@ -1,0 +1,20 @@
+package rules
+
+import "github.com/pingyi/pingyi/internal/pingyi"
+
+// Slot is a rating's place in a tally (satisfied, fairly satisfied,
+// basically satisfied, dissatisfied, abstain: 0–4), the one mapping of
+// every tally, of the ballots' stored ratings and of window ratings.
+func Slot(r pingyi.Rating) int {
+	switch r {
+	case pingyi.Satisfied:
+		return 0
+	case pingyi.FairlySatisfied:
+		return 1
+	case pingyi.BasicallySatisfied:
+		return 2
+	case pingyi.Dissatisfied:
+		return 3
+	}
+	return 4
+}
