@@ -201,7 +201,7 @@ type AnonView struct {
 const AttentionFlags = rules.BitAdmonish | rules.BitNotTypical
 
 // Hidden reports whether a target's counts are withheld on pages.
-func (v *AnonView) Hidden(t *SumTarget) bool { return t.Total() < int64(v.Threshold) }
+func (v *AnonView) Hidden(t *SumTarget) bool { return rules.Withheld(t.Total(), v.Threshold) }
 
 // View returns the summary seen under an anonymity threshold (computed
 // once per threshold).
@@ -341,6 +341,35 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 	for i, cat := range pingyi.EvaluatorCategories {
 		sm.catIndex[string(cat)] = i
 	}
+	orgOf, err := s.readSumTargets(ctx, sm, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	uts, err := s.readUnitTallies(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.readSumUnits(ctx, sm, orgOf, uts); err != nil {
+		return nil, err
+	}
+	orgOf = nil
+	sm.index()
+	if c.Kind == pingyi.KindRegular {
+		if sm.prior, err = s.priorBelowAverage(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	sm.orgRates = rules.OrgRates{}
+	for i := range sm.TypeRange(TypeOrg) {
+		sm.orgRates.Add(sm.Targets[int(sm.TypeStart[TypeOrg])+i].RulesTally(), 1)
+	}
+	sm.evaluate()
+	return sm, nil
+}
+
+// readSumTargets reads a campaign's targets with their tallies into sm, in
+// the results file's order, and returns each target's unit org.
+func (s *Store) readSumTargets(ctx context.Context, sm *Summary, campaignID int64) ([]int64, error) {
 	withCodes := s.Dialect != store.SQLite
 	q := `SELECT id, CASE type WHEN 'member' THEN 0 WHEN 'org' THEN 1 ELSE 2 END, unit_org_id,
 		satisfied, fairly_satisfied, basically_satisfied, dissatisfied, abstain`
@@ -348,13 +377,13 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		q += `, code FROM targets WHERE campaign_id = ?`
 	} else {
 		var n int
-		if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM targets WHERE campaign_id = ?`, c.ID).Scan(&n); err != nil {
+		if err := s.R().QueryRow(ctx, `SELECT COUNT(*) FROM targets WHERE campaign_id = ?`, campaignID).Scan(&n); err != nil {
 			return nil, err
 		}
 		sm.Targets = make([]SumTarget, 0, n)
 		q += ` FROM targets WHERE campaign_id = ? ORDER BY type, code`
 	}
-	rows, err := s.R().Query(ctx, q, c.ID)
+	rows, err := s.R().Query(ctx, q, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -427,15 +456,20 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		}
 	}
 	sm.Targets = slices.Clip(sm.Targets)
+	return orgOf, nil
+}
 
-	// Ballot counts by unit and category.
-	type unitTally struct {
-		org int64
-		cat string
-		n   int64
-	}
+// unitTally is a unit's ballots of one evaluator category.
+type unitTally struct {
+	org int64
+	cat string
+	n   int64
+}
+
+// readUnitTallies reads a campaign's ballot counts by unit and category.
+func (s *Store) readUnitTallies(ctx context.Context, campaignID int64) ([]unitTally, error) {
 	var uts []unitTally
-	rows, err = s.R().Query(ctx, `SELECT unit_org_id, category, ballots FROM unit_tallies WHERE campaign_id = ?`, c.ID)
+	rows, err := s.R().Query(ctx, `SELECT unit_org_id, category, ballots FROM unit_tallies WHERE campaign_id = ?`, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -451,8 +485,13 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return uts, nil
+}
 
-	// Units: every org that is the unit of a target or has ballot counts.
+// readSumUnits reads the units into sm — every org that is the unit of a
+// target (orgOf) or has ballot counts (uts) — with their ballots, and
+// points each target at its unit.
+func (s *Store) readSumUnits(ctx context.Context, sm *Summary, orgOf []int64, uts []unitTally) error {
 	ids := map[int64]bool{}
 	for _, o := range orgOf {
 		ids[o] = true
@@ -473,19 +512,19 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		}
 		rows, err := s.R().Query(ctx, `SELECT id, code, name, path FROM orgs WHERE id IN (`+store.Placeholders(n)+`)`, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
 			var u SumUnit
 			if err := rows.Scan(&u.OrgID, &u.Code, &u.Name, &u.Path); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			sm.Units = append(sm.Units, u)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		idList = idList[n:]
 	}
@@ -506,8 +545,11 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 	for i := range sm.Targets {
 		sm.Targets[i].Unit = sm.unitByOrg[orgOf[i]]
 	}
-	orgOf = nil
+	return nil
+}
 
+// index sets the summary's type ranges and its targets' order by ID.
+func (sm *Summary) index() {
 	for i := range sm.Targets {
 		sm.TypeStart[sm.Targets[i].Type+1] = int32(i + 1)
 	}
@@ -528,17 +570,6 @@ func (s *Store) buildSummary(ctx context.Context, c *pingyi.Campaign) (*Summary,
 		}
 		return 0
 	})
-	if c.Kind == pingyi.KindRegular {
-		if sm.prior, err = s.priorBelowAverage(ctx, c); err != nil {
-			return nil, err
-		}
-	}
-	sm.orgRates = rules.OrgRates{}
-	for i := range sm.TypeRange(TypeOrg) {
-		sm.orgRates.Add(sm.Targets[int(sm.TypeStart[TypeOrg])+i].RulesTally(), 1)
-	}
-	sm.evaluate()
-	return sm, nil
 }
 
 // addUnitBallots counts n ballots of an evaluator category in a unit.

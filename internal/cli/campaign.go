@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -14,7 +12,6 @@ import (
 	"github.com/pingyi/pingyi/internal/appraisal/export"
 	"github.com/pingyi/pingyi/internal/pdf"
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/tabular"
 )
@@ -229,41 +226,6 @@ func categoriesList() string {
 	return strings.Join(s, ", ")
 }
 
-// ResultsHeader is the results file's header (SPEC §6).
-var ResultsHeader = []string{"target_type", "target_code", "valid", "satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain", "score", "satisfaction_rate", "flags"}
-
-// ResultRecord is one results row as strings, as in the CSV.
-func ResultRecord(t appraisal.TargetResult) []string {
-	return []string{string(t.Type), t.Code, strconv.FormatInt(t.Tally.Valid(), 10), strconv.FormatInt(t.Tally.Satisfied, 10),
-		strconv.FormatInt(t.Tally.FairlySatisfied, 10), strconv.FormatInt(t.Tally.BasicallySatisfied, 10),
-		strconv.FormatInt(t.Tally.Dissatisfied, 10), strconv.FormatInt(t.Tally.Abstain, 10),
-		rules.FormatScore(t.Score), rules.FormatRate(t.Rate), rules.JoinFlags(t.Flags)}
-}
-
-type jsonResult struct {
-	TargetType         string   `json:"target_type"`
-	TargetCode         string   `json:"target_code"`
-	Name               string   `json:"name"`
-	Unit               string   `json:"unit"`
-	Valid              int64    `json:"valid"`
-	Satisfied          int64    `json:"satisfied"`
-	FairlySatisfied    int64    `json:"fairly_satisfied"`
-	BasicallySatisfied int64    `json:"basically_satisfied"`
-	Dissatisfied       int64    `json:"dissatisfied"`
-	Abstain            int64    `json:"abstain"`
-	Score              *float64 `json:"score"`
-	SatisfactionRate   *float64 `json:"satisfaction_rate"`
-	Flags              []string `json:"flags"`
-}
-
-func num(s string) *float64 {
-	if s == "" {
-		return nil
-	}
-	f, _ := strconv.ParseFloat(s, 64)
-	return &f
-}
-
 func runResults(e *env, args []string) (status int) {
 	fs := newFlags(e, "results", "--campaign C [--format csv|json|xlsx] [-o FILE]")
 	code := fs.String("campaign", "", "campaign code (required)")
@@ -295,7 +257,7 @@ func runResults(e *env, args []string) (status int) {
 			status = fail(e, err)
 		}
 	}()
-	// Every target, chunk by chunk (store.EachResult): a city's results
+	// Every target, chunk by chunk (appraisal.Store.EachResult): a city's results
 	// are never held at once.
 	each := func(fn func(appraisal.TargetResult) error) error {
 		return appraisal.New(s).EachResult(e.ctx, sm, nil, fn)
@@ -311,47 +273,12 @@ func runResults(e *env, args []string) (status int) {
 		return ExitOK
 	}
 	if *format == "json" {
-		// The array of json.Encoder with a two-space indent, one element
-		// at a time.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("  ", "  ")
-		enc.SetEscapeHTML(false)
-		n := 0
-		err := each(func(t appraisal.TargetResult) error {
-			r := ResultRecord(t)
-			buf.Reset()
-			if err := enc.Encode(jsonResult{TargetType: r[0], TargetCode: r[1], Name: t.Name, Unit: t.UnitCode, Valid: t.Tally.Valid(),
-				Satisfied: t.Tally.Satisfied, FairlySatisfied: t.Tally.FairlySatisfied, BasicallySatisfied: t.Tally.BasicallySatisfied,
-				Dissatisfied: t.Tally.Dissatisfied, Abstain: t.Tally.Abstain, Score: num(r[8]), SatisfactionRate: num(r[9]), Flags: t.Flags}); err != nil {
-				return err
-			}
-			sep := ",\n  "
-			if n == 0 {
-				sep = "[\n  "
-			}
-			n++
-			bw.WriteString(sep)
-			_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-			return err
-		})
-		if err != nil {
+		if err := export.ResultsJSON(bw, each); err != nil {
 			return fail(e, err)
-		}
-		if n == 0 {
-			bw.WriteString("[]\n")
-		} else {
-			bw.WriteString("\n]\n")
 		}
 		return ExitOK
 	}
-	cw := tabular.NewCSVWriter(bw)
-	cw.Write(ResultsHeader)
-	if err := each(func(t appraisal.TargetResult) error { return cw.Write(ResultRecord(t)) }); err != nil {
-		return fail(e, err)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := export.ResultsCSV(bw, each, nil); err != nil {
 		return fail(e, err)
 	}
 	return ExitOK

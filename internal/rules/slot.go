@@ -18,3 +18,11 @@ func Slot(r pingyi.Rating) int {
 	}
 	return 4
 }
+
+// Slots are a tally's counts in Slot order.
+func (t Tally) Slots() [5]int64 {
+	return [5]int64{t.Satisfied, t.FairlySatisfied, t.BasicallySatisfied, t.Dissatisfied, t.Abstain}
+}
+
+// Of is the tally's count of rating r.
+func (t Tally) Of(r pingyi.Rating) int64 { return t.Slots()[Slot(r)] }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pingyi/pingyi/internal/appraisal"
+	"github.com/pingyi/pingyi/internal/appraisal/export"
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -120,7 +121,7 @@ func TestResultsSealedThenShown(t *testing.T) {
 			t.Fatalf("csv: %d %q", st, h.Get("Content-Disposition"))
 		}
 		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-		if err != nil || strings.Join(recs[0], ",") != strings.Join(resultsHeader, ",") {
+		if err != nil || strings.Join(recs[0], ",") != strings.Join(export.ResultsHeader, ",") {
 			t.Fatalf("csv header %q %v", recs, err)
 		}
 		rows := map[string][]string{}

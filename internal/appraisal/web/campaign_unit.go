@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pingyi/pingyi/internal/appraisal"
+	"github.com/pingyi/pingyi/internal/rules"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
@@ -173,19 +174,7 @@ func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *appraisal.Uni
 func (v *campaignUnitView) Overdue(it appraisal.Rectification) bool { return it.Overdue(time.Now()) }
 
 // TallyOf reads one level's count of a window day (template helper).
-func (d windowDayRow) TallyOf(r pingyi.Rating) int64 {
-	switch r {
-	case pingyi.Satisfied:
-		return d.Tally[0]
-	case pingyi.FairlySatisfied:
-		return d.Tally[1]
-	case pingyi.BasicallySatisfied:
-		return d.Tally[2]
-	case pingyi.Dissatisfied:
-		return d.Tally[3]
-	}
-	return d.Tally[4]
-}
+func (d windowDayRow) TallyOf(r pingyi.Rating) int64 { return d.Tally[rules.Slot(r)] }
 
 const maxText = 20000
 

@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/pingyi/pingyi/internal/appraisal"
+	"github.com/pingyi/pingyi/internal/i18n"
 	shell "github.com/pingyi/pingyi/internal/web"
 
 	"github.com/pingyi/pingyi/internal/appraisal/export"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
-	"github.com/pingyi/pingyi/internal/tabular"
 )
 
 // Results are sealed while a campaign is open (nobody can press
@@ -31,7 +31,7 @@ import (
 
 // hiddenResult reports whether a target's counts are withheld.
 func hiddenResult(c *pingyi.Campaign) func(appraisal.TargetResult) bool {
-	return func(t appraisal.TargetResult) bool { return t.Tally.Total() < int64(c.Anonymity) }
+	return func(t appraisal.TargetResult) bool { return rules.Withheld(t.Tally.Total(), c.Anonymity) }
 }
 
 type resultRow struct {
@@ -291,7 +291,40 @@ func (s *Feature) resultsPage(w http.ResponseWriter, r *http.Request) {
 // it has answered the request (an error, a unit not found).
 func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *appraisal.Summary, scope pingyi.Scope, v *resultsView) bool {
 	view := sm.View(c.Anonymity)
-	inScope := sm.UnitsIn(scope)
+	inScope, shown, ok := s.resultsUnits(w, r, sm, scope, v)
+	if !ok {
+		return false
+	}
+	v.Coverage = resultsCoverage(view, inScope)
+	agg := view.Sum(shown)
+	mask := sm.Mask(shown)
+	tr := s.Tr(r)
+	v.HiddenNote = tr.T("results.hidden", "N", c.Anonymity)
+	var body strings.Builder
+	if sm.OrgAverage != nil && !view.AverageWithheld {
+		v.Average = rules.FormatRate(sm.OrgAverage)
+	} else if sm.OrgAverage != nil {
+		v.AverageWithheld = true
+	}
+	v.Chart = resultsChart{Title: tr.T("results.chart_rates"), AvgLabel: tr.T("results.average"), DistTitle: tr.T("results.chart_dist")}
+	if v.Average != "" {
+		a := ratFloat(v.Average)
+		v.Chart.Average = &a
+	}
+	if !s.resultsGroups(w, r, c, sm, view, agg, mask, v, &body) {
+		return false
+	}
+	v.Chart.Series = resultsDist(tr, c, agg)
+	v.HasChart = len(v.Chart.Orgs) > 0 || len(v.Chart.Types) > 0
+	s.resultsComposition(r, sm, shown, v, &body)
+	return true
+}
+
+// resultsUnits fills the unit filter of the viewer's scope and reads the
+// chosen unit (?unit=): the units whose coverage counts (inScope) and
+// those listed (shown); false when it answered (an unknown unit: 404).
+func (s *Feature) resultsUnits(w http.ResponseWriter, r *http.Request, sm *appraisal.Summary, scope pingyi.Scope, v *resultsView) (inScope, shown []int32, ok bool) {
+	inScope = sm.UnitsIn(scope)
 	for _, ui := range inScope {
 		u := &sm.Units[ui]
 		if n := u.Targets[0] + u.Targets[1] + u.Targets[2]; n > 0 {
@@ -304,12 +337,12 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 	if v.UnitsInScope > maxUnitOptions {
 		v.Units4Filter, v.UnitField = nil, true
 	}
-	shown := inScope // the units whose targets and composition are listed
+	shown = inScope // the units whose targets and composition are listed
 	if code := r.URL.Query().Get("unit"); code != "" {
 		ui, ok := sm.UnitByCode(code)
 		if !ok || !scope.Contains(sm.Units[ui].Path) || sm.Units[ui].Targets == [appraisal.NumTypes]int32{} {
 			s.Fail(w, r, http.StatusNotFound)
-			return false
+			return nil, nil, false
 		}
 		u := &sm.Units[ui]
 		v.Unit = &appraisal.Unit{ID: u.OrgID, Code: u.Code, Name: u.Name, Path: u.Path, Targets: int(u.Targets[0] + u.Targets[1] + u.Targets[2])}
@@ -317,29 +350,27 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 		inScope = sm.UnitsIn(pingyi.Scope{Path: u.Path}) // coverage: the unit's subtree
 		shown = []int32{ui}                              // listed: the unit itself
 	}
-	cov := view.Sum(inScope)
-	v.Coverage = &appraisal.Coverage{ByType: map[pingyi.TargetType][2]int{}}
+	return inScope, shown, true
+}
+
+// resultsCoverage is how many targets of the units have ratings, by type.
+func resultsCoverage(view *appraisal.AnonView, units []int32) *appraisal.Coverage {
+	cov := view.Sum(units)
+	out := &appraisal.Coverage{ByType: map[pingyi.TargetType][2]int{}}
 	for k := range appraisal.NumTypes {
-		v.Coverage.Targets += int(cov.Targets[k])
-		v.Coverage.Rated += int(cov.Rated[k])
-		v.Coverage.ByType[appraisal.TypeNames[k]] = [2]int{int(cov.Targets[k]), int(cov.Rated[k])}
+		out.Targets += int(cov.Targets[k])
+		out.Rated += int(cov.Rated[k])
+		out.ByType[appraisal.TypeNames[k]] = [2]int{int(cov.Targets[k]), int(cov.Rated[k])}
 	}
-	agg := view.Sum(shown)
-	mask := sm.Mask(shown)
+	return out
+}
+
+// resultsGroups writes the rows of each target type (a page of each, the
+// members cut to those flagged without a unit chosen) into v's groups and
+// the rates chart; false when it answered (an error).
+func (s *Feature) resultsGroups(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *appraisal.Summary, view *appraisal.AnonView, agg appraisal.UnitAgg, mask []bool, v *resultsView, body *strings.Builder) bool {
 	tr := s.Tr(r)
-	v.HiddenNote = tr.T("results.hidden", "N", c.Anonymity)
 	flagLabels := map[string]string{}
-	var body strings.Builder
-	if sm.OrgAverage != nil && !view.AverageWithheld {
-		v.Average = rules.FormatRate(sm.OrgAverage)
-	} else if sm.OrgAverage != nil {
-		v.AverageWithheld = true
-	}
-	v.Chart = resultsChart{Title: tr.T("results.chart_rates"), AvgLabel: tr.T("results.average"), DistTitle: tr.T("results.chart_dist")}
-	if v.Average != "" {
-		a := ratFloat(v.Average)
-		v.Chart.Average = &a
-	}
 	for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
 		k, _ := appraisal.TypeCode(tt)
 		v.Hidden += int(agg.Hidden[k])
@@ -389,7 +420,7 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 				}
 			}
 			g.Lines = append(g.Lines, row)
-			row.write(&body, g.NotOrg, v.HiddenSpan, v.HiddenNote)
+			row.write(body, g.NotOrg, v.HiddenSpan, v.HiddenNote)
 		}
 		g.Body = template.HTML(body.String())
 		body.Reset()
@@ -400,19 +431,30 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 			v.Chart.Types = append(v.Chart.Types, tr.T("target_type."+string(tt)))
 		}
 	}
+	return true
+}
+
+// resultsDist is the chart's distribution of ratings: one series a level
+// of the scale (and abstentions), a value a target type shown.
+func resultsDist(tr *i18n.Translator, c *pingyi.Campaign, agg appraisal.UnitAgg) []chartSeries {
+	var out []chartSeries
 	levels := append(c.Scale.Levels(), pingyi.Abstain)
-	levelIndex := map[pingyi.Rating]int{pingyi.Satisfied: 0, pingyi.FairlySatisfied: 1, pingyi.BasicallySatisfied: 2, pingyi.Dissatisfied: 3, pingyi.Abstain: 4}
 	for _, l := range levels {
 		sr := chartSeries{Name: tr.T("ballot_rating." + string(l)), Color: levelColors[l]}
 		for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
 			if k, _ := appraisal.TypeCode(tt); agg.Shown[k] > 0 {
-				sr.Data = append(sr.Data, agg.Dist[k][levelIndex[l]])
+				sr.Data = append(sr.Data, agg.Dist[k][rules.Slot(l)])
 			}
 		}
-		v.Chart.Series = append(v.Chart.Series, sr)
+		out = append(out, sr)
 	}
-	v.HasChart = len(v.Chart.Orgs) > 0 || len(v.Chart.Types) > 0
-	// Composition: the units with ballot counts, a page of them.
+	return out
+}
+
+// resultsComposition writes a page of the listed units' ballot counts by
+// evaluator category (the units with ballots) into v.
+func (s *Feature) resultsComposition(r *http.Request, sm *appraisal.Summary, shown []int32, v *resultsView, body *strings.Builder) {
+	tr := s.Tr(r)
 	var tallied []int32
 	for _, ui := range shown {
 		if u := &sm.Units[ui]; u.Tallied {
@@ -433,26 +475,13 @@ func (s *Feature) resultsBody(w http.ResponseWriter, r *http.Request, c *pingyi.
 			uc.Cats = append(uc.Cats, categoryCount{Category: cat, N: u.ByCategory[k], Label: tr.T("evaluator." + string(cat))})
 		}
 		v.Units = append(v.Units, uc)
-		uc.write(&body, lowLabel)
+		uc.write(body, lowLabel)
 	}
 	v.UnitsBody = template.HTML(body.String())
-	return true
 }
 
 // levelCount is a tally's count of one level of the scale.
-func levelCount(t rules.Tally, l pingyi.Rating) int64 {
-	switch l {
-	case pingyi.Satisfied:
-		return t.Satisfied
-	case pingyi.FairlySatisfied:
-		return t.FairlySatisfied
-	case pingyi.BasicallySatisfied:
-		return t.BasicallySatisfied
-	case pingyi.Abstain:
-		return t.Abstain
-	}
-	return t.Dissatisfied
-}
+func levelCount(t rules.Tally, l pingyi.Rating) int64 { return t.Of(l) }
 
 func ratFloat(s string) float64 {
 	f, _ := strconv.ParseFloat(s, 64)
@@ -527,21 +556,6 @@ func (s *Feature) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// resultsHeader is the results file's header (SPEC §6, cli.ResultsHeader).
-var resultsHeader = []string{"target_type", "target_code", "valid", "satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain", "score", "satisfaction_rate", "flags"}
-
-// resultRecord is one row of the results file (cli.ResultRecord); a
-// withheld target keeps only its type and code.
-func resultRecord(t appraisal.TargetResult, hidden bool) []string {
-	if hidden {
-		return []string{string(t.Type), t.Code, "", "", "", "", "", "", "", "", ""}
-	}
-	n := func(v int64) string { return strconv.FormatInt(v, 10) }
-	return []string{string(t.Type), t.Code, n(t.Tally.Valid()), n(t.Tally.Satisfied), n(t.Tally.FairlySatisfied),
-		n(t.Tally.BasicallySatisfied), n(t.Tally.Dissatisfied), n(t.Tally.Abstain),
-		rules.FormatScore(t.Score), rules.FormatRate(t.Rate), rules.JoinFlags(t.Flags)}
-}
-
 // resultsCSV is GET /campaigns/{code}/results.csv: the results file of
 // SPEC §6 for the viewer's subtree; a target under the anonymity
 // threshold has its cells left empty. Rows are written as they are read.
@@ -555,18 +569,14 @@ func (s *Feature) resultsCSV(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	hide := hiddenResult(c)
 	out := &lazyDownload{w: w, ctype: "text/csv; charset=utf-8", filename: "results-" + c.Code + ".csv"}
 	bw := bufio.NewWriterSize(out, 64<<10)
-	cw := tabular.NewCSVWriter(bw)
-	cw.Write(resultsHeader)
-	err = s.st.EachResult(r.Context(), sm, mask, func(t appraisal.TargetResult) error {
-		return cw.Write(resultRecord(t, hide(t)))
-	})
+	err = export.ResultsCSV(bw, func(fn func(appraisal.TargetResult) error) error {
+		return s.st.EachResult(r.Context(), sm, mask, fn)
+	}, hiddenResult(c))
 	if err != nil && !out.started {
 		s.ServerError(w, r, err)
 		return
 	}
-	cw.Flush()
 	bw.Flush()
 }
