@@ -14,11 +14,11 @@ import (
 )
 
 // caches holds the in-process read caches of a Store: campaign summaries
-// (evaluated results in compact form) and the generation of the org tree
-// that the web caches (web_cache.go) check. Writers in this process call
-// invalidate* (or, for tallies folded from ballots, applyTallyDeltas);
-// writers in other processes are caught by the results fingerprint (ballot
-// counts) or the web caches' short TTLs.
+// (evaluated results in compact form). Writers in this process call
+// invalidateResults (or, for tallies folded from ballots,
+// applyTallyDeltas), and changes of orgs and members move the platform's
+// OrgsGen (resultsGen); writers in other processes are caught by the
+// results fingerprint (ballot counts).
 type caches struct {
 	gen atomic.Int64 // bumped by every in-process write that affects results
 
@@ -27,8 +27,6 @@ type caches struct {
 	deltas    map[int64]int64 // per campaign: applyTallyDeltas calls so far
 	builds    atomic.Int64    // summaries built (tests tell a rebuild from a hit)
 	building  map[int64]*buildCall
-
-	orgGen atomic.Int64 // bumped by member/org writes in this process
 }
 
 const (
@@ -89,20 +87,15 @@ func (s *Store) invalidateResults() {
 	s.cache.mu.Unlock()
 }
 
-// invalidateOrgs moves the org generation (the web caches of the tree and
-// of accounts start again) and drops cached results (members or orgs
-// changed in this process).
-func (s *Store) invalidateOrgs() {
-	if s.cache == nil {
-		return
-	}
-	s.cache.orgGen.Add(1)
-	s.invalidateResults()
-}
+// resultsGen is the generation cached summaries are checked against: it
+// moves with every in-process write that affects results
+// (invalidateResults) and with every change of orgs or members (the
+// platform's OrgsGen: names and units of the results).
+func (s *Store) resultsGen() int64 { return s.cache.gen.Load() + s.OrgsGen() }
 
 // resultsFingerprint reads what a campaign's results depend on cheaply.
 func (s *Store) resultsFingerprint(ctx context.Context, c *pingyi.Campaign) (resultsFingerprint, error) {
-	fp := resultsFingerprint{gen: s.cache.gen.Load(), kind: c.Kind, minShare: c.MinMassShare, testMode: c.TestMode}
+	fp := resultsFingerprint{gen: s.resultsGen(), kind: c.Kind, minShare: c.MinMassShare, testMode: c.TestMode}
 	if c.Kind == pingyi.KindRegular {
 		// R3 reads the earlier formal regular campaigns of the year
 		// (priorBelowAverage): their ballots count too.
@@ -133,7 +126,7 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 		return s.buildSummary(ctx, c)
 	}
 	now := time.Now()
-	gen := s.cache.gen.Load()
+	gen := s.resultsGen()
 	s.cache.mu.Lock()
 	if e := s.cache.summaries[c.ID]; e != nil && e.fp.gen == gen && e.fp.kind == c.Kind && e.fp.minShare == c.MinMassShare &&
 		e.fp.testMode == c.TestMode && e.closed && State(c, now) == StateClosed {
@@ -206,7 +199,7 @@ func (s *Store) Summary(ctx context.Context, c *pingyi.Campaign) (*Summary, erro
 		return nil, err
 	}
 	// Not kept if invalidated, or changed by a fold, while building.
-	if s.cache.gen.Load() == fp.gen && s.cache.deltas[c.ID] == seq {
+	if s.resultsGen() == fp.gen && s.cache.deltas[c.ID] == seq {
 		if _, ok := s.cache.summaries[c.ID]; !ok && len(s.cache.summaries) >= resultsCacheSize {
 			var oldest int64
 			var at time.Time

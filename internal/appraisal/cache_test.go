@@ -81,3 +81,42 @@ func TestSubtreeMemberCountsAfterImport(t *testing.T) {
 		}
 	})
 }
+
+// A cached summary is built again after orgs change in this process (a
+// unit renamed shows in the results at once), and not before.
+func TestResultsCacheSeesOrgChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := workflowSeed(t, s, false)
+		ap := appraisal.New(s)
+		name := func() string {
+			t.Helper()
+			res, err := ap.Results(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range res.Targets {
+				if r.Code == "B" {
+					return r.Name
+				}
+			}
+			t.Fatal("no result for target B")
+			return ""
+		}
+		name()
+		builds := ap.SummaryBuilds()
+		name()
+		if n := ap.SummaryBuilds() - builds; n != 0 {
+			t.Fatalf("%d builds for a read of an unchanged campaign, want 0", n)
+		}
+		if _, err := s.ImportOrgs(ctx, []store.OrgRow{
+			{Line: 2, Code: "B", Name: "社区党支部（新）", Type: "branch", Domain: "community", ParentCode: "D"},
+		}, store.CLI); err != nil {
+			t.Fatal(err)
+		}
+		name()
+		if n := ap.SummaryBuilds() - builds; n != 1 {
+			t.Errorf("%d builds after an org import, want 1", n)
+		}
+	})
+}
