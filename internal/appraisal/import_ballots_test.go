@@ -10,11 +10,8 @@ package appraisal_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -22,38 +19,29 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
-	"github.com/pingyi/pingyi/internal/tabular"
+)
+
+// The import helpers are storetest's (imports.go).
+var (
+	readCSV       = storetest.ReadCSV
+	importOrgs    = storetest.ImportOrgsCSV
+	importMembers = storetest.ImportMembersCSV
+	okOrgs        = storetest.OkOrgs
+	okMembers     = storetest.OkMembers
+	errPlaces     = storetest.ErrPlaces
+	diff          = storetest.Diff
+	loadBase      = storetest.LoadBase
+)
+
+const (
+	orgHeader    = storetest.OrgHeader
+	baseOrgs     = storetest.BaseOrgs
+	memberHeader = storetest.MemberHeader
+	baseMembers  = storetest.BaseMembers
 )
 
 // ---------------------------------------------------------------------------
 // Reading files the way the command line does.
-
-func readCSV(content, name string, required, optional []string, allowExtra bool) (*tabular.Table, error) {
-	t, err := tabular.Read(strings.NewReader(content), name)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.Require(required, optional, allowExtra); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-func importOrgs(s *store.Store, content string) (store.ImportStats, error) {
-	t, err := readCSV(content, "orgs.csv", store.OrgColumns[:5], store.OrgColumns[5:], false)
-	if err != nil {
-		return store.ImportStats{}, err
-	}
-	return s.ImportOrgs(context.Background(), store.OrgRows(t), store.CLI)
-}
-
-func importMembers(s *store.Store, content string) (store.ImportStats, error) {
-	t, err := readCSV(content, "members.csv", store.MemberColumns, store.MemberOptional, true)
-	if err != nil {
-		return store.ImportStats{}, err
-	}
-	return s.ImportMembers(context.Background(), store.MemberRows(t), store.CLI)
-}
 
 func importBallots(s *store.Store, campaign, content string) (int, error) {
 	t, err := readCSV(content, "ballots.csv", appraisal.BallotColumns, nil, false)
@@ -70,24 +58,6 @@ func importBallots(s *store.Store, campaign, content string) (int, error) {
 			TargetType: r.Get("target_type"), TargetCode: r.Get("target_code"), Rating: r.Get("rating")})
 	}
 	return appraisal.New(s).ImportBallots(context.Background(), c, rows, store.CLI)
-}
-
-func okOrgs(t *testing.T, s *store.Store, file string) store.ImportStats {
-	t.Helper()
-	st, err := importOrgs(s, file)
-	if err != nil {
-		t.Fatalf("orgs refused:\n%v", err)
-	}
-	return st
-}
-
-func okMembers(t *testing.T, s *store.Store, file string) store.ImportStats {
-	t.Helper()
-	st, err := importMembers(s, file)
-	if err != nil {
-		t.Fatalf("members refused:\n%v", err)
-	}
-	return st
 }
 
 func okBallots(t *testing.T, s *store.Store, campaign, file string) int {
@@ -110,60 +80,10 @@ func dump(t testing.TB, s *store.Store) string { return storetest.Dump(t, s) }
 // from the same data, in any order and any format, give the same state.
 func state(t testing.TB, s *store.Store) string { return storetest.State(t, s) }
 
-// errLines turns an error into its sorted "line N, column X" places; it
-// fails the test when err is not an *pingyi.InputError.
-func errPlaces(t testing.TB, err error) []string {
-	t.Helper()
-	var ie *pingyi.InputError
-	if !errors.As(err, &ie) {
-		t.Fatalf("want *pingyi.InputError, got %T: %v", err, err)
-	}
-	var out []string
-	for _, fe := range ie.Errors {
-		p := "line " + strconv.Itoa(fe.Line)
-		if fe.Column != "" {
-			p += ", column " + fe.Column
-		}
-		out = append(out, p)
-		// The message as printed names the same place.
-		if !strings.HasPrefix(fe.Error(), p) {
-			t.Errorf("message %q does not start with %q", fe.Error(), p)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // ---------------------------------------------------------------------------
 // Fixtures.
 
-const orgHeader = "code,name,type,domain,parent_code,window_unit\n"
-
-// baseOrgs: C1 ─┬─ G1 ── B1
-//
-//	└─ B2           and a second root C2.
-const baseOrgs = orgHeader +
-	"C1,某镇党委,committee,rural,,false\n" +
-	"G1,第一党总支,general_branch,rural,C1,\n" +
-	"B1,东村党支部,branch,rural,G1,true\n" +
-	"B2,西村党支部,branch,community,C1,false\n" +
-	"C2,某街道党工委,committee,community,,\n"
-
-const memberHeader = "code,name,org_code,category,is_secretary\n"
-
-const baseMembers = memberHeader +
-	"M1,张三,B1,cadre,true\n" +
-	"M2,李四,B1,farming,false\n" +
-	"M3,王五,B2,in_service,false\n" +
-	"M4,赵六,B2,elderly,true\n"
-
 const ballotHeader = "ballot_no,evaluator_category,target_type,target_code,rating\n"
-
-func loadBase(t *testing.T, s *store.Store) {
-	t.Helper()
-	okOrgs(t, s, baseOrgs)
-	okMembers(t, s, baseMembers)
-}
 
 func createCampaign(t *testing.T, s *store.Store, code, scope string, scale int) *pingyi.Campaign {
 	t.Helper()
@@ -243,23 +163,6 @@ func TestImportBallotRefusals(t *testing.T) {
 			})
 		}
 	})
-}
-
-// diff shows the lines of b not in a and of a not in b.
-func diff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out []string
-	for _, l := range al {
-		if !slices.Contains(bl, l) {
-			out = append(out, "- "+l)
-		}
-	}
-	for _, l := range bl {
-		if !slices.Contains(al, l) {
-			out = append(out, "+ "+l)
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pingyi/pingyi/internal/store/storetest"
+	"github.com/pingyi/pingyi/internal/web/browsertest"
 )
 
 // focusContrastJS focuses each element of the selectors as the keyboard
@@ -69,15 +70,6 @@ func TestFocusRingContrast(t *testing.T) {
 	}
 }
 
-// barJS reports, for the bar matching SELECTOR, whether its active entry
-// is wholly in view and which edges say there is more.
-const barJS = `(() => {
-  const bar = document.querySelector(SELECTOR); if (!bar) return JSON.stringify({ missing: true });
-  const a = bar.querySelector("a.active, a[aria-current]"); const r = a.getBoundingClientRect(), b = bar.getBoundingClientRect();
-  return JSON.stringify({ inView: r.left >= b.left - 1 && r.right <= b.right + 1, overflows: bar.scrollWidth > bar.clientWidth,
-    left: bar.classList.contains("more-left"), right: bar.classList.contains("more-right") });
-})()`
-
 // On a phone the main navigation scrolls sideways (a campaign's tabs:
 // appraisal/web/focus_browser_test.go):
 // the active entry is brought into view and the bar fades the edge where
@@ -99,7 +91,7 @@ func TestPhoneBarsShowActiveEntry(t *testing.T) {
 		var got struct {
 			Missing, InView, Overflows, Left, Right bool
 		}
-		if err := json.Unmarshal([]byte(eval[string](t, ctx, "const SELECTOR = "+strconv.Quote(c.bar)+";"+barJS)), &got); err != nil {
+		if err := json.Unmarshal([]byte(eval[string](t, ctx, "const SELECTOR = "+strconv.Quote(c.bar)+";"+browsertest.BarJS)), &got); err != nil {
 			t.Fatal(err)
 		}
 		switch {

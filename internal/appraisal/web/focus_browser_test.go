@@ -13,16 +13,8 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
+	"github.com/pingyi/pingyi/internal/web/browsertest"
 )
-
-// barJS reports, for the bar matching SELECTOR, whether its active entry
-// is wholly in view and which edges say there is more.
-const barJS = `(() => {
-  const bar = document.querySelector(SELECTOR); if (!bar) return JSON.stringify({ missing: true });
-  const a = bar.querySelector("a.active, a[aria-current]"); const r = a.getBoundingClientRect(), b = bar.getBoundingClientRect();
-  return JSON.stringify({ inView: r.left >= b.left - 1 && r.right <= b.right + 1, overflows: bar.scrollWidth > bar.clientWidth,
-    left: bar.classList.contains("more-left"), right: bar.classList.contains("more-right") });
-})()`
 
 // On a phone a campaign's tabs scroll sideways (the shell's test does the
 // main navigation):
@@ -48,7 +40,7 @@ func TestPhoneBarsShowActiveEntry(t *testing.T) {
 		var got struct {
 			Missing, InView, Overflows, Left, Right bool
 		}
-		if err := json.Unmarshal([]byte(eval[string](t, ctx, "const SELECTOR = "+strconv.Quote(c.bar)+";"+barJS)), &got); err != nil {
+		if err := json.Unmarshal([]byte(eval[string](t, ctx, "const SELECTOR = "+strconv.Quote(c.bar)+";"+browsertest.BarJS)), &got); err != nil {
 			t.Fatal(err)
 		}
 		switch {
