@@ -6,6 +6,7 @@ package app
 import (
 	"fmt"
 
+	appraisalweb "github.com/pingyi/pingyi/internal/appraisal/web"
 	doublereportweb "github.com/pingyi/pingyi/internal/doublereport/web"
 	starsweb "github.com/pingyi/pingyi/internal/stars/web"
 	"github.com/pingyi/pingyi/internal/store"
@@ -18,6 +19,7 @@ type FeatureFunc func(srv *web.Server, st *store.Store) (web.Feature, error)
 
 // Features are the feature packages' web parts, in navigation order.
 var Features = []FeatureFunc{
+	appraisalweb.New,
 	starsweb.New,
 	voiceweb.New,
 	doublereportweb.New,

@@ -35,6 +35,7 @@ var below = []string{
 	"internal/assets",
 	"internal/metrics",
 	"internal/openapi",
+	"internal/export",
 }
 
 // featureOf names the feature a package belongs to ("" for none).
@@ -165,6 +166,10 @@ func TestLayoutRules(t *testing.T) {
 		{"webtest imports a feature", map[string][]string{"internal/web/webtest": {"internal/voice/web"}}, 1},
 		{"rules import a feature", map[string][]string{"internal/rules": {"internal/stars"}}, 1},
 		{"a feature imports another", map[string][]string{"internal/stars": {"internal/appraisal"}}, 1},
+		{"the shell imports the appraisal's storage", map[string][]string{"internal/web": {"internal/appraisal"}}, 1},
+		{"webtest imports the appraisal's pages", map[string][]string{"internal/web/webtest": {"internal/appraisal/web"}}, 1},
+		{"the stars' pages import the appraisal", map[string][]string{"internal/stars/web": {"internal/appraisal", "internal/appraisal/api"}}, 2},
+		{"the platform's exporter imports the appraisal", map[string][]string{"internal/export": {"internal/appraisal"}}, 1},
 		{"a feature's web part imports another feature", map[string][]string{
 			"internal/voice/web": {"internal/doublereport", "internal/doublereport/web"}}, 2},
 	} {

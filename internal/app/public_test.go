@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pingyi/pingyi/internal/app"
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/web"
@@ -53,10 +54,10 @@ func campaign(t *testing.T, f *webtest.Fixture, code string, n int) []string {
 	t.Helper()
 	ctx := context.Background()
 	c := &pingyi.Campaign{Code: code, Name: "测试评议" + code, ScopeCode: "T1", Kind: pingyi.KindMass, Year: 2024}
-	if err := f.St.CreateCampaign(ctx, c, store.CLI); err != nil {
+	if err := appraisal.New(f.St).CreateCampaign(ctx, c, store.CLI); err != nil {
 		t.Fatal(err)
 	}
-	codes, err := f.St.IssueCodes(ctx, c, "V1", pingyi.EvalMassRep, n, store.CLI)
+	codes, err := appraisal.New(f.St).IssueCodes(ctx, c, "V1", pingyi.EvalMassRep, n, store.CLI)
 	if err != nil {
 		t.Fatal(err)
 	}

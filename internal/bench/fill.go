@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/demo"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -101,7 +102,7 @@ func Fill(ctx context.Context, s *store.Store, o FillOptions) (*FillStats, error
 		ScopeCode: root, Kind: pingyi.KindYearEnd, Year: year, Scale: 3,
 		Opens:  time.Date(year, 12, 1, 0, 0, 0, 0, time.Local).UTC().Format(time.RFC3339),
 		Closes: time.Date(year+1, 1, 15, 0, 0, 0, 0, time.Local).UTC().Format(time.RFC3339)}
-	if err := s.CreateCampaign(ctx, c, Actor); err != nil {
+	if err := appraisal.New(s).CreateCampaign(ctx, c, Actor); err != nil {
 		return nil, err
 	}
 	st.Campaign = c.Code

@@ -16,7 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pingyi/pingyi/internal/api"
+	"github.com/pingyi/pingyi/internal/appraisal"
+	"github.com/pingyi/pingyi/internal/appraisal/api"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -57,7 +58,7 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.Units(ctx, c.ID, pingyi.Scope{})
+	units, err := appraisal.New(s).Units(ctx, c.ID, pingyi.Scope{})
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,7 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 		if u.Targets < RatingsPerBallot {
 			continue
 		}
-		ts, err := s.UnitTargets(ctx, c.ID, u.ID)
+		ts, err := appraisal.New(s).UnitTargets(ctx, c.ID, u.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -126,7 +127,7 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 			if n == 0 {
 				continue
 			}
-			ks, err := s.IssueCodes(ctx, c, u.code, cat, n, Actor)
+			ks, err := appraisal.New(s).IssueCodes(ctx, c, u.code, cat, n, Actor)
 			if err != nil {
 				return nil, err
 			}
@@ -142,9 +143,9 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 	bodies := make([][]byte, len(codes))
 	for i, k := range codes {
 		u := us[k.unit]
-		req := api.BallotRequest{Code: k.code, Ratings: make([]store.RatingInput, 0, RatingsPerBallot)}
+		req := api.BallotRequest{Code: k.code, Ratings: make([]appraisal.RatingInput, 0, RatingsPerBallot)}
 		pick := func(typ, code string) {
-			req.Ratings = append(req.Ratings, store.RatingInput{TargetType: typ, TargetCode: code, Rating: levels[rng.IntN(len(levels))]})
+			req.Ratings = append(req.Ratings, appraisal.RatingInput{TargetType: typ, TargetCode: code, Rating: levels[rng.IntN(len(levels))]})
 		}
 		pick("org", u.code)
 		pick("secretary", u.code)
@@ -159,9 +160,9 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 	logf("intake: campaign %s over %s (%d members, %d units with ≥ %d targets), %d codes ready in %s",
 		c.Code, c.ScopeCode, members, len(us), RatingsPerBallot, len(codes), time.Since(t0).Round(time.Millisecond))
 
-	in := s.NewIntake()
+	in := appraisal.New(s).NewIntake()
 	defer in.Close()
-	a := &api.API{Store: s, Intake: in}
+	a := &api.API{Store: appraisal.New(s), Intake: in}
 	mux := http.NewServeMux()
 	for _, r := range a.Routes() {
 		mux.HandleFunc(r.Pattern, r.Handler)
@@ -178,7 +179,7 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 	var out []Result
 	next := 0
 	var accepted int64
-	folded0 := s.FoldedBallots()
+	folded0 := appraisal.New(s).FoldedBallots()
 	for i, n := range conc {
 		warmBodies := bodies[next : next+warm]
 		next += warm
@@ -211,11 +212,11 @@ func runIntake(ctx context.Context, s *store.Store, durability string, conc []in
 	in.Close()
 	var pending int64
 	s.R().QueryRow(ctx, `SELECT COUNT(*) FROM ballots WHERE campaign_id = ? AND tallied = 0`, c.ID).Scan(&pending)
-	bg := s.FoldedBallots() - folded0
+	bg := appraisal.New(s).FoldedBallots() - folded0
 	fr := Result{Name: "intake-fold", Unit: "ballots/s", Ops: pending}
 	mw := watchMemory()
 	t1 := time.Now()
-	if err := s.FoldBallots(ctx, c.ID); err != nil {
+	if err := appraisal.New(s).FoldBallots(ctx, c.ID); err != nil {
 		return out, err
 	}
 	mw.done(&fr)
@@ -341,9 +342,9 @@ func pickScope(ctx context.Context, s *store.Store, max int) (*pingyi.Org, int, 
 const IntakeCampaign = "BENCH-INTAKE"
 
 func intakeCampaign(ctx context.Context, s *store.Store) (*pingyi.Campaign, error) {
-	c, err := s.Campaign(ctx, IntakeCampaign)
+	c, err := appraisal.New(s).Campaign(ctx, IntakeCampaign)
 	if err == nil {
-		if !c.TestMode || store.State(c, time.Now()) != store.StateOpen {
+		if !c.TestMode || appraisal.State(c, time.Now()) != appraisal.StateOpen {
 			return nil, fmt.Errorf("campaign %s exists but is not an open test-mode campaign: not touching it", IntakeCampaign)
 		}
 		return c, nil
@@ -357,7 +358,7 @@ func intakeCampaign(ctx context.Context, s *store.Store) (*pingyi.Campaign, erro
 	}
 	c = &pingyi.Campaign{Code: IntakeCampaign, Name: "pingyi bench: ballot intake (test mode)",
 		ScopeCode: scope.Code, Kind: pingyi.KindMass, Scale: 3, TestMode: true}
-	if err := s.CreateCampaign(ctx, c, Actor); err != nil {
+	if err := appraisal.New(s).CreateCampaign(ctx, c, Actor); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -366,7 +367,7 @@ func intakeCampaign(ctx context.Context, s *store.Store) (*pingyi.Campaign, erro
 // wipeCampaign deletes the bench campaign's ballots and codes and zeroes
 // its tallies (like store.WipeTestCampaign, which also ends test mode).
 func wipeCampaign(ctx context.Context, s *store.Store, c *pingyi.Campaign) error {
-	defer s.CodesDeleted()
+	defer appraisal.New(s).CodesDeleted()
 	return s.Tx(ctx, func(q store.Q) error {
 		for _, st := range []string{
 			`DELETE FROM ballots WHERE campaign_id = ?`,

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pingyi/pingyi/internal/app"
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/auth"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
@@ -47,7 +48,7 @@ func page(ctx context.Context, s *store.Store, name string, c *pingyi.Campaign, 
 	path := "/orgs"
 	if name == "results-page" {
 		path = "/campaigns/" + url.PathEscape(c.Code) + "/results"
-		if store.State(c, time.Now()) != store.StateClosed {
+		if appraisal.State(c, time.Now()) != appraisal.StateClosed {
 			res.Note = "campaign " + c.Code + " is open: the page shows sealed results"
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -20,7 +21,7 @@ func pickCampaign(ctx context.Context, s *store.Store, code string) (*pingyi.Cam
 			return nil, fmt.Errorf("no campaign with targets: fill the database with pingyi demo --scale … --ballots (%v)", err)
 		}
 	}
-	return s.Campaign(ctx, code)
+	return appraisal.New(s).Campaign(ctx, code)
 }
 
 // resultsReads is how many times results-read reads the results.
@@ -28,7 +29,7 @@ const resultsReads = 7
 
 // resultsRead measures reading a counted campaign's results: every
 // target's tallies and its unit's composition, with rules R1–R5 applied
-// (store.Summary, what pages and exports read). The tallies are kept as
+// (appraisal.Summary, what pages and exports read). The tallies are kept as
 // ballots arrive, so this never reads a ballot. The first read (uncached:
 // the summary built from the tallies) is reported in the note; p50 and
 // p99 are of the reads after it.
@@ -39,7 +40,7 @@ func resultsRead(ctx context.Context, s *store.Store, c *pingyi.Campaign) Result
 	runtime.ReadMemStats(&before)
 	mw := watchMemory()
 	t0 := time.Now()
-	if _, err := s.Summary(ctx, c); err != nil { // warm the caches
+	if _, err := appraisal.New(s).Summary(ctx, c); err != nil { // warm the caches
 		res.Skipped = err.Error()
 		return res
 	}
@@ -48,12 +49,12 @@ func resultsRead(ctx context.Context, s *store.Store, c *pingyi.Campaign) Result
 	runtime.ReadMemStats(&after)
 	held := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
 	var times []time.Duration
-	var r *store.Summary
+	var r *appraisal.Summary
 	start := time.Now()
 	for range resultsReads {
 		t := time.Now()
 		var err error
-		if r, err = s.Summary(ctx, c); err != nil {
+		if r, err = appraisal.New(s).Summary(ctx, c); err != nil {
 			res.Errors++
 			res.Note = err.Error()
 			continue
@@ -86,7 +87,7 @@ func resultsRecount(ctx context.Context, s *store.Store, c *pingyi.Campaign) Res
 	res := Result{Name: "results-recount", Unit: "ratings/s"}
 	mw := watchMemory()
 	t := time.Now()
-	st, err := s.RecountCampaign(ctx, c)
+	st, err := appraisal.New(s).RecountCampaign(ctx, c)
 	el := time.Since(t)
 	mw.done(&res)
 	if err != nil {

@@ -2,18 +2,16 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/pingyi/pingyi/internal/export"
+	"github.com/pingyi/pingyi/internal/appraisal"
+	"github.com/pingyi/pingyi/internal/appraisal/export"
 	"github.com/pingyi/pingyi/internal/pdf"
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/tabular"
 )
@@ -73,10 +71,10 @@ func runCampaignCreate(e *env, args []string) int {
 	}
 	bad := &pingyi.InputError{}
 	var err error
-	if c.Opens, err = store.ParseTime(*opens); err != nil {
+	if c.Opens, err = appraisal.ParseTime(*opens); err != nil {
 		bad.Add(0, "opens", "%v", err)
 	}
-	if c.Closes, err = store.ParseTime(*closes); err != nil {
+	if c.Closes, err = appraisal.ParseTime(*closes); err != nil {
 		bad.Add(0, "closes", "%v", err)
 	}
 	if err := bad.Err(); err != nil {
@@ -87,7 +85,7 @@ func runCampaignCreate(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
-	if err := s.CreateCampaign(e.ctx, c, store.CLI); err != nil {
+	if err := appraisal.New(s).CreateCampaign(e.ctx, c, store.CLI); err != nil {
 		return failFlags(e, err)
 	}
 	var n int
@@ -122,7 +120,7 @@ func runImportBallots(e *env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	t, err := readTable(pos[0], store.BallotColumns, nil, false)
+	t, err := readTable(pos[0], appraisal.BallotColumns, nil, false)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -131,12 +129,12 @@ func runImportBallots(e *env, args []string) int {
 		return st
 	}
 	defer s.Close()
-	rows := make([]store.BallotRow, 0, len(t.Rows))
+	rows := make([]appraisal.BallotRow, 0, len(t.Rows))
 	for _, r := range t.Rows {
-		rows = append(rows, store.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
+		rows = append(rows, appraisal.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
 			TargetType: r.Get("target_type"), TargetCode: r.Get("target_code"), Rating: r.Get("rating")})
 	}
-	n, err := s.ImportBallots(e.ctx, c, rows, store.CLI)
+	n, err := appraisal.New(s).ImportBallots(e.ctx, c, rows, store.CLI)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -177,7 +175,7 @@ func runCodes(e *env, args []string) (status int) {
 		return st
 	}
 	defer s.Close()
-	codes, err := s.IssueCodes(e.ctx, c, *unit, pingyi.EvaluatorCategory(*cat), *count, store.CLI)
+	codes, err := appraisal.New(s).IssueCodes(e.ctx, c, *unit, pingyi.EvaluatorCategory(*cat), *count, store.CLI)
 	if err != nil {
 		return failFlags(e, err)
 	}
@@ -191,7 +189,7 @@ func runCodes(e *env, args []string) (status int) {
 		}
 	}()
 	if *format == "pdf" {
-		u, _ := s.Unit(e.ctx, c.ID, *unit)
+		u, _ := appraisal.New(s).Unit(e.ctx, c.ID, *unit)
 		sheet := pdf.SlipSheet{Title: "测评码", CampaignName: c.Name, UnitName: u.Name, CategoryLabel: CategoryZH[pingyi.EvaluatorCategory(*cat)]}
 		for _, k := range codes {
 			sheet.Slips = append(sheet.Slips, pdf.Slip{Code: k, URL: CodeURL(*base, k)})
@@ -228,41 +226,6 @@ func categoriesList() string {
 	return strings.Join(s, ", ")
 }
 
-// ResultsHeader is the results file's header (SPEC §6).
-var ResultsHeader = []string{"target_type", "target_code", "valid", "satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain", "score", "satisfaction_rate", "flags"}
-
-// ResultRecord is one results row as strings, as in the CSV.
-func ResultRecord(t store.TargetResult) []string {
-	return []string{string(t.Type), t.Code, strconv.FormatInt(t.Tally.Valid(), 10), strconv.FormatInt(t.Tally.Satisfied, 10),
-		strconv.FormatInt(t.Tally.FairlySatisfied, 10), strconv.FormatInt(t.Tally.BasicallySatisfied, 10),
-		strconv.FormatInt(t.Tally.Dissatisfied, 10), strconv.FormatInt(t.Tally.Abstain, 10),
-		rules.FormatScore(t.Score), rules.FormatRate(t.Rate), rules.JoinFlags(t.Flags)}
-}
-
-type jsonResult struct {
-	TargetType         string   `json:"target_type"`
-	TargetCode         string   `json:"target_code"`
-	Name               string   `json:"name"`
-	Unit               string   `json:"unit"`
-	Valid              int64    `json:"valid"`
-	Satisfied          int64    `json:"satisfied"`
-	FairlySatisfied    int64    `json:"fairly_satisfied"`
-	BasicallySatisfied int64    `json:"basically_satisfied"`
-	Dissatisfied       int64    `json:"dissatisfied"`
-	Abstain            int64    `json:"abstain"`
-	Score              *float64 `json:"score"`
-	SatisfactionRate   *float64 `json:"satisfaction_rate"`
-	Flags              []string `json:"flags"`
-}
-
-func num(s string) *float64 {
-	if s == "" {
-		return nil
-	}
-	f, _ := strconv.ParseFloat(s, 64)
-	return &f
-}
-
 func runResults(e *env, args []string) (status int) {
 	fs := newFlags(e, "results", "--campaign C [--format csv|json|xlsx] [-o FILE]")
 	code := fs.String("campaign", "", "campaign code (required)")
@@ -281,7 +244,7 @@ func runResults(e *env, args []string) (status int) {
 		return st
 	}
 	defer s.Close()
-	sm, err := s.Summary(e.ctx, c)
+	sm, err := appraisal.New(s).Summary(e.ctx, c)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -294,13 +257,15 @@ func runResults(e *env, args []string) (status int) {
 			status = fail(e, err)
 		}
 	}()
-	// Every target, chunk by chunk (store.EachResult): a city's results
+	// Every target, chunk by chunk (appraisal.Store.EachResult): a city's results
 	// are never held at once.
-	each := func(fn func(store.TargetResult) error) error { return s.EachResult(e.ctx, sm, nil, fn) }
+	each := func(fn func(appraisal.TargetResult) error) error {
+		return appraisal.New(s).EachResult(e.ctx, sm, nil, fn)
+	}
 	if *format == "xlsx" {
 		counts := map[pingyi.TargetType]int{}
-		for k := range store.NumTypes {
-			counts[store.TypeNames[k]] = len(sm.TypeRange(k))
+		for k := range appraisal.NumTypes {
+			counts[appraisal.TypeNames[k]] = len(sm.TypeRange(k))
 		}
 		if err := export.ResultsXLSXStream(bw, c.Name, c.Scale, counts, each, nil); err != nil {
 			return fail(e, err)
@@ -308,47 +273,12 @@ func runResults(e *env, args []string) (status int) {
 		return ExitOK
 	}
 	if *format == "json" {
-		// The array of json.Encoder with a two-space indent, one element
-		// at a time.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("  ", "  ")
-		enc.SetEscapeHTML(false)
-		n := 0
-		err := each(func(t store.TargetResult) error {
-			r := ResultRecord(t)
-			buf.Reset()
-			if err := enc.Encode(jsonResult{TargetType: r[0], TargetCode: r[1], Name: t.Name, Unit: t.UnitCode, Valid: t.Tally.Valid(),
-				Satisfied: t.Tally.Satisfied, FairlySatisfied: t.Tally.FairlySatisfied, BasicallySatisfied: t.Tally.BasicallySatisfied,
-				Dissatisfied: t.Tally.Dissatisfied, Abstain: t.Tally.Abstain, Score: num(r[8]), SatisfactionRate: num(r[9]), Flags: t.Flags}); err != nil {
-				return err
-			}
-			sep := ",\n  "
-			if n == 0 {
-				sep = "[\n  "
-			}
-			n++
-			bw.WriteString(sep)
-			_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-			return err
-		})
-		if err != nil {
+		if err := export.ResultsJSON(bw, each); err != nil {
 			return fail(e, err)
-		}
-		if n == 0 {
-			bw.WriteString("[]\n")
-		} else {
-			bw.WriteString("\n]\n")
 		}
 		return ExitOK
 	}
-	cw := tabular.NewCSVWriter(bw)
-	cw.Write(ResultsHeader)
-	if err := each(func(t store.TargetResult) error { return cw.Write(ResultRecord(t)) }); err != nil {
-		return fail(e, err)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := export.ResultsCSV(bw, each, nil); err != nil {
 		return fail(e, err)
 	}
 	return ExitOK
@@ -369,7 +299,7 @@ func runCampaignList(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer s.Close()
-	cs, err := s.Campaigns(e.ctx, pingyi.Scope{})
+	cs, err := appraisal.New(s).Campaigns(e.ctx, pingyi.Scope{})
 	if err != nil {
 		return fail(e, err)
 	}
@@ -377,7 +307,7 @@ func runCampaignList(e *env, args []string) int {
 	cw.Write([]string{"code", "name", "year", "kind", "scope", "opens", "closes", "state", "test_mode"})
 	for _, c := range cs {
 		cw.Write([]string{c.Code, c.Name, strconv.Itoa(c.Year), string(c.Kind), c.ScopeCode, c.Opens, c.Closes,
-			string(store.State(&c, time.Now())), strconv.FormatBool(c.TestMode)})
+			string(appraisal.State(&c, time.Now())), strconv.FormatBool(c.TestMode)})
 	}
 	cw.Flush()
 	return ExitOK
@@ -399,7 +329,7 @@ func runCampaignWipe(e *env, args []string) int {
 		return st
 	}
 	defer s.Close()
-	if err := s.WipeTestCampaign(e.ctx, c, store.CLI); err != nil {
+	if err := appraisal.New(s).WipeTestCampaign(e.ctx, c, store.CLI); err != nil {
 		return failFlags(e, err)
 	}
 	fmt.Fprintf(e.stdout, "campaign %s wiped; it is now formal\n", c.Code)
@@ -413,7 +343,7 @@ func openCampaign(e *env, code string) (*store.Store, *pingyi.Campaign, int) {
 	if err != nil {
 		return nil, nil, fail(e, err)
 	}
-	c, err := s.Campaign(e.ctx, code)
+	c, err := appraisal.New(s).Campaign(e.ctx, code)
 	if err != nil {
 		s.Close()
 		fmt.Fprintf(e.stderr, "pingyi: campaign %q: %v\n", code, err)

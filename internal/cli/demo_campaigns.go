@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/stars"
@@ -25,16 +26,16 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 	// Last year's year-end appraisal, closed, with ballots in every unit.
 	closed := &pingyi.Campaign{Code: fmt.Sprintf("YE%d", year-1), Name: fmt.Sprintf("%d年度基层党组织和党员群众评议", year-1),
 		Year: year - 1, Kind: pingyi.KindYearEnd, ScopeCode: pick.town.Code, MinMassShare: "0.8"}
-	if err := st.CreateCampaign(ctx, closed, demoActor); err != nil {
+	if err := appraisal.New(st).CreateCampaign(ctx, closed, demoActor); err != nil {
 		return err
 	}
-	units, err := st.Units(ctx, closed.ID, pingyi.Scope{})
+	units, err := appraisal.New(st).Units(ctx, closed.ID, pingyi.Scope{})
 	if err != nil {
 		return err
 	}
 	ballots := 0
 	for ui, u := range units {
-		targets, err := st.UnitTargets(ctx, closed.ID, u.ID)
+		targets, err := appraisal.New(st).UnitTargets(ctx, closed.ID, u.ID)
 		if err != nil {
 			return err
 		}
@@ -46,7 +47,7 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 		// Each unit has its own mood; some members fare badly (R1, R2).
 		mood := 0.55 + 0.4*rng.Float64()
 		n := 12 + rng.IntN(8)
-		var rows []store.BallotRow
+		var rows []appraisal.BallotRow
 		for b := 0; b < n; b++ {
 			cat := pingyi.EvalPartyMember
 			if rng.Float64() < massShare {
@@ -70,11 +71,11 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 				case x > 0.98:
 					r = pingyi.Abstain
 				}
-				rows = append(rows, store.BallotRow{Line: len(rows) + 2, BallotNo: u.Code + "-" + no, EvaluatorCategory: string(cat),
+				rows = append(rows, appraisal.BallotRow{Line: len(rows) + 2, BallotNo: u.Code + "-" + no, EvaluatorCategory: string(cat),
 					TargetType: string(t.Type), TargetCode: t.Code, Rating: string(r)})
 			}
 		}
-		k, err := st.ImportBallots(ctx, closed, rows, demoActor)
+		k, err := appraisal.New(st).ImportBallots(ctx, closed, rows, demoActor)
 		if err != nil {
 			return fmt.Errorf("demo ballots for %s: %w", u.Code, err)
 		}
@@ -82,11 +83,11 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 	}
 	closed.Closes = time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339)
 	closed.Opens = time.Now().Add(-30 * 24 * time.Hour).UTC().Format(time.RFC3339)
-	if err := st.UpdateCampaign(ctx, closed, "各村（社区）党组织、党组织书记和全体党员；群众代表不少于80%",
+	if err := appraisal.New(st).UpdateCampaign(ctx, closed, "各村（社区）党组织、党组织书记和全体党员；群众代表不少于80%",
 		"结果作为年度考核、评先评优和“七一”表彰的重要依据", demoActor); err != nil {
 		return err
 	}
-	if err := st.SetPhase(ctx, closed, 4, demoActor); err != nil {
+	if err := appraisal.New(st).SetPhase(ctx, closed, 4, demoActor); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "演示评议活动 %s（已结束，%d 张选票）demo campaign %s: closed, %d ballots\n", closed.Code, ballots, closed.Code, ballots)
@@ -94,10 +95,10 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 	// This year's appraisal, open, with codes for the demo branch.
 	open := &pingyi.Campaign{Code: fmt.Sprintf("MA%d", year), Name: fmt.Sprintf("%d年度群众评议", year), Year: year,
 		Kind: pingyi.KindMass, ScopeCode: pick.town.Code}
-	if err := st.CreateCampaign(ctx, open, demoActor); err != nil {
+	if err := appraisal.New(st).CreateCampaign(ctx, open, demoActor); err != nil {
 		return err
 	}
-	codes, err := st.IssueCodes(ctx, open, pick.branch.Code, pingyi.EvalMassRep, 20, demoActor)
+	codes, err := appraisal.New(st).IssueCodes(ctx, open, pick.branch.Code, pingyi.EvalMassRep, 20, demoActor)
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func seedDemoCampaigns(ctx context.Context, st *store.Store, pick *demoObjects, 
 	if err == nil {
 		for _, o := range subtree {
 			if o.WindowUnit {
-				if code, err := st.WindowCode(ctx, open, o.Code, demoActor); err == nil {
+				if code, err := appraisal.New(st).WindowCode(ctx, open, o.Code, demoActor); err == nil {
 					fmt.Fprintf(w, "窗口即时评议 window unit %s: %s/w/%s\n", o.Name, base, code)
 				}
 				break

@@ -1,3 +1,5 @@
+// Package export writes printable files of the platform's data: the
+// import templates (Excel workbooks with Chinese headers).
 package export
 
 import (

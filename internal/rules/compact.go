@@ -8,7 +8,7 @@ import (
 )
 
 // The functions below are the integer forms of R1–R5 used to evaluate a
-// whole campaign cheaply (store.Summary). They agree exactly with the
+// whole campaign cheaply (appraisal.Summary). They agree exactly with the
 // big.Rat functions above, which stay the reference (see the property
 // tests in compact_test.go).
 

@@ -17,7 +17,7 @@ const (
 type Window struct{ Opens, Closes string }
 
 // ClosedAt reports whether the window has closed at now (a bad time
-// counts as no bound, as store.State reads it).
+// counts as no bound, as appraisal.State reads it).
 func (w Window) ClosedAt(now time.Time) bool {
 	if w.Closes == "" {
 		return false

@@ -150,7 +150,8 @@ func (s *Store) Restore(ctx context.Context, r io.Reader, a Actor) (*BackupStats
 	if err != nil {
 		return nil, err
 	}
-	s.invalidateResults()
+	s.invalidateOrgs() // and with it the features' caches that compare OrgsGen
+	s.invalidateUsers()
 	if s.Dialect == Postgres {
 		// Fresh statistics for the planner (autovacuum would take a while
 		// to get to tables filled in one go).

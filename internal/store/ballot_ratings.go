@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 )
 
 // A ballot's ratings are stored in the ballot's own row (ballots.ratings),
@@ -24,8 +25,8 @@ import (
 // targets a ballot rates are those of one unit, made together, so the
 // differences are small: about 3 bytes per rating.
 
-// encodeRatings encodes a ballot's ratings (target ID → rating).
-func encodeRatings(ratings map[int64]pingyi.Rating) []byte {
+// EncodeRatings encodes a ballot's ratings (target ID → rating).
+func EncodeRatings(ratings map[int64]pingyi.Rating) []byte {
 	ids := make([]int64, 0, len(ratings))
 	for id := range ratings {
 		ids = append(ids, id)
@@ -35,7 +36,7 @@ func encodeRatings(ratings map[int64]pingyi.Rating) []byte {
 	var prev int64
 	for _, id := range ids {
 		out = binary.AppendUvarint(out, uint64(id-prev))
-		out = append(out, byte(tallyIndex(ratings[id])))
+		out = append(out, byte(rules.Slot(ratings[id])))
 		prev = id
 	}
 	return out
@@ -44,9 +45,9 @@ func encodeRatings(ratings map[int64]pingyi.Rating) []byte {
 // errBadRatings reports a ratings value that does not decode.
 var errBadRatings = errors.New("ballot ratings: malformed encoding")
 
-// eachRating calls fn with each rating of an encoded ballot: the target ID
+// EachRating calls fn with each rating of an encoded ballot: the target ID
 // and the tally index.
-func eachRating(b []byte, fn func(targetID int64, idx int)) error {
+func EachRating(b []byte, fn func(targetID int64, idx int)) error {
 	var prev int64
 	for i := 0; len(b) > 0; i++ {
 		d, n := binary.Uvarint(b)
@@ -63,20 +64,20 @@ func eachRating(b []byte, fn func(targetID int64, idx int)) error {
 	return nil
 }
 
-// ratingOf is the rating of a tally index (the inverse of tallyIndex).
+// ratingOf is the rating of a tally index (the inverse of rules.Slot).
 var ratingOf = [5]pingyi.Rating{pingyi.Satisfied, pingyi.FairlySatisfied, pingyi.BasicallySatisfied, pingyi.Dissatisfied, pingyi.Abstain}
 
 // DecodeRatings decodes a ballot's stored ratings (target ID → rating).
 func DecodeRatings(enc []byte) (map[int64]pingyi.Rating, error) {
 	out := map[int64]pingyi.Rating{}
-	err := eachRating(enc, func(t int64, i int) { out[t] = ratingOf[i] })
+	err := EachRating(enc, func(t int64, i int) { out[t] = ratingOf[i] })
 	return out, err
 }
 
-// eachBallot reads rows of (unit_org_id, category, ratings) — stored
+// EachBallot reads rows of (unit_org_id, category, ratings) — stored
 // ballots — calling ballot for each and rating for each of its ratings
 // (target ID, tally index). It closes rows.
-func eachBallot(rows *sql.Rows, ballot func(unit int64, category string), rating func(targetID int64, idx int)) error {
+func EachBallot(rows *sql.Rows, ballot func(unit int64, category string), rating func(targetID int64, idx int)) error {
 	defer rows.Close()
 	var unit int64
 	var cat string
@@ -86,15 +87,15 @@ func eachBallot(rows *sql.Rows, ballot func(unit int64, category string), rating
 			return err
 		}
 		ballot(unit, cat)
-		if err := eachRating(enc, rating); err != nil {
+		if err := EachRating(enc, rating); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
 }
 
-// int64s runs a query of one integer column and returns its values.
-func int64s(ctx context.Context, q Q, query string, args ...any) ([]int64, error) {
+// Int64s runs a query of one integer column and returns its values.
+func Int64s(ctx context.Context, q Q, query string, args ...any) ([]int64, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err

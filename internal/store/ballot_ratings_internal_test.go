@@ -20,7 +20,7 @@ func TestRatingsRoundTrip(t *testing.T) {
 			id := base + rapid.Int64Range(0, 1<<40).Draw(t, "offset")
 			in[id] = ratingOf[rapid.IntRange(0, 4).Draw(t, "rating")]
 		}
-		out, err := DecodeRatings(encodeRatings(in))
+		out, err := DecodeRatings(EncodeRatings(in))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestRatingsRoundTrip(t *testing.T) {
 // TestRatingsEncoding pins the format: ascending IDs as varint
 // differences, each followed by the rating's tally index.
 func TestRatingsEncoding(t *testing.T) {
-	got := encodeRatings(map[int64]pingyi.Rating{300: pingyi.Dissatisfied, 5: pingyi.Satisfied, 6: pingyi.Abstain})
+	got := EncodeRatings(map[int64]pingyi.Rating{300: pingyi.Dissatisfied, 5: pingyi.Satisfied, 6: pingyi.Abstain})
 	want := []byte{5, 0, 1, 4, 0xa6, 0x02, 3} // 5 → 0; +1 → 4; +294 → 3
 	if !bytes.Equal(got, want) {
 		t.Fatalf("encoding % x, want % x", got, want)
@@ -48,7 +48,7 @@ func TestRatingsEncoding(t *testing.T) {
 // FuzzDecodeRatings: arbitrary bytes never panic, and what decodes
 // re-encodes to something that decodes the same.
 func FuzzDecodeRatings(f *testing.F) {
-	f.Add(encodeRatings(map[int64]pingyi.Rating{1: pingyi.Satisfied, 1 << 60: pingyi.Abstain}))
+	f.Add(EncodeRatings(map[int64]pingyi.Rating{1: pingyi.Satisfied, 1 << 60: pingyi.Abstain}))
 	f.Add([]byte{})
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -56,7 +56,7 @@ func FuzzDecodeRatings(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := DecodeRatings(encodeRatings(m))
+		again, err := DecodeRatings(EncodeRatings(m))
 		if err != nil || !maps.Equal(m, again) {
 			t.Fatalf("% x: %v then %v (%v)", b, m, again, err)
 		}

@@ -33,12 +33,12 @@ func BatchInsert(ctx context.Context, q Q, table string, cols []string, rows [][
 	return nil
 }
 
-// insertRows inserts rows into table: on PostgreSQL with multi-row
+// InsertRows inserts rows into table: on PostgreSQL with multi-row
 // statements of up to 500 rows (batchInsert); on SQLite with multi-row
 // statements of 256, 64, 16, 4 or 1 rows, so that the intake writer's
-// connection (stmtConn) keeps the few statements it needs prepared
+// connection (WriterConn) keeps the few statements it needs prepared
 // instead of parsing one of a new length for every batch.
-func insertRows(ctx context.Context, q Q, table string, cols []string, rows [][]any) error {
+func InsertRows(ctx context.Context, q Q, table string, cols []string, rows [][]any) error {
 	if q.Dialect() != SQLite || len(rows) == 0 {
 		return BatchInsert(ctx, q, table, cols, rows)
 	}
@@ -75,21 +75,21 @@ func insertSQLFor(table string, cols []string, n int) string {
 	return s
 }
 
-// placeholders is n comma-separated "?" (an IN list or a VALUES row).
-func placeholders(n int) string {
+// Placeholders is n comma-separated "?" (an IN list or a VALUES row).
+func Placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// unitTallyKey names one row of unit_tallies.
-type unitTallyKey struct {
-	campaign, unit int64
-	category       string
+// UnitTallyKey names one row of unit_tallies.
+type UnitTallyKey struct {
+	Campaign, Unit int64
+	Category       string
 }
 
-// tallyCols are the tally columns of targets, in tallyIndex order.
+// tallyCols are the tally columns of targets, in rules.Slot order.
 var tallyCols = [5]string{"satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain"}
 
-// addTallies adds counts (indexed by tallyIndex) to the tallies of targets,
+// AddTallies adds counts (indexed by rules.Slot) to the tallies of targets,
 // in ID order.
 //
 // On PostgreSQL it sends one UPDATE … FROM a VALUES list per few hundred
@@ -104,7 +104,7 @@ var tallyCols = [5]string{"satisfied", "fairly_satisfied", "basically_satisfied"
 // no round trip to save, and SQLite's planner turns the UPDATE … FROM
 // VALUES form into a scan of the whole targets table (measured: 26 ms for
 // 700 targets at district scale, growing with the table).
-func addTallies(ctx context.Context, q Q, tallies map[int64]*[5]int64) error {
+func AddTallies(ctx context.Context, q Q, tallies map[int64]*[5]int64) error {
 	if len(tallies) == 0 {
 		return nil
 	}
@@ -114,7 +114,7 @@ func addTallies(ctx context.Context, q Q, tallies map[int64]*[5]int64) error {
 	}
 	slices.Sort(ids)
 	if q.Dialect() == SQLite {
-		return eachPrepared(ctx, q, `UPDATE targets SET satisfied = satisfied + ?, fairly_satisfied = fairly_satisfied + ?,
+		return EachPrepared(ctx, q, `UPDATE targets SET satisfied = satisfied + ?, fairly_satisfied = fairly_satisfied + ?,
 			basically_satisfied = basically_satisfied + ?, dissatisfied = dissatisfied + ?, abstain = abstain + ? WHERE id = ?`,
 			len(ids), func(i int) []any {
 				t := tallies[ids[i]]
@@ -143,11 +143,11 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-// eachPrepared runs one statement n times with args(i), prepared once when
+// EachPrepared runs one statement n times with args(i), prepared once when
 // q can prepare (a transaction or the database) and n > 1.
-func eachPrepared(ctx context.Context, q Q, query string, n int, args func(i int) []any) error {
+func EachPrepared(ctx context.Context, q Q, query string, n int, args func(i int) []any) error {
 	p, ok := q.q.(preparer)
-	if _, keeps := q.q.(*stmtConn); keeps || !ok || n == 1 { // a stmtConn keeps its statements prepared
+	if _, keeps := q.q.(*WriterConn); keeps || !ok || n == 1 { // a WriterConn keeps its statements prepared
 		for i := 0; i < n; i++ {
 			if _, err := q.Exec(ctx, query, args(i)...); err != nil {
 				return err
@@ -192,29 +192,29 @@ func tallySQL(n int) string {
 		fmt.Fprintf(&b, "%s = %s + v.s%d", c, c, i)
 	}
 	b.WriteString(` FROM v JOIN l ON l.id = v.id WHERE targets.id = v.id`)
-	s := rebind(b.String())
+	s := Rebind(b.String())
 	tallySQLs.Store(n, s)
 	return s
 }
 
-// addUnitTallies adds ballot counts to unit_tallies (one multi-row upsert
+// AddUnitTallies adds ballot counts to unit_tallies (one multi-row upsert
 // per few hundred units, in key order).
-func addUnitTallies(ctx context.Context, q Q, units map[unitTallyKey]int64) error {
+func AddUnitTallies(ctx context.Context, q Q, units map[UnitTallyKey]int64) error {
 	if len(units) == 0 {
 		return nil
 	}
-	keys := make([]unitTallyKey, 0, len(units))
+	keys := make([]UnitTallyKey, 0, len(units))
 	for k := range units {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b unitTallyKey) int {
-		if c := cmp.Compare(a.campaign, b.campaign); c != 0 {
+	slices.SortFunc(keys, func(a, b UnitTallyKey) int {
+		if c := cmp.Compare(a.Campaign, b.Campaign); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.unit, b.unit); c != 0 {
+		if c := cmp.Compare(a.Unit, b.Unit); c != 0 {
 			return c
 		}
-		return strings.Compare(a.category, b.category)
+		return strings.Compare(a.Category, b.Category)
 	})
 	const per = 500
 	for len(keys) > 0 {
@@ -227,7 +227,7 @@ func addUnitTallies(ctx context.Context, q Q, units map[unitTallyKey]int64) erro
 				b.WriteString(", ")
 			}
 			b.WriteString(`(?, ?, ?, ?)`)
-			args = append(args, k.campaign, k.unit, k.category, units[k])
+			args = append(args, k.Campaign, k.Unit, k.Category, units[k])
 		}
 		b.WriteString(` ON CONFLICT (campaign_id, unit_org_id, category) DO UPDATE SET ballots = unit_tallies.ballots + excluded.ballots`)
 		if _, err := q.Exec(ctx, b.String(), args...); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 )
 
 // BulkLoader fills a database with generated scale data (pingyi demo
@@ -30,7 +31,7 @@ type BulkLoader struct {
 
 	// Ballots: tallies added since the last flush.
 	tallies map[int64]*[5]int64
-	units   map[unitTallyKey]int64
+	units   map[UnitTallyKey]int64
 	// campaigns given ballots: generated, not arrived, so there is no
 	// order of arrival to rewrite away (SortClosedBallots skips them).
 	campaigns map[int64]bool
@@ -84,7 +85,7 @@ func (s *Store) NewBulkLoader(ctx context.Context) (*BulkLoader, error) {
 		return nil, err
 	}
 	b := &BulkLoader{s: s, ctx: ctx, conn: conn, tx: tx, orgs: map[string]bulkOrg{}, now: Now(), ins: map[string]*bulkTable{},
-		tallies: map[int64]*[5]int64{}, units: map[unitTallyKey]int64{}}
+		tallies: map[int64]*[5]int64{}, units: map[UnitTallyKey]int64{}}
 	// Orgs already stored can be parents.
 	rows, err := tx.QueryContext(ctx, `SELECT code, id, path, depth FROM orgs`)
 	if err != nil {
@@ -124,7 +125,7 @@ func (b *BulkLoader) table(name string, cols ...string) *bulkTable {
 func insertSQL(table string, cols []string, n int) string {
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `)
-	one := `(` + placeholders(len(cols)) + `)`
+	one := `(` + Placeholders(len(cols)) + `)`
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			sb.WriteString(", ")
@@ -242,14 +243,14 @@ func (b *BulkLoader) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.Ev
 			t = new([5]int64)
 			b.tallies[r.TargetID] = t
 		}
-		t[tallyIndex(r.Rating)]++
+		t[rules.Slot(r.Rating)]++
 	}
 	// Tallied as loaded (tallied = 1): the loader adds to the tallies itself.
 	if err := b.add(b.table("ballots", "id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"),
-		id, c.ID, unitID, string(category), day, source, nil, "", encodeRatings(enc), 1); err != nil {
+		id, c.ID, unitID, string(category), day, source, nil, "", EncodeRatings(enc), 1); err != nil {
 		return err
 	}
-	b.units[unitTallyKey{c.ID, unitID, string(category)}]++
+	b.units[UnitTallyKey{c.ID, unitID, string(category)}]++
 	if len(b.tallies) >= 20000 {
 		return b.flushTallies()
 	}
@@ -258,10 +259,10 @@ func (b *BulkLoader) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.Ev
 
 func (b *BulkLoader) flushTallies() error {
 	q := Q{q: b.tx, s: b.s}
-	if err := addTallies(b.ctx, q, b.tallies); err != nil {
+	if err := AddTallies(b.ctx, q, b.tallies); err != nil {
 		return err
 	}
-	if err := addUnitTallies(b.ctx, q, b.units); err != nil {
+	if err := AddUnitTallies(b.ctx, q, b.units); err != nil {
 		return err
 	}
 	clear(b.tallies)

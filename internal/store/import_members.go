@@ -128,10 +128,10 @@ func checkMember(bad *pingyi.InputError, r *MemberRow, orgIDs map[string]int64) 
 	if r.Name == "" {
 		bad.Add(r.Line, "name", "empty name")
 	}
-	checkCellText(bad, r.Line, "code", r.Code)
-	checkCellText(bad, r.Line, "name", r.Name)
-	checkCellText(bad, r.Line, "home_unit", r.HomeUnit)
-	checkCellText(bad, r.Line, "community_code", r.CommunityCode)
+	CheckCellText(bad, r.Line, "code", r.Code)
+	CheckCellText(bad, r.Line, "name", r.Name)
+	CheckCellText(bad, r.Line, "home_unit", r.HomeUnit)
+	CheckCellText(bad, r.Line, "community_code", r.CommunityCode)
 	checkMemberLimits(bad, r)
 	orgID, orgOK := orgIDs[r.OrgCode]
 	if r.OrgCode == "" {
@@ -455,7 +455,7 @@ func (w *memberWriter) flush() error {
 			args[i] = w.rows[i].Code
 		}
 		rs, err := w.stmts.query(ctx, `SELECT id, code, name, org_id, category, is_secretary, phone, id_number, gender, birth_year, home_unit, community_code
-			FROM members WHERE code IN (`+placeholders(len(args))+`)`, args...)
+			FROM members WHERE code IN (`+Placeholders(len(args))+`)`, args...)
 		if err != nil {
 			return err
 		}

@@ -179,9 +179,9 @@ func (s *Store) ImportOrgsFrom(ctx context.Context, file string, rows []OrgRow, 
 			if r.ParentCode != "" && r.ParentCode == r.Code {
 				bad.Add(r.Line, "parent_code", "an org cannot be its own parent")
 			}
-			checkCellText(bad, r.Line, "code", r.Code)
-			checkCellText(bad, r.Line, "name", r.Name)
-			checkCellText(bad, r.Line, "parent_code", r.ParentCode)
+			CheckCellText(bad, r.Line, "code", r.Code)
+			CheckCellText(bad, r.Line, "name", r.Name)
+			CheckCellText(bad, r.Line, "parent_code", r.ParentCode)
 			checkOrgLimits(bad, r)
 			if !ok {
 				continue
@@ -288,7 +288,7 @@ func (s *Store) ImportOrgsFrom(ctx context.Context, file string, rows []OrgRow, 
 		cols := []string{"id", "code", "name", "type", "domain", "parent_id", "window_unit", "path", "depth", "updated_at"}
 		var batch [][]any
 		flush := func() error {
-			err := insertRows(ctx, q, "orgs", cols, batch)
+			err := InsertRows(ctx, q, "orgs", cols, batch)
 			batch = batch[:0]
 			return err
 		}
@@ -382,10 +382,10 @@ func cycleMembers(state map[string]*orgState, placed map[string]bool) map[string
 	return on
 }
 
-// checkCellText refuses a cell holding control characters (a NUL byte, which
+// CheckCellText refuses a cell holding control characters (a NUL byte, which
 // PostgreSQL cannot store in text, or any other C0 control but tab and line
 // breaks), naming its line and column.
-func checkCellText(bad *pingyi.InputError, line int, column, v string) {
+func CheckCellText(bad *pingyi.InputError, line int, column, v string) {
 	for _, r := range v {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
 			bad.Add(line, column, "control character %U in the text", r)

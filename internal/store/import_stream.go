@@ -119,7 +119,7 @@ func (f *fileFingerprint) same(g *fileFingerprint) bool {
 // updateRows updates rows of table by id: cols are the columns set, types
 // their SQL types (for PostgreSQL's VALUES list), each row holds the values
 // of cols followed by the id. On SQLite one prepared single-row UPDATE per
-// row (no round trips to save; see addTallies); on PostgreSQL one UPDATE …
+// row (no round trips to save; see AddTallies); on PostgreSQL one UPDATE …
 // FROM (VALUES …) per importChunk rows.
 func updateRows(ctx context.Context, q Q, table string, cols, types []string, rows [][]any) error {
 	if len(rows) == 0 {
@@ -135,7 +135,7 @@ func updateRows(ctx context.Context, q Q, table string, cols, types []string, ro
 			b.WriteString(c + ` = ?`)
 		}
 		b.WriteString(` WHERE id = ?`)
-		return eachPrepared(ctx, q, b.String(), len(rows), func(i int) []any { return rows[i] })
+		return EachPrepared(ctx, q, b.String(), len(rows), func(i int) []any { return rows[i] })
 	}
 	for len(rows) > 0 {
 		n := min(importChunk, len(rows))
@@ -169,12 +169,12 @@ func updateRows(ctx context.Context, q Q, table string, cols, types []string, ro
 	return nil
 }
 
-// reserveIDs sets aside n consecutive IDs of the kind NewID makes and
+// ReserveIDs sets aside n consecutive IDs of the kind NewID makes and
 // returns the millisecond and node parts of the first: the i-th ID
 // (counting from 0) is (ms + i/8192) << 21 | node << 13 | i % 8192, which
-// SQL can compute (idExpr) for an INSERT … SELECT. NewID continues after
+// SQL can compute (IDExpr) for an INSERT … SELECT. NewID continues after
 // the block.
-func reserveIDs(n int64) (ms, node int64) {
+func ReserveIDs(n int64) (ms, node int64) {
 	idGen.Lock()
 	defer idGen.Unlock()
 	now := time.Now().UnixMilli() - idEpoch
@@ -188,10 +188,10 @@ func reserveIDs(n int64) (ms, node int64) {
 	return ms, idGen.node
 }
 
-// idExpr is the SQL expression of the reserved ID number rn (1-based, a
+// IDExpr is the SQL expression of the reserved ID number rn (1-based, a
 // BIGINT expression such as ROW_NUMBER() OVER ()): its two parameters are
-// the ms and node<<13 that reserveIDs returned.
-func idExpr(rn string) string {
+// the ms and node<<13 that ReserveIDs returned.
+func IDExpr(rn string) string {
 	return `(((CAST(? AS BIGINT) + (` + rn + ` - 1) / 8192) * 2097152) + CAST(? AS BIGINT) + ((` + rn + ` - 1) % 8192))`
 }
 
@@ -252,7 +252,7 @@ func (c *importStmts) close() {
 	}
 }
 
-// insert inserts rows: on PostgreSQL as insertRows does (multi-row
+// insert inserts rows: on PostgreSQL as InsertRows does (multi-row
 // statements), on SQLite with one prepared single-row INSERT per row. There
 // a multi-row INSERT into a table with foreign keys needs a statement
 // journal (SQLite copies every page the statement changes to a temporary
@@ -261,7 +261,7 @@ func (c *importStmts) close() {
 // journal writes in 16 s).
 func (c *importStmts) insert(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if c.q.Dialect() != SQLite || len(rows) == 0 {
-		return insertRows(ctx, c.q, table, cols, rows)
+		return InsertRows(ctx, c.q, table, cols, rows)
 	}
 	query := insertSQLFor(table, cols, 1)
 	for _, r := range rows {

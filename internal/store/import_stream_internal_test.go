@@ -28,11 +28,11 @@ func TestCodeSet(t *testing.T) {
 	}
 }
 
-// The IDs of a reserved block, as idExpr computes them, are distinct, in
+// The IDs of a reserved block, as IDExpr computes them, are distinct, in
 // order, and below every ID NewID gives afterwards.
 func TestReserveIDs(t *testing.T) {
 	const n = 20000
-	ms, node := reserveIDs(n)
+	ms, node := ReserveIDs(n)
 	var last int64
 	for rn := int64(1); rn <= n; rn++ {
 		id := (ms+(rn-1)/8192)*2097152 + node<<13 + (rn-1)%8192

@@ -230,49 +230,6 @@ func TestImportOrgsOneAuditEntry(t *testing.T) {
 	})
 }
 
-// The campaign snapshot: the targets of the tree below the scope, with
-// IDs unique and never given again by the ID generator.
-func TestCreateCampaignSnapshot(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		loadBase(t, s)
-		okMembers(t, s, bigMembers(1300, ""))
-		c := createCampaign(t, s, "S1", "C1", 3)
-		count := func(q string, args ...any) int {
-			var n int
-			if err := s.DB.QueryRow(s.Rebind(q), args...).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
-		// Below C1: G1, B1, B2; secretaries M1 (B1), M4 (B2); members of
-		// B1 and B2 (M1–M4 and the X rows on B1 and B2).
-		wantMembers := 4 + 2*1300/3 + 1
-		for typ, want := range map[string]int{"org": 3, "secretary": 2, "member": wantMembers} {
-			if got := count(`SELECT COUNT(*) FROM targets WHERE campaign_id = ? AND type = ?`, c.ID, typ); got != want {
-				t.Errorf("%d %s targets, want %d", got, typ, want)
-			}
-		}
-		if n := count(`SELECT COUNT(*) FROM targets t JOIN orgs o ON o.id = t.unit_org_id JOIN members m ON m.code = t.code
-			WHERE t.campaign_id = ? AND t.type = 'member' AND (m.org_id <> t.unit_org_id OR m.name <> t.name OR o.domain <> t.domain)`, c.ID); n != 0 {
-			t.Errorf("%d member targets differ from their members", n)
-		}
-		if n := count(`SELECT COUNT(*) FROM targets t JOIN members m ON m.name = t.name AND m.is_secretary = 1 JOIN orgs o ON o.id = m.org_id AND o.code = t.code
-			WHERE t.campaign_id = ? AND t.type = 'secretary'`, c.ID); n != 2 {
-			t.Errorf("%d secretary targets name their secretaries, want 2", n)
-		}
-		// Another campaign right after, and rows made with NewID: no
-		// ID given twice.
-		createCampaign(t, s, "S2", "C1", 3)
-		okMembers(t, s, bigMembers(1400, ""))
-		if n := count(`SELECT COUNT(*) - COUNT(DISTINCT id) FROM (SELECT id FROM targets UNION ALL SELECT id FROM members UNION ALL SELECT id FROM audit_log) x`); n != 0 {
-			t.Errorf("%d IDs given twice", n)
-		}
-		if n := count(`SELECT COUNT(*) FROM targets t JOIN targets u ON u.id = t.id AND u.campaign_id <> t.campaign_id`); n != 0 {
-			t.Errorf("%d target IDs shared by campaigns", n)
-		}
-	})
-}
-
 // A spooled source gives back the rows it read, as often as asked, and
 // an import from it is the import of the rows.
 func TestSpoolMembers(t *testing.T) {

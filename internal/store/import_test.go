@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,82 +20,29 @@ import (
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
-	"github.com/pingyi/pingyi/internal/tabular"
+)
+
+// The import helpers are storetest's (imports.go).
+var (
+	readCSV       = storetest.ReadCSV
+	importOrgs    = storetest.ImportOrgsCSV
+	importMembers = storetest.ImportMembersCSV
+	okOrgs        = storetest.OkOrgs
+	okMembers     = storetest.OkMembers
+	errPlaces     = storetest.ErrPlaces
+	diff          = storetest.Diff
+	loadBase      = storetest.LoadBase
+)
+
+const (
+	orgHeader    = storetest.OrgHeader
+	baseOrgs     = storetest.BaseOrgs
+	memberHeader = storetest.MemberHeader
+	baseMembers  = storetest.BaseMembers
 )
 
 // ---------------------------------------------------------------------------
 // Reading files the way the command line does.
-
-func readCSV(content, name string, required, optional []string, allowExtra bool) (*tabular.Table, error) {
-	t, err := tabular.Read(strings.NewReader(content), name)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.Require(required, optional, allowExtra); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-func importOrgs(s *store.Store, content string) (store.ImportStats, error) {
-	t, err := readCSV(content, "orgs.csv", store.OrgColumns[:5], store.OrgColumns[5:], false)
-	if err != nil {
-		return store.ImportStats{}, err
-	}
-	return s.ImportOrgs(context.Background(), store.OrgRows(t), store.CLI)
-}
-
-func importMembers(s *store.Store, content string) (store.ImportStats, error) {
-	t, err := readCSV(content, "members.csv", store.MemberColumns, store.MemberOptional, true)
-	if err != nil {
-		return store.ImportStats{}, err
-	}
-	return s.ImportMembers(context.Background(), store.MemberRows(t), store.CLI)
-}
-
-func importBallots(s *store.Store, campaign, content string) (int, error) {
-	t, err := readCSV(content, "ballots.csv", store.BallotColumns, nil, false)
-	if err != nil {
-		return 0, err
-	}
-	c, err := s.Campaign(context.Background(), campaign)
-	if err != nil {
-		return 0, err
-	}
-	rows := make([]store.BallotRow, 0, len(t.Rows))
-	for _, r := range t.Rows {
-		rows = append(rows, store.BallotRow{Line: r.Line, BallotNo: r.Get("ballot_no"), EvaluatorCategory: r.Get("evaluator_category"),
-			TargetType: r.Get("target_type"), TargetCode: r.Get("target_code"), Rating: r.Get("rating")})
-	}
-	return s.ImportBallots(context.Background(), c, rows, store.CLI)
-}
-
-func okOrgs(t *testing.T, s *store.Store, file string) store.ImportStats {
-	t.Helper()
-	st, err := importOrgs(s, file)
-	if err != nil {
-		t.Fatalf("orgs refused:\n%v", err)
-	}
-	return st
-}
-
-func okMembers(t *testing.T, s *store.Store, file string) store.ImportStats {
-	t.Helper()
-	st, err := importMembers(s, file)
-	if err != nil {
-		t.Fatalf("members refused:\n%v", err)
-	}
-	return st
-}
-
-func okBallots(t *testing.T, s *store.Store, campaign, file string) int {
-	t.Helper()
-	n, err := importBallots(s, campaign, file)
-	if err != nil {
-		t.Fatalf("ballots refused:\n%v", err)
-	}
-	return n
-}
 
 // ---------------------------------------------------------------------------
 // Dumps.
@@ -149,69 +95,8 @@ func checkTree(t testing.TB, s *store.Store) {
 	}
 }
 
-// errLines turns an error into its sorted "line N, column X" places; it
-// fails the test when err is not an *pingyi.InputError.
-func errPlaces(t testing.TB, err error) []string {
-	t.Helper()
-	var ie *pingyi.InputError
-	if !errors.As(err, &ie) {
-		t.Fatalf("want *pingyi.InputError, got %T: %v", err, err)
-	}
-	var out []string
-	for _, fe := range ie.Errors {
-		p := "line " + strconv.Itoa(fe.Line)
-		if fe.Column != "" {
-			p += ", column " + fe.Column
-		}
-		out = append(out, p)
-		// The message as printed names the same place.
-		if !strings.HasPrefix(fe.Error(), p) {
-			t.Errorf("message %q does not start with %q", fe.Error(), p)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // ---------------------------------------------------------------------------
 // Fixtures.
-
-const orgHeader = "code,name,type,domain,parent_code,window_unit\n"
-
-// baseOrgs: C1 ─┬─ G1 ── B1
-//
-//	└─ B2           and a second root C2.
-const baseOrgs = orgHeader +
-	"C1,某镇党委,committee,rural,,false\n" +
-	"G1,第一党总支,general_branch,rural,C1,\n" +
-	"B1,东村党支部,branch,rural,G1,true\n" +
-	"B2,西村党支部,branch,community,C1,false\n" +
-	"C2,某街道党工委,committee,community,,\n"
-
-const memberHeader = "code,name,org_code,category,is_secretary\n"
-
-const baseMembers = memberHeader +
-	"M1,张三,B1,cadre,true\n" +
-	"M2,李四,B1,farming,false\n" +
-	"M3,王五,B2,in_service,false\n" +
-	"M4,赵六,B2,elderly,true\n"
-
-const ballotHeader = "ballot_no,evaluator_category,target_type,target_code,rating\n"
-
-func loadBase(t *testing.T, s *store.Store) {
-	t.Helper()
-	okOrgs(t, s, baseOrgs)
-	okMembers(t, s, baseMembers)
-}
-
-func createCampaign(t *testing.T, s *store.Store, code, scope string, scale int) *pingyi.Campaign {
-	t.Helper()
-	c := &pingyi.Campaign{Code: code, Name: "评议 " + code, ScopeCode: scope, Kind: pingyi.KindMass, Scale: pingyi.Scale(scale), Year: 2026}
-	if err := s.CreateCampaign(context.Background(), c, store.CLI); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // ---------------------------------------------------------------------------
 // Refusals: each reason, where it is named, and nothing changed.
@@ -287,43 +172,9 @@ func TestImportRefusals(t *testing.T) {
 			want: []string{"line 2, column name", "line 3, column home_unit"}},
 		{name: "missing header column", kind: "members", file: "code,name,org_code,category\nM9,钱七,B1,farming\n",
 			want: []string{"line 1, column is_secretary"}},
-
-		// --- ballots (campaign K over C1: targets G1, B1, B2 and their
-		// secretaries and members; C1 itself and C2 are outside)
-		{name: "target outside the campaign", kind: "ballots", file: ballotHeader +
-			"1,mass_rep,org,C1,满意\n2,mass_rep,org,C2,满意\n3,mass_rep,member,M404,满意\n4,mass_rep,secretary,G1,满意\n",
-			want: []string{"line 2, column target_code", "line 3, column target_code", "line 4, column target_code", "line 5, column target_code"}},
-		{name: "two ratings of one target", kind: "ballots", file: ballotHeader +
-			"1,mass_rep,org,B1,满意\n1,mass_rep,member,M1,满意\n1,mass_rep,org,B1,不满意\n",
-			want: []string{"line 4, column target_code"}},
-		{name: "ballot spanning two units", kind: "ballots", file: ballotHeader +
-			"1,mass_rep,org,B1,满意\n1,mass_rep,member,M3,满意\n",
-			want: []string{"line 3, column target_code"}},
-		{name: "rating not on the 3-level scale", kind: "ballots", file: ballotHeader +
-			"1,mass_rep,org,B1,比较满意\n2,mass_rep,org,B1,fairly_satisfied\n",
-			want: []string{"line 2, column rating", "line 3, column rating"}},
-		{name: "unknown rating", kind: "ballots", file: ballotHeader + "1,mass_rep,org,B1,很好\n2,mass_rep,org,B1,\n",
-			want: []string{"line 2, column rating", "line 3, column rating"}},
-		{name: "unknown evaluator category", kind: "ballots", file: ballotHeader + "1,villager,org,B1,满意\n",
-			want: []string{"line 2, column evaluator_category"}},
-		{name: "two categories on one ballot", kind: "ballots", file: ballotHeader + "1,mass_rep,org,B1,满意\n1,party_member,member,M1,满意\n",
-			want: []string{"line 3, column evaluator_category"}},
-		{name: "unknown target type", kind: "ballots", file: ballotHeader + "1,mass_rep,branch,B1,满意\n",
-			want: []string{"line 2, column target_type"}},
-		{name: "empty ballot number", kind: "ballots", file: ballotHeader + ",mass_rep,org,B1,满意\n",
-			want: []string{"line 2, column ballot_no"}},
-		{name: "ballot number already imported", kind: "ballots", file: ballotHeader + "7,mass_rep,org,B1,满意\n100,mass_rep,org,B2,满意\n",
-			want: []string{"line 2, column ballot_no"}},
-		{name: "NUL in a ballot number", kind: "ballots", file: ballotHeader + "1\x00,mass_rep,org,B1,满意\n",
-			want: []string{"line 2, column ballot_no"}},
-		{name: "missing header column", kind: "ballots", file: "ballot_no,evaluator_category,target_type,target_code\n1,mass_rep,org,B1\n",
-			want: []string{"line 1, column rating"}},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		loadBase(t, s)
-		createCampaign(t, s, "K", "C1", 3)
-		// Ballot 7 is already in K.
-		okBallots(t, s, "K", ballotHeader+"7,party_member,org,G1,满意\n")
 		for _, tc := range cases {
 			t.Run(tc.kind+"/"+tc.name, func(t *testing.T) {
 				before := dump(t, s)
@@ -333,8 +184,6 @@ func TestImportRefusals(t *testing.T) {
 					_, err = importOrgs(s, tc.file)
 				case "members":
 					_, err = importMembers(s, tc.file)
-				case "ballots":
-					_, err = importBallots(s, "K", tc.file)
 				}
 				if err == nil {
 					t.Fatalf("accepted; want refused at %v", tc.want)
@@ -348,23 +197,6 @@ func TestImportRefusals(t *testing.T) {
 			})
 		}
 	})
-}
-
-// diff shows the lines of b not in a and of a not in b.
-func diff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out []string
-	for _, l := range al {
-		if !slices.Contains(bl, l) {
-			out = append(out, "- "+l)
-		}
-	}
-	for _, l := range bl {
-		if !slices.Contains(al, l) {
-			out = append(out, "+ "+l)
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // ---------------------------------------------------------------------------
@@ -718,110 +550,6 @@ func TestImportMembersGoodFiles(t *testing.T) {
 
 // ---------------------------------------------------------------------------
 // Ballots.
-
-func TestImportBallotsGood(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		loadBase(t, s)
-		createCampaign(t, s, "K3", "C1", 3)
-		createCampaign(t, s, "K4", "C1", 4)
-		// Ratings in both languages, abstentions, a ballot whose rows are
-		// not adjacent, CRLF and a BOM.
-		file := "\uFEFF" + strings.ReplaceAll(ballotHeader+
-			"1,mass_rep,org,B1,满意\n"+
-			"1,mass_rep,secretary,B1,基本满意\n"+
-			"2,party_member,org,B2,satisfied\n"+
-			"1,mass_rep,member,M1,不满意\n"+
-			"1,mass_rep,member,M2,弃权\n"+
-			"2,party_member,member,M3,dissatisfied\n"+
-			"3,service_object,org,G1,abstain\n"+
-			"\n", "\n", "\r\n")
-		n := okBallots(t, s, "K3", file)
-		if n != 3 {
-			t.Errorf("%d ballots, want 3", n)
-		}
-		var b strings.Builder
-		b.WriteString(ballotHeader)
-		b.WriteString("A-1,mass_rep,org,B1,比较满意\nA-1,mass_rep,member,M2,fairly_satisfied\nA-2,two_reps,org,B1,基本满意\n")
-		n = okBallots(t, s, "K4", b.String())
-		if n != 2 {
-			t.Errorf("%d ballots, want 2", n)
-		}
-		// The same ballot number may be used in another campaign, not twice
-		// in one.
-		okBallots(t, s, "K4", ballotHeader+"1,mass_rep,org,B2,满意\n")
-
-		st := state(t, s)
-		for _, want := range []string{
-			"K3|org|B1|东村党支部|B1|1|0|0|0|0",
-			"K3|secretary|B1|张三|B1|0|0|1|0|0",
-			"K3|member|M1|张三|B1|0|0|0|1|0",
-			"K3|member|M2|李四|B1|0|0|0|0|1",
-			"K3|org|B2|西村党支部|B2|1|0|0|0|0",
-			"K3|member|M3|王五|B2|0|0|0|1|0",
-			"K3|org|G1|第一党总支|G1|0|0|0|0|1",
-			"K4|org|B1|东村党支部|B1|0|1|1|0|0",
-			"K4|member|M2|李四|B1|0|1|0|0|0",
-			"K4|org|B2|西村党支部|B2|1|0|0|0|0",
-			"K3|B1|mass_rep|1",
-			"K3|B2|party_member|1",
-			"K3|G1|service_object|1",
-			"K4|B1|mass_rep|1",
-			"K4|B1|two_reps|1",
-			"K4|B2|mass_rep|1",
-			"K3|1|mass_rep|B1|member|M2|abstain",
-			"K4|A-1|mass_rep|B1|member|M2|fairly_satisfied",
-		} {
-			if !strings.Contains(st, want+"\n") {
-				t.Errorf("state lacks %q", want)
-			}
-		}
-		// A ballot holds no link to any code or person, and is kept no
-		// finer than the day.
-		var day, source string
-		if err := s.DB.QueryRow(`SELECT day, source FROM ballots WHERE ballot_no = 'A-2'`).Scan(&day, &source); err != nil {
-			t.Fatal(err)
-		}
-		if len(day) != len("2006-01-02") || source != "paper" {
-			t.Errorf("ballot day %q source %q", day, source)
-		}
-	})
-}
-
-// TestImportBallotsCampaignTargets: a campaign that does not appraise
-// members refuses ratings of members; one created before a member existed
-// refuses ratings of that member.
-func TestImportBallotsCampaignTargets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		loadBase(t, s)
-		c := &pingyi.Campaign{Code: "KO", Name: "orgs only", ScopeCode: "C1", Kind: pingyi.KindMass, Year: 2026,
-			TargetTypes: []pingyi.TargetType{pingyi.TargetOrg}}
-		if err := s.CreateCampaign(context.Background(), c, store.CLI); err != nil {
-			t.Fatal(err)
-		}
-		okMembers(t, s, memberHeader+"M9,新人,B1,farming,false\n")
-		createCampaign(t, s, "KG", "G1", 3) // G1's subtree: B1 only
-		for _, tc := range []struct {
-			campaign, file string
-			want           []string
-		}{
-			{"KO", ballotHeader + "1,mass_rep,org,B1,满意\n1,mass_rep,member,M1,满意\n1,mass_rep,secretary,B1,满意\n",
-				[]string{"line 3, column target_code", "line 4, column target_code"}},
-			{"KG", ballotHeader + "1,mass_rep,org,G1,满意\n2,mass_rep,org,B2,满意\n",
-				[]string{"line 2, column target_code", "line 3, column target_code"}},
-		} {
-			before := dump(t, s)
-			_, err := importBallots(s, tc.campaign, tc.file)
-			if got := errPlaces(t, err); !slices.Equal(got, tc.want) {
-				t.Errorf("%s: refused at %v, want %v", tc.campaign, got, tc.want)
-			}
-			if dump(t, s) != before {
-				t.Errorf("%s: refused import changed the database", tc.campaign)
-			}
-		}
-		// M9 joined before KG was created: KG appraises it.
-		okBallots(t, s, "KG", ballotHeader+"1,mass_rep,member,M9,满意\n")
-	})
-}
 
 // TestImportCSVAndRowsAgree: the same data loaded in different row orders
 // (parents after children, members shuffled) gives the same state.

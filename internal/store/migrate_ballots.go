@@ -85,7 +85,7 @@ func migrateBallotRatings(dialect Dialect) *goose.Migration {
 				rows.Close()
 				return err
 			}
-			if err := eachRating(b, func(t int64, i int) { out = append(out, []any{id, t, string(ratingOf[i])}) }); err != nil {
+			if err := EachRating(b, func(t int64, i int) { out = append(out, []any{id, t, string(ratingOf[i])}) }); err != nil {
 				rows.Close()
 				return err
 			}
@@ -124,7 +124,7 @@ func convertRatingRows(ctx context.Context, tx *sql.Tx, dialect Dialect) error {
 	ratings := map[int64]pingyi.Rating{}
 	flush := func() {
 		if len(ratings) > 0 {
-			done = append(done, enc{cur, encodeRatings(ratings)})
+			done = append(done, enc{cur, EncodeRatings(ratings)})
 			clear(ratings)
 		}
 	}

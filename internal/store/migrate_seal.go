@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base32"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
@@ -308,3 +310,14 @@ var windowDailyCols = []string{"campaign_id", "org_id", "day", "satisfied", "fai
 const windowDailyBody = `campaign_id BIGINT NOT NULL REFERENCES campaigns(id), org_id BIGINT NOT NULL REFERENCES orgs(id), day TEXT NOT NULL,
 	satisfied BIGINT NOT NULL DEFAULT 0, fairly_satisfied BIGINT NOT NULL DEFAULT 0, basically_satisfied BIGINT NOT NULL DEFAULT 0,
 	dissatisfied BIGINT NOT NULL DEFAULT 0, abstain BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, org_id, day)`
+
+// receiptFor is the receipt ballots had from migration 8 to 9: the
+// ballot's ID in base32. Migration 9 moved those receipts into receipts
+// and gave the ballots new IDs.
+func receiptFor(id int64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(id))
+	return receiptEncoding.EncodeToString(b[:])
+}
+
+var receiptEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

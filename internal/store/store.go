@@ -1,6 +1,6 @@
 // Package store keeps Pingyi's data in SQLite (modernc.org/sqlite, WAL) or
 // PostgreSQL (pgx v5) through one code path: database/sql, portable SQL
-// written with ? placeholders (rebound to $n for PostgreSQL), IDs made by
+// written with ? Placeholders (rebound to $n for PostgreSQL), IDs made by
 // the application, no enums, arrays, advisory locks or LISTEN/NOTIFY.
 package store
 
@@ -40,11 +40,11 @@ type Store struct {
 	Dialect Dialect
 	DSN     string
 
-	cache   *caches      // in-process read caches (nil: none)
-	folded  atomic.Int64 // ballots folded into the tallies by this Store (fold.go)
-	foldMu  sync.Mutex   // one fold at a time in this process
-	codeGen atomic.Int64 // bumped when codes are deleted: the intakes' code caches start again
-	web     webCaches    // the web UI's caches (web_cache.go, sessions.go)
+	orgGen atomic.Int64 // bumped by member/org writes in this process (web_cache.go)
+	web    webCaches    // the web UI's caches (web_cache.go, sessions.go)
+
+	featureMu sync.Mutex
+	features  map[string]any // Feature: each feature's state over this Store
 
 	stmtsOnce sync.Once
 	stmts     *stmtCache // prepared statements of P
@@ -111,7 +111,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect %s: %w", dialect, err)
 	}
-	s := &Store{DB: db, Dialect: dialect, DSN: dsn, cache: newCaches()}
+	s := &Store{DB: db, Dialect: dialect, DSN: dsn}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -171,16 +171,18 @@ func (s *Store) Close() error {
 	return s.DB.Close()
 }
 
-// Rebind turns ? placeholders into $1, $2, … for PostgreSQL. Question
+// Rebind turns ? Placeholders into $1, $2, … for PostgreSQL. Question
 // marks inside single-quoted literals are left alone.
 func (s *Store) Rebind(q string) string {
 	if s.Dialect != Postgres {
 		return q
 	}
-	return rebind(q)
+	return Rebind(q)
 }
 
-func rebind(q string) string {
+// Rebind is (*Store).Rebind for PostgreSQL, for a statement built before its
+// store is known.
+func Rebind(q string) string {
 	var b strings.Builder
 	b.Grow(len(q) + 8)
 	n := 0
@@ -309,4 +311,65 @@ func BoolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Feature is the state a feature keeps over this Store (its caches, its
+// writers), made by mk on the first call with that name and returned by
+// every later one, so that every part of the process shares it.
+func (s *Store) Feature(name string, mk func() any) any {
+	s.featureMu.Lock()
+	defer s.featureMu.Unlock()
+	if v, ok := s.features[name]; ok {
+		return v
+	}
+	if s.features == nil {
+		s.features = map[string]any{}
+	}
+	v := mk()
+	s.features[name] = v
+	return v
+}
+
+// OrgsGen moves whenever orgs or members change in this process (a
+// feature's caches of names and trees compare it).
+func (s *Store) OrgsGen() int64 { return s.orgGen.Load() }
+
+// invalidateOrgs moves the org generation: the web caches of the tree and
+// of accounts, and the features' caches that compare OrgsGen, start again
+// (members or orgs changed in this process).
+func (s *Store) invalidateOrgs() { s.orgGen.Add(1) }
+
+// QueryRebound is Query for a statement already in the database's
+// Placeholders (Rebind), e.g. one built once and cached.
+func (q Q) QueryRebound(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.q.QueryContext(ctx, query, args...)
+}
+
+// InTx is the query interface over a transaction begun by the caller
+// (with options of its own).
+func (s *Store) InTx(tx *sql.Tx) Q { return Q{q: tx, s: s} }
+
+// A Settler is a feature's state (Feature) with work done in the
+// background that Settle finishes at once (the appraisal's fold of
+// ballots into tallies), for tests that compare the database.
+type Settler interface {
+	Settle(ctx context.Context) error
+}
+
+// Settle finishes the background work of every feature over this Store.
+func (s *Store) Settle(ctx context.Context) error {
+	s.featureMu.Lock()
+	var ss []Settler
+	for _, v := range s.features {
+		if st, ok := v.(Settler); ok {
+			ss = append(ss, st)
+		}
+	}
+	s.featureMu.Unlock()
+	for _, st := range ss {
+		if err := st.Settle(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -72,7 +72,7 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-func nullID(id int64) any {
+func NullID(id int64) any {
 	if id == 0 {
 		return nil
 	}
@@ -90,7 +90,7 @@ func (s *Store) CreateUser(ctx context.Context, u *pingyi.User, a Actor) error {
 	return s.Tx(ctx, func(q Q) error {
 		_, err := q.Exec(ctx, `INSERT INTO users (id, username, display_name, password_hash, role, org_id, member_id, locale, disabled, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Username, u.DisplayName, u.PasswordHash, string(u.Role), nullID(u.OrgID), nullID(u.MemberID), u.Locale, BoolInt(u.Disabled), u.CreatedAt)
+			u.ID, u.Username, u.DisplayName, u.PasswordHash, string(u.Role), NullID(u.OrgID), NullID(u.MemberID), u.Locale, BoolInt(u.Disabled), u.CreatedAt)
 		if IsUniqueViolation(err) {
 			return pingyi.ErrConflict
 		}
@@ -118,7 +118,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *pingyi.User, a Actor) error {
 			hash = old.PasswordHash
 		}
 		if _, err := q.Exec(ctx, `UPDATE users SET display_name = ?, password_hash = ?, role = ?, org_id = ?, member_id = ?, locale = ?, disabled = ? WHERE id = ?`,
-			u.DisplayName, hash, string(u.Role), nullID(u.OrgID), nullID(u.MemberID), u.Locale, BoolInt(u.Disabled), u.ID); err != nil {
+			u.DisplayName, hash, string(u.Role), NullID(u.OrgID), NullID(u.MemberID), u.Locale, BoolInt(u.Disabled), u.ID); err != nil {
 			return err
 		}
 		after := *u

@@ -50,12 +50,7 @@ const userCacheSize = 4096
 
 // orgsGen is the generation of the org tree and its members in this
 // process: invalidateOrgs (imports, the bulk loader) bumps it.
-func (s *Store) orgsGen() int64 {
-	if s.cache == nil {
-		return 0
-	}
-	return s.cache.orgGen.Load()
-}
+func (s *Store) orgsGen() int64 { return s.orgGen.Load() }
 
 // ---- The org tree's member counts ----
 
@@ -82,9 +77,6 @@ type treeCache struct {
 // is still returned while a fresh one loads in the background (one load at
 // a time; the requests that need one wait for it).
 func (s *Store) treeSummary(ctx context.Context) (*treeSummary, error) {
-	if s.cache == nil {
-		return s.loadTreeSummary(ctx, 0)
-	}
 	t := &s.web.tree
 	gen := s.orgsGen()
 	t.mu.Lock()
@@ -241,9 +233,6 @@ type childrenCache struct {
 // childrenTTL. The rows are the query's, restricted to scope as Children
 // restricts them; the caller gets its own slice.
 func (s *Store) TreeChildren(ctx context.Context, scope pingyi.Scope, parentID int64) ([]pingyi.Org, error) {
-	if s.cache == nil {
-		return s.Children(ctx, scope, parentID)
-	}
 	c := &s.web.kids
 	key := childrenKey{scope: scope.Path, parent: parentID}
 	og := s.orgsGen()

@@ -361,3 +361,23 @@ func TestTreeChildrenInvalidation(t *testing.T) {
 		}
 	})
 }
+
+// workflowSeed is the small tree of these tests: a street committee D with
+// a window unit W and a branch B, one member each.
+func workflowSeed(t *testing.T, s *store.Store, _ bool) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.ImportOrgs(ctx, []store.OrgRow{
+		{Line: 2, Code: "D", Name: "某街道党工委", Type: "committee", Domain: "community"},
+		{Line: 3, Code: "W", Name: "行政服务中心党支部", Type: "branch", Domain: "agency", ParentCode: "D", WindowUnit: "true"},
+		{Line: 4, Code: "B", Name: "社区党支部", Type: "branch", Domain: "community", ParentCode: "D"},
+	}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportMembers(ctx, []store.MemberRow{
+		{Line: 2, Code: "M1", Name: "陈书记", OrgCode: "W", Category: "in_service", IsSecretary: "true"},
+		{Line: 3, Code: "M2", Name: "周敏", OrgCode: "B", Category: "in_service"},
+	}, store.CLI); err != nil {
+		t.Fatal(err)
+	}
+}

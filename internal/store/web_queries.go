@@ -45,7 +45,7 @@ func (s *Store) OrgsByIDs(ctx context.Context, ids []int64) (map[int64]pingyi.Or
 		if len(chunk) <= 8 { // a trail (the ancestors of an org): a few texts, kept prepared
 			q = s.P()
 		}
-		rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+placeholders(len(chunk))+`)`, args...)
+		rows, err := q.Query(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id IN (`+Placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +83,7 @@ func (s *Store) pathsByCode(ctx context.Context, q string, codes []string) (map[
 		for i, c := range chunk {
 			args[i] = c
 		}
-		rows, err := s.R().Query(ctx, q+`(`+placeholders(len(chunk))+`)`, args...)
+		rows, err := s.R().Query(ctx, q+`(`+Placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -85,12 +85,22 @@ func (s *Server) dayBound(day string, plus int) string {
 	return d.AddDate(0, 0, plus).UTC().Format(time.RFC3339)
 }
 
-// auditNames finds the names of the campaigns and accounts the entries
-// name by code: entity id → name.
+// An AuditNamer is a feature that names the objects of its audit entries
+// on the audit log's pages (the appraisal names its campaigns).
+type AuditNamer interface {
+	// AuditKey is what names entry e's object, e.g. "campaign:CODE" (""
+	// for an entry not of the feature's).
+	AuditKey(e pingyi.AuditEntry) string
+	// AuditName is the name of a key AuditKey gave ("" unknown).
+	AuditName(ctx context.Context, key string) string
+}
+
+// auditNames finds the names of the features' objects and of the accounts
+// the entries name by code: key (auditNameKey) → name.
 func (s *Server) auditNames(ctx context.Context, es []pingyi.AuditEntry) map[string]string {
 	names := map[string]string{}
 	for _, e := range es {
-		key := auditNameKey(e)
+		key, namer := s.auditNameKey(e)
 		if key == "" {
 			continue
 		}
@@ -98,33 +108,30 @@ func (s *Server) auditNames(ctx context.Context, es []pingyi.AuditEntry) map[str
 			continue
 		}
 		names[key] = ""
-		kind, code, _ := strings.Cut(key, ":")
-		switch kind {
-		case "campaign":
-			if c, err := s.st.Campaign(ctx, code); err == nil {
-				names[key] = c.Name
-			}
-		case "user":
-			if u, err := s.st.User(ctx, code); err == nil {
-				names[key] = u.DisplayName
-			}
+		if namer != nil {
+			names[key] = namer.AuditName(ctx, key)
+		} else if u, err := s.st.User(ctx, strings.TrimPrefix(key, "user:")); err == nil {
+			names[key] = u.DisplayName
 		}
 	}
 	return names
 }
 
-// auditNameKey is what names an entry's object: "campaign:CODE" for a
-// campaign and what belongs to one (its id starts with the campaign's
-// code), "user:NAME" for an account.
-func auditNameKey(e pingyi.AuditEntry) string {
-	switch e.Entity {
-	case "campaign", "criteria", "self_check", "meeting", "member_summary", "notice", "objection":
-		code, _, _ := strings.Cut(e.EntityID, "/")
-		return "campaign:" + code
-	case "user":
-		return "user:" + e.EntityID
+// auditNameKey is what names an entry's object: "user:NAME" for an
+// account, a feature's key (AuditNamer) for its objects, with the feature
+// that names it.
+func (s *Server) auditNameKey(e pingyi.AuditEntry) (string, AuditNamer) {
+	if e.Entity == "user" {
+		return "user:" + e.EntityID, nil
 	}
-	return ""
+	for _, f := range s.features {
+		if n, ok := f.(AuditNamer); ok {
+			if key := n.AuditKey(e); key != "" {
+				return key, n
+			}
+		}
+	}
+	return "", nil
 }
 
 // auditLabel is the translated label of an action or entity type (the
@@ -157,4 +164,10 @@ type auditEntryView struct {
 	View
 	Row                       auditRow
 	BeforePretty, AfterPretty string
+}
+
+// auditKeyOf is auditNameKey's key alone.
+func (s *Server) auditKeyOf(e pingyi.AuditEntry) string {
+	k, _ := s.auditNameKey(e)
+	return k
 }

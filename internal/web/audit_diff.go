@@ -37,7 +37,7 @@ const (
 
 func (s *Server) auditRowOf(tr *i18n.Translator, e pingyi.AuditEntry, names map[string]string) auditRow {
 	row := auditRow{ID: e.ID, At: e.At, User: e.Username, Action: auditLabel(tr, "audit_action", e.Action),
-		Entity: auditLabel(tr, "audit_entity", e.Entity), EntityID: e.EntityID, EntityName: names[auditNameKey(e)]}
+		Entity: auditLabel(tr, "audit_entity", e.Entity), EntityID: e.EntityID, EntityName: names[s.auditKeyOf(e)]}
 	if t, err := time.Parse(time.RFC3339, e.At); err == nil {
 		row.At = t.In(s.zone()).Format("2006-01-02 15:04:05")
 	}

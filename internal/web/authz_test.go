@@ -8,17 +8,15 @@ import (
 	"github.com/pingyi/pingyi/internal/web/webtest"
 )
 
-// The authorization matrix of the shell and of the areas still inside it
-// (campaigns): for EVERY route of Routes(), the status each visitor
+// The authorization matrix of the shell: for EVERY route of Routes(), the
+// status each visitor
 // gets, with the route's object inside and outside the visitor's subtree
 // (webtest.Authz runs it). A route without a line here fails the test, so
 // a new route needs one: add it next to the others of its page. Columns:
 // anonymous, admin, org_admin (T1), secretary (V1), member (V1), inspector
 // (T1).
 
-// authzTable is the shell's lines plus each area's (authz_AREA_test.go).
-var authzTable = append(shellAuthz, campaignAuthz...)
-
+// The features' lines are in their own authz_test.go (webtest.Authz).
 var shellAuthz = []webtest.Case{
 	// Shell
 	{Route: "GET /static/{path...}", Obj: "static", In: webtest.All(200)},
@@ -65,11 +63,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := webtest.New(t, st)
 		objs := webtest.ShellObjects(f)
-		for k, v := range campaignObjects(f) {
-			objs[k] = v
-		}
 		objs["import_kind"] = webtest.Objects{In: webtest.Same("members")}
-		webtest.Authz(t, f, f.Srv.Routes(), authzTable, objs)
+		webtest.Authz(t, f, f.Srv.Routes(), shellAuthz, objs)
 	})
 }
 

@@ -170,7 +170,7 @@ func TestGzipMiddleware(t *testing.T) {
 	t.Run("compressed types", func(t *testing.T) {
 		for _, ct := range []string{"application/pdf", "image/png", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"} {
 			body := []byte(strings.Repeat("x", 5000))
-			rec := serveGzip(func(w http.ResponseWriter, r *http.Request) { download(w, ct, "f", body) }, "GET", true)
+			rec := serveGzip(func(w http.ResponseWriter, r *http.Request) { Download(w, ct, "f", body) }, "GET", true)
 			if rec.Header().Get("Content-Encoding") != "" || rec.Body.Len() != len(body) || rec.Header().Get("Content-Length") != "5000" || hasVary(rec.Header(), "Accept-Encoding") {
 				t.Errorf("%s: %v", ct, rec.Header())
 			}
@@ -179,7 +179,7 @@ func TestGzipMiddleware(t *testing.T) {
 	t.Run("CSV download", func(t *testing.T) {
 		body := strings.Repeat("org,V1,10,2,3\n", 1000)
 		rec := serveGzip(func(w http.ResponseWriter, r *http.Request) {
-			download(w, "text/csv; charset=utf-8", "r.csv", []byte(body))
+			Download(w, "text/csv; charset=utf-8", "r.csv", []byte(body))
 		}, "GET", true)
 		if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Content-Length") != "" || gunzip(t, rec.Body.Bytes()) != body ||
 			!strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment") {

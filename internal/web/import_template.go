@@ -18,8 +18,8 @@ var importTemplates = map[string]struct {
 		return []export.TemplateColumn{
 			{Header: "编码", Example: "V9"},
 			{Header: "名称", Example: "北山村党支部"},
-			{Header: "类型", Example: zh.T("org_type.branch"), Allowed: labelsOf(zh, "org_type", pingyi.OrgTypes)},
-			{Header: "领域", Example: zh.T("domain.rural"), Allowed: labelsOf(zh, "domain", pingyi.Domains)},
+			{Header: "类型", Example: zh.T("org_type.branch"), Allowed: LabelsOf(zh, "org_type", pingyi.OrgTypes)},
+			{Header: "领域", Example: zh.T("domain.rural"), Allowed: LabelsOf(zh, "domain", pingyi.Domains)},
 			{Header: "上级编码", Example: "T1"},
 			{Header: "窗口单位", Example: "否", Allowed: []string{"是", "否"}},
 		}
@@ -29,7 +29,7 @@ var importTemplates = map[string]struct {
 			{Header: "编码", Example: "M9"},
 			{Header: "姓名", Example: "孙国庆"},
 			{Header: "所在组织编码", Example: "V1"},
-			{Header: "类别", Example: zh.T("category.farming"), Allowed: labelsOf(zh, "category", pingyi.Categories)},
+			{Header: "类别", Example: zh.T("category.farming"), Allowed: LabelsOf(zh, "category", pingyi.Categories)},
 			{Header: "是否书记", Example: "否", Allowed: []string{"是", "否"}},
 			{Header: "手机号", Example: "13800009999"},
 			{Header: "性别", Example: "男", Allowed: []string{zh.T("gender.male"), zh.T("gender.female")}},
@@ -41,7 +41,9 @@ var importTemplates = map[string]struct {
 	}},
 }
 
-func labelsOf[T ~string](zh *i18n.Translator, group string, vs []T) []string {
+// LabelsOf is the zh-CN labels of the values of a message group (an import
+// template's drop-down list).
+func LabelsOf[T ~string](zh *i18n.Translator, group string, vs []T) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		out[i] = zh.T(group + "." + string(v))

@@ -37,7 +37,7 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatalf("login: %d", rec.Code)
 	}
 	cookies := rec.Result().Cookies()
-	for _, path := range []string{"/orgs", "/", "/orgs/T1", "/members/M1", "/campaigns"} {
+	for _, path := range []string{"/orgs", "/", "/orgs/T1", "/members/M1"} {
 		b.Run(strings.ReplaceAll(path, "/", "_"), func(b *testing.B) {
 			cpu0 := cpuTime()
 			for b.Loop() {

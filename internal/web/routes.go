@@ -77,8 +77,6 @@ func (s *Server) routes() []Route {
 		{"POST /calendar", Write(admin), s.calendarSet},
 		{"POST /calendar/import", Write(admin), s.calendarImport},
 	}
-	// Each area keeps its routes in routes_AREA.go.
-	r = append(r, s.campaignRoutes()...)
 	return r
 }
 
@@ -87,7 +85,6 @@ func (s *Server) routes() []Route {
 var (
 	navHead = []NavItem{
 		{Key: "nav.orgs", Href: "/orgs", Pattern: "GET /orgs"},
-		{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns"},
 	}
 	navTail = []NavItem{
 		{Key: "nav.import", Href: "/import", Pattern: "GET /import"},

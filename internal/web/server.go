@@ -57,16 +57,8 @@ type Server struct {
 	static   *staticFiles
 	table    []Route
 	handler  http.Handler
-	// intake is the one ballot intake (group commit) of the phone ballot
-	// page and the JSON ballot API; Close stops it.
-	intake *store.Intake
-	// limits are the in-memory rate limits of public campaign forms
-	// (window ratings, objections).
-	limits *campaignLimits
 	// chromes caches the rendered layout around pages (chrome.go).
 	chromes chromeCache
-	// results caches the results page's body (results_cache.go).
-	results resultsCache
 	// features are the features added (feature.go), featureNav their
 	// navigation entries.
 	features   []Feature
@@ -119,8 +111,6 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	if s.tmpl, err = parseTemplates(s); err != nil {
 		return nil, err
 	}
-	s.intake = st.NewIntake()
-	s.limits = newCampaignLimits()
 	s.public = newPublicLimiter(opts.PublicLimit)
 	s.table = s.routes()
 	return s, nil
@@ -173,16 +163,13 @@ func (s *Server) Handler() http.Handler {
 	return s.handler
 }
 
-// Close closes the features (the last added first), then stops the ballot
-// intake after the ballots already queued are committed. Call it after the HTTP server has shut down.
+// Close closes the features (the last added first). Call it after the HTTP
+// server has shut down.
 func (s *Server) Close() {
 	for i := len(s.features) - 1; i >= 0; i-- {
 		s.features[i].Close()
 	}
 	s.features = nil
-	if s.intake != nil {
-		s.intake.Close()
-	}
 }
 
 // PurgeSessions deletes expired sessions every interval until ctx ends.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/store"
 )
 
@@ -199,7 +200,7 @@ func existingReceipts(ctx context.Context, q reader, acked map[string]string) (m
 // once every ballot is folded, compares its unit tallies with its ballots:
 // the fold must count each ballot once.
 func checkTallies(ctx context.Context, s *store.Store, campaignIDs []int64) ([]string, error) {
-	if err := s.FoldAll(ctx); err != nil {
+	if err := appraisal.New(s).FoldAll(ctx); err != nil {
 		return nil, err
 	}
 	var bad []string

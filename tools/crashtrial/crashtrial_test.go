@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/cli"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -157,13 +158,13 @@ func TestCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in := s.NewIntake()
+			in := appraisal.New(s).NewIntake()
 			defer in.Close()
 			o := &Outcome{CampaignID: c.id, Sent: map[string]bool{}, Acked: map[string]string{}}
 			for i, code := range c.codes[:20] {
 				unit := fmt.Sprintf("CTB%d", c.units[i])
 				o.Sent[code] = true
-				r, err := in.Submit(ctx, code, []store.RatingInput{{TargetType: "org", TargetCode: unit, Rating: "satisfied"}}, "")
+				r, err := in.Submit(ctx, code, []appraisal.RatingInput{{TargetType: "org", TargetCode: unit, Rating: "satisfied"}}, "")
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 )
@@ -312,7 +313,8 @@ type trialCampaign struct {
 // newCampaign opens trial n's campaign and issues its codes over the units.
 func newCampaign(ctx context.Context, s *store.Store, n, codes int) (*trialCampaign, error) {
 	c := &pingyi.Campaign{Code: "CRASH" + strconv.Itoa(n), Name: "崩溃试验" + strconv.Itoa(n), ScopeCode: "CT", Kind: pingyi.KindMass, Scale: 4}
-	if err := s.CreateCampaign(ctx, c, store.CLI); err != nil {
+	ap := appraisal.New(s)
+	if err := ap.CreateCampaign(ctx, c, store.CLI); err != nil {
 		return nil, err
 	}
 	tc := &trialCampaign{id: c.ID}
@@ -330,7 +332,7 @@ func newCampaign(ctx context.Context, s *store.Store, n, codes int) (*trialCampa
 			if k == 0 {
 				continue
 			}
-			ks, err := s.IssueCodes(ctx, c, "CTB"+strconv.Itoa(u), cat, k, store.CLI)
+			ks, err := ap.IssueCodes(ctx, c, "CTB"+strconv.Itoa(u), cat, k, store.CLI)
 			if err != nil {
 				return nil, err
 			}

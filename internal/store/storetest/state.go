@@ -68,7 +68,7 @@ func BallotLines(t testing.TB, s *store.Store) string {
 // lines in it.
 func State(t testing.TB, s *store.Store) string {
 	t.Helper()
-	if err := s.FoldAll(context.Background()); err != nil {
+	if err := s.Settle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder

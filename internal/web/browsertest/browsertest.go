@@ -107,3 +107,12 @@ func Screenshot(t *testing.T, ctx context.Context, name string) {
 		os.WriteFile(filepath.Join(dir, name+"-top.png"), top, 0o644)
 	}
 }
+
+// BarJS reports, for the bar matching SELECTOR, whether its active entry
+// is wholly in view and which edges say there is more.
+const BarJS = `(() => {
+  const bar = document.querySelector(SELECTOR); if (!bar) return JSON.stringify({ missing: true });
+  const a = bar.querySelector("a.active, a[aria-current]"); const r = a.getBoundingClientRect(), b = bar.getBoundingClientRect();
+  return JSON.stringify({ inView: r.left >= b.left - 1 && r.right <= b.right + 1, overflows: bar.scrollWidth > bar.clientWidth,
+    left: bar.classList.contains("more-left"), right: bar.classList.contains("more-right") });
+})()`

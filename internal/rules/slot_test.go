@@ -1,0 +1,44 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/pingyi/pingyi/internal/pingyi"
+)
+
+func TestSlotAndOf(t *testing.T) {
+	tl := Tally{Satisfied: 1, FairlySatisfied: 2, BasicallySatisfied: 3, Dissatisfied: 4, Abstain: 5}
+	for _, c := range []struct {
+		r    pingyi.Rating
+		slot int
+		n    int64
+	}{
+		{pingyi.Satisfied, 0, 1}, {pingyi.FairlySatisfied, 1, 2}, {pingyi.BasicallySatisfied, 2, 3},
+		{pingyi.Dissatisfied, 3, 4}, {pingyi.Abstain, 4, 5},
+	} {
+		if got := Slot(c.r); got != c.slot {
+			t.Errorf("Slot(%s) = %d, want %d", c.r, got, c.slot)
+		}
+		if got := tl.Of(c.r); got != c.n {
+			t.Errorf("Of(%s) = %d, want %d", c.r, got, c.n)
+		}
+		// Add and Slot agree: a rating added lands in its slot.
+		var one Tally
+		one.Add(c.r)
+		if s := one.Slots(); s[c.slot] != 1 || one.Total() != 1 {
+			t.Errorf("Add(%s) gives slots %v, want 1 at %d", c.r, s, c.slot)
+		}
+	}
+}
+
+func TestWithheld(t *testing.T) {
+	for _, c := range []struct {
+		n         int64
+		threshold int
+		want      bool
+	}{{0, 3, true}, {2, 3, true}, {3, 3, false}, {10, 3, false}, {0, 0, false}, {1, 1, false}} {
+		if got := Withheld(c.n, c.threshold); got != c.want {
+			t.Errorf("Withheld(%d, %d) = %v, want %v", c.n, c.threshold, got, c.want)
+		}
+	}
+}
