@@ -267,7 +267,11 @@ func runResults(e *env, args []string) (status int) {
 		for k := range appraisal.NumTypes {
 			counts[appraisal.TypeNames[k]] = len(sm.TypeRange(k))
 		}
-		if err := export.ResultsXLSXStream(bw, c.Name, c.Scale, counts, each, nil); err != nil {
+		head, err := s.AuditHead(e.ctx)
+		if err != nil {
+			return fail(e, err)
+		}
+		if err := export.ResultsXLSXStream(bw, c.Name, c.Scale, counts, each, nil, head.Anchor()); err != nil {
 			return fail(e, err)
 		}
 		return ExitOK

@@ -136,6 +136,10 @@ type AuditHead struct {
 	Unchained int64
 }
 
+// Anchor is the head as an office keeps it outside ("entries:hash"), as
+// exported results files carry it.
+func (h AuditHead) Anchor() string { return strconv.FormatInt(h.Seq, 10) + ":" + h.Hash }
+
 // AuditHead reads the chain's head.
 func (s *Store) AuditHead(ctx context.Context) (AuditHead, error) {
 	var h AuditHead

@@ -90,7 +90,7 @@ func ResultsXLSX(w io.Writer, res *appraisal.Results, hide func(appraisal.Target
 			}
 		}
 		return nil
-	}, hide)
+	}, hide, "")
 }
 
 // ResultsXLSXStream writes the workbook of ResultsXLSX row by row (each
@@ -98,8 +98,13 @@ func ResultsXLSX(w io.Writer, res *appraisal.Results, hide func(appraisal.Target
 // never held at once): counts gives the number of targets of each type
 // (a sheet for each type with any), and each calls its function with
 // every target, in any order of types.
+//
+// anchor, if not empty, is the audit chain's head when the file was made
+// ("entries:hash", store.AuditHead): written on a last sheet 说明 and in
+// the workbook's properties, it lets an office keep an outside copy that
+// `pingyi audit verify` can be checked against later (issue 15).
 func ResultsXLSXStream(w io.Writer, campaignName string, scale pingyi.Scale, counts map[pingyi.TargetType]int, each func(func(appraisal.TargetResult) error) error,
-	hide func(appraisal.TargetResult) bool) error {
+	hide func(appraisal.TargetResult) bool, anchor string) error {
 	header, widths := resultsHeader(scale)
 	fairly := len(header) == len(ResultsHeaderZH)
 	f := excelize.NewFile()
@@ -217,5 +222,39 @@ func ResultsXLSXStream(w io.Writer, campaignName string, scale pingyi.Scale, cou
 	if first {
 		f.SetCellValue("Sheet1", "A1", "（无数据）")
 	}
+	if anchor != "" {
+		if err := writeAnchor(f, campaignName, anchor); err != nil {
+			return err
+		}
+	}
 	return f.Write(w)
+}
+
+// AnchorSheet is the name of the workbook's last sheet, with the audit
+// chain's anchor.
+const AnchorSheet = "说明"
+
+// writeAnchor adds the sheet 说明 (the campaign, the audit chain's head
+// when the file was made) and puts the anchor in the workbook's
+// description.
+func writeAnchor(f *excelize.File, campaignName, anchor string) error {
+	if _, err := f.NewSheet(AnchorSheet); err != nil {
+		return err
+	}
+	rows := [][]string{
+		{"活动", campaignName},
+		{"审计链锚点", anchor},
+		{"说明", "导出时审计日志的条数和最后一条的哈希。请另行保存；日后运行 pingyi audit verify，其输出的条数不少于此数、且此条的哈希不变，即说明此前的记录未被改动。"},
+	}
+	for i, r := range rows {
+		for j, v := range r {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := f.SetCellStr(AnchorSheet, cell, tabular.SafeCell(v)); err != nil {
+				return err
+			}
+		}
+	}
+	f.SetColWidth(AnchorSheet, "A", "A", 14)
+	f.SetColWidth(AnchorSheet, "B", "B", 90)
+	return f.SetDocProps(&excelize.DocProperties{Title: campaignName, Description: "审计链锚点 audit anchor " + anchor, Creator: "Pingyi 评议"})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"github.com/xuri/excelize/v2"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -167,6 +168,28 @@ func TestResultsSealedThenShown(t *testing.T) {
 		st, body, h = f.as("secretary").do("GET", "/campaigns/R1/results.xlsx", nil, "")
 		if st != 200 || !strings.HasPrefix(body, "PK") || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
 			t.Fatalf("xlsx: %d %q", st, h.Get("Content-Type"))
+		}
+		// The audit chain's anchor: in the workbook's last sheet and in the
+		// header of every results download (issue 15).
+		head, err := f.st.AuditHead(context.Background())
+		if err != nil || head.Seq == 0 {
+			t.Fatalf("audit head %+v %v", head, err)
+		}
+		if got := h.Get("X-Pingyi-Audit-Anchor"); got != head.Anchor() {
+			t.Errorf("xlsx anchor header %q, want %q", got, head.Anchor())
+		}
+		wb, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheets := wb.GetSheetList()
+		anchor, _ := wb.GetCellValue("说明", "B2")
+		wb.Close()
+		if sheets[len(sheets)-1] != "说明" || anchor != head.Anchor() {
+			t.Errorf("xlsx anchor sheet: %v %q, want %q", sheets, anchor, head.Anchor())
+		}
+		if _, _, h := f.as("orgadmin").do("GET", "/campaigns/R1/results.csv", nil, ""); h.Get("X-Pingyi-Audit-Anchor") != head.Anchor() {
+			t.Errorf("csv anchor header %q", h.Get("X-Pingyi-Audit-Anchor"))
 		}
 	})
 }

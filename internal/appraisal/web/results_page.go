@@ -551,10 +551,16 @@ func (s *Feature) resultsXLSX(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	head, err := s.st.AuditHead(r.Context())
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	w.Header().Set("X-Pingyi-Audit-Anchor", head.Anchor())
 	out := &lazyDownload{w: w, ctype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename: "results-" + c.Code + ".xlsx"}
 	err = export.ResultsXLSXStream(out, c.Name, c.Scale, counts, func(fn func(appraisal.TargetResult) error) error {
 		return s.st.EachResult(r.Context(), sm, mask, fn)
-	}, hiddenResult(c))
+	}, hiddenResult(c), head.Anchor())
 	if err != nil && !out.started {
 		s.ServerError(w, r, err)
 	}
@@ -574,6 +580,14 @@ func (s *Feature) resultsCSV(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	// The audit chain's anchor when the file was made (a CSV has no room
+	// for it: the SPEC file's columns are fixed).
+	head, err := s.st.AuditHead(r.Context())
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	w.Header().Set("X-Pingyi-Audit-Anchor", head.Anchor())
 	if r.URL.Query().Get("headers") == "zh" {
 		s.resultsCSVZH(w, r, c, sm, mask)
 		return
