@@ -6,7 +6,9 @@
 // its UGC policy: only text elements, lists, quotes, code, tables and
 // links; no images, no style, no classes, no event handlers; links only
 // to http, https, mailto or relative addresses, each with
-// rel="nofollow noopener". Sources longer than MaxLen bytes are cut.
+// rel="nofollow noopener". Sources longer than MaxLen bytes are cut, and
+// sources whose parsing would take long (more than MaxBrackets brackets,
+// quotes nested deeper than MaxDepth) are shown as plain text, escaped.
 //
 // It is a leaf: it imports nothing of Pingyi.
 package markdown
@@ -27,9 +29,19 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// MaxLen is the longest source rendered, in bytes; the rest is cut (on a
-// character boundary), which bounds the time and memory one render takes.
-const MaxLen = 64 << 10
+// Bounds on the source, which bound the time and memory one render takes:
+// goldmark's link parsing is quadratic in unclosed brackets ("[a](" 16,000
+// times took 5.7 s) and its quotes cost in their depth ("> " 32,000
+// times, 2.7 s).
+const (
+	// MaxLen is the longest source rendered, in bytes; the rest is cut
+	// (on a character boundary).
+	MaxLen = 64 << 10
+	// MaxBrackets is the most "[" a source may hold to be parsed.
+	MaxBrackets = 2000
+	// MaxDepth is the deepest a line's quote and list markers may nest.
+	MaxDepth = 32
+)
 
 // Rel is the rel attribute every link gets.
 const Rel = "nofollow noopener"
@@ -87,10 +99,49 @@ func Render(src string) template.HTML {
 	src = strings.ToValidUTF8(src, "\uFFFD")
 	src = strings.ReplaceAll(src, "\x00", "\uFFFD")
 	var b bytes.Buffer
-	if err := md.Convert([]byte(src), &b); err != nil {
-		// goldmark only fails when the writer does; a bytes.Buffer does
-		// not. Show the text, escaped, rather than nothing.
-		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
+	if tooComplex(src) || md.Convert([]byte(src), &b) != nil {
+		// goldmark only fails when the writer does, which a bytes.Buffer
+		// does not.
+		return plain(src)
 	}
 	return template.HTML(policy.SanitizeBytes(b.Bytes()))
+}
+
+// tooComplex reports a source past MaxBrackets or MaxDepth.
+func tooComplex(src string) bool {
+	if strings.Count(src, "[") > MaxBrackets {
+		return true
+	}
+	for line := range strings.Lines(src) {
+		depth := 0
+	prefix:
+		for _, c := range []byte(line) {
+			switch c {
+			case '>', '-', '*', '+':
+				depth++
+			case ' ', '\t', '.', ')', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			default:
+				break prefix
+			}
+		}
+		if depth > MaxDepth {
+			return true
+		}
+	}
+	return false
+}
+
+// plain shows src as escaped text: a paragraph per blank-line-separated
+// block, its lines kept.
+func plain(src string) template.HTML {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n\n") {
+		if strings.TrimSpace(para) == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(template.HTMLEscapeString(strings.Trim(para, "\n")), "\n", "<br>\n"))
+		b.WriteString("</p>\n")
+	}
+	return template.HTML(b.String())
 }

@@ -114,6 +114,24 @@ func TestRenderCutsLongSources(t *testing.T) {
 	}
 }
 
+// Sources that would parse slowly are shown as escaped text.
+func TestRenderTooComplexIsPlain(t *testing.T) {
+	for _, src := range []string{
+		strings.Repeat("[a](", MaxBrackets+1),
+		strings.Repeat("> ", MaxDepth+1) + "<script>x</script>",
+		"ok\n\n" + strings.Repeat("- ", MaxDepth+1) + "x\r\ny",
+	} {
+		got := string(Render(src))
+		if !strings.HasPrefix(got, "<p>") || strings.Contains(got, "<blockquote>") || strings.Contains(got, "<a ") || strings.Contains(got, "<li>") {
+			t.Errorf("Render(%.40q…) = %.80q…, want escaped text", src, got)
+		}
+		checkSafe(t, src, got)
+	}
+	if got := string(Render(strings.Repeat("> ", MaxDepth) + "引")); !strings.Contains(got, "<blockquote>") {
+		t.Errorf("a quote %d deep is not rendered: %.80q", MaxDepth, got)
+	}
+}
+
 // allowed are the elements and attributes the policy lets through.
 var allowed = map[string]map[string]bool{
 	"p": {}, "br": {}, "hr": {}, "h1": {}, "h2": {}, "h3": {}, "h4": {}, "h5": {}, "h6": {},
