@@ -121,8 +121,11 @@ func FuzzOpinionAPI(f *testing.F) {
 		case 3:
 			path = "/api/v1/track/" + url.PathEscape(token) + "/rating"
 		}
-		if token == "" && route%4 != 0 {
-			return // not one of the routes (the mux answers)
+		if (token == "" || token == "." || token == "..") && route%4 != 0 {
+			// Not one of the routes: the mux answers, redirecting
+			// /api/v1/track/. to its clean path (a 307, found by this
+			// target), which is no answer of the API.
+			return
 		}
 		r := httptest.NewRequest(method, path, bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
