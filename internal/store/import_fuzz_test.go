@@ -12,11 +12,13 @@ import (
 	"github.com/pingyi/pingyi/internal/tabular"
 )
 
-// FuzzImportOrgsCSV feeds arbitrary bytes as an org CSV through what
-// `pingyi import orgs` does (tabular.Read, the header check, OrgRows,
-// ImportOrgs) on SQLite. It must never panic; it either succeeds or is
-// refused with a *pingyi.InputError (or an unsupported-content error from
-// the reader), and a refusal changes nothing. Crashers found are kept in
+// FuzzImportOrgsCSV feeds arbitrary bytes as an org file (CSV, or XLSX
+// when they start like a zip) through what `pingyi import orgs` does
+// (tabular.Read, the header check, OrgRows, ImportOrgs) on SQLite. It must
+// never panic; it either succeeds or is refused with a *pingyi.InputError
+// (or an unsupported-content error from the reader), and a refusal changes
+// nothing. An accepted file keeps the tree consistent, and importing it
+// again changes no org. Crashers found are kept in
 // testdata/fuzz/FuzzImportOrgsCSV.
 func FuzzImportOrgsCSV(f *testing.F) {
 	for _, seed := range []string{
@@ -36,13 +38,14 @@ func FuzzImportOrgsCSV(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	f.Add(csvToXLSX(f, baseOrgs))
 	s := storetest.SQLite(f)
 	ctx := context.Background()
 	if _, err := importOrgs(s, baseOrgs); err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tbl, err := tabular.Read(bytes.NewReader(data), "orgs.csv")
+		tbl, err := tabular.Read(bytes.NewReader(data), fuzzFileName(data, "orgs"))
 		if err == nil {
 			err = tbl.Require(store.OrgColumns[:5], store.OrgColumns[5:], false)
 		}
@@ -71,5 +74,12 @@ func FuzzImportOrgsCSV(f *testing.F) {
 			return
 		}
 		checkTree(t, s)
+		st := state(t, s)
+		if _, err := s.ImportOrgs(ctx, store.OrgRows(tbl), store.CLI); err != nil {
+			t.Fatalf("accepted once, refused the second time: %v", err)
+		}
+		if state(t, s) != st {
+			t.Fatal("importing the same file again changed the tree")
+		}
 	})
 }

@@ -58,8 +58,9 @@ func checkXLSXFile(ctx context.Context, path string) error {
 // reading it), a sheet with more than MaxXLSXCells cells or a row with more
 // than MaxRowCells, and a cell (or shared string) over MaxCellChars
 // characters. It streams each sheet and the shared strings once through a
-// plain tag scanner, in bounded memory, and stops when ctx is done. What is
-// not a readable zip is left to excelize to refuse.
+// plain tag scanner, in bounded memory, and stops when ctx is done. A part
+// that does not unpack (a bad checksum) is refused; what is not a zip at
+// all is left to excelize to refuse.
 func checkXLSX(ctx context.Context, ra io.ReaderAt, size int64) error {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
@@ -90,7 +91,10 @@ func checkXLSX(ctx context.Context, ra io.ReaderAt, size int64) error {
 			if errors.As(err, &ie) || ctx.Err() != nil {
 				return err
 			}
-			return nil // a broken part: excelize says what is wrong
+			// A broken part (a bad checksum, a truncated stream) is
+			// refused here: excelize reads such parts without complaint,
+			// and the parts after it would go unchecked.
+			return xlsxError(1, "not a readable .xlsx file: %v", err)
 		}
 	}
 	return nil

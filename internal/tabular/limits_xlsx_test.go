@@ -175,3 +175,33 @@ func TestXLSXCancelled(t *testing.T) {
 		t.Fatalf("a done context: %v", err)
 	}
 }
+
+// TestXLSXBrokenPartDoesNotHideTheRest: a part with a bad checksum before
+// the sheet used to end the bounds check (found by FuzzReadXLSX: a 2 MB
+// cell behind a corrupted sharedStrings.xml was read). Now the file is
+// refused.
+func TestXLSXBrokenPartDoesNotHideTheRest(t *testing.T) {
+	b := rawXLSX(t, []string{"code", "name"}, func(w io.Writer) {
+		header2(w)
+		io.WriteString(w, `<row r="2"><c r="A2" t="inlineStr"><is><t>`+strings.Repeat("A", MaxCellChars+1)+`</t></is></c></row>`)
+	})
+	// Corrupt the stored CRC-32 of xl/sharedStrings.xml in its local header
+	// and in the central directory.
+	name := []byte("xl/sharedStrings.xml")
+	for i := 0; ; {
+		j := bytes.Index(b[i:], name)
+		if j < 0 {
+			break
+		}
+		j += i
+		switch {
+		case j >= 30 && bytes.Equal(b[j-30:j-26], []byte("PK\x03\x04")):
+			b[j-30+14] ^= 0xFF
+		case j >= 46 && bytes.Equal(b[j-46:j-42], []byte("PK\x01\x02")):
+			b[j-46+16] ^= 0xFF
+		}
+		i = j + len(name)
+	}
+	_, err := Read(bytes.NewReader(b), "broken.xlsx")
+	wantRefusal(t, err, "not a readable .xlsx file")
+}

@@ -522,6 +522,7 @@ func FuzzReadCSV(f *testing.F) {
 			}
 		}
 		_ = tab.Require([]string{"a"}, []string{"b"}, false)
+		checkCSVRoundTrip(t, tab)
 	})
 }
 
