@@ -3,13 +3,14 @@ package web
 import (
 	"context"
 	"encoding/csv"
-	"github.com/xuri/excelize/v2"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/appraisal/export"
