@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
 )
 
@@ -15,7 +16,7 @@ type UnitDelta struct {
 }
 
 // ApplyTallyDeltas exposes applyTallyDeltas to the tests.
-func (s *Store) ApplyTallyDeltas(campaignID int64, targets map[int64]*[5]int64, units []UnitDelta) {
+func (s *Store) ApplyTallyDeltas(campaignID int64, targets map[int64]*rules.Tally, units []UnitDelta) {
 	m := map[store.UnitTallyKey]int64{}
 	for _, u := range units {
 		m[store.UnitTallyKey{Campaign: u.Campaign, Unit: u.Unit, Category: u.Category}] += u.N

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
 )
 
@@ -75,7 +76,7 @@ func (s *Store) FoldBallots(ctx context.Context, campaignID int64) error {
 // folded.
 func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, error) {
 	var n int
-	tallies := map[int64]*[5]int64{}
+	tallies := map[int64]*rules.Tally{}
 	units := map[store.UnitTallyKey]int64{}
 	err := s.Tx(ctx, func(q store.Q) error {
 		n = 0
@@ -120,10 +121,10 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 			}, func(t int64, i int) {
 				c := tallies[t]
 				if c == nil {
-					c = new([5]int64)
+					c = new(rules.Tally)
 					tallies[t] = c
 				}
-				c[i]++
+				c.AddSlot(i, 1)
 			}); err != nil {
 				return err
 			}
@@ -169,7 +170,7 @@ var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied <> 1 AND id IN (` +
 // campaign's range; each is marked (moved to the tallied range, its slot
 // now its unit) by its key with a prepared statement — SQLite has no round
 // trip to save.
-func claimByKey(ctx context.Context, q store.Q, campaignID int64, max int, n *int, units map[store.UnitTallyKey]int64, tallies map[int64]*[5]int64) error {
+func claimByKey(ctx context.Context, q store.Q, campaignID int64, max int, n *int, units map[store.UnitTallyKey]int64, tallies map[int64]*rules.Tally) error {
 	rows, err := q.Query(ctx, `SELECT slot, id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
 	if err != nil {
 		return err
@@ -199,10 +200,10 @@ func claimByKey(ctx context.Context, q store.Q, campaignID int64, max int, n *in
 		}, func(t int64, i int) {
 			c := tallies[t]
 			if c == nil {
-				c = new([5]int64)
+				c = new(rules.Tally)
 				tallies[t] = c
 			}
-			c[i]++
+			c.AddSlot(i, 1)
 		}); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/pingyi/pingyi/internal/store"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 )
 
 // RecountStats says what RecountCampaign found.
@@ -46,7 +47,7 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 		}
 		// The targets, in ID order, with the tallies they have now.
 		var ids []int64
-		var cur [][5]int64
+		var cur []rules.Tally
 		rows, err := q.Query(ctx, `SELECT id, satisfied, fairly_satisfied, basically_satisfied, dissatisfied, abstain FROM targets
 			WHERE campaign_id = ? ORDER BY id`, c.ID)
 		if err != nil {
@@ -54,8 +55,8 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 		}
 		for rows.Next() {
 			var id int64
-			var t [5]int64
-			if err := rows.Scan(&id, &t[0], &t[1], &t[2], &t[3], &t[4]); err != nil {
+			var t rules.Tally
+			if err := rows.Scan(t.Dest(&id)...); err != nil {
 				rows.Close()
 				return err
 			}
@@ -67,7 +68,7 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 			return err
 		}
 		st.Targets = int64(len(ids))
-		counted := make([][5]int32, len(ids))
+		counted := make([]rules.CompactTally, len(ids))
 		index := func(id int64) int {
 			i, ok := slices.BinarySearch(ids, id)
 			if !ok {
@@ -83,11 +84,11 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 		if err != nil {
 			return err
 		}
-		window := map[int64][5]int64{}
+		window := map[int64]rules.Tally{}
 		for rows.Next() {
 			var id int64
-			var t [5]int64
-			if err := rows.Scan(&id, &t[0], &t[1], &t[2], &t[3], &t[4]); err != nil {
+			var t rules.Tally
+			if err := rows.Scan(t.Dest(&id)...); err != nil {
 				rows.Close()
 				return err
 			}
@@ -109,29 +110,21 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 		}, func(t int64, r int) {
 			st.Ratings++
 			if i := index(t); i >= 0 {
-				counted[i][r]++
+				counted[i].AddSlot(r, 1)
 			}
 		}); err != nil {
 			return err
 		}
 
-		fix := map[int64]*[5]int64{}
+		fix := map[int64]*rules.Tally{}
 		for i, id := range ids {
-			var want [5]int64
-			for k := range want {
-				want[k] = int64(counted[i][k])
-			}
+			want := counted[i].Tally()
 			if w, ok := window[id]; ok {
-				for k := range w {
-					want[k] += w[k]
-					st.Ratings += w[k]
-				}
+				want = want.Plus(w)
+				st.Ratings += w.Total()
 			}
 			if want != cur[i] {
-				var d [5]int64 // store.AddTallies adds: write the difference
-				for k := range d {
-					d[k] = want[k] - cur[i][k]
-				}
+				d := want.Minus(cur[i]) // store.AddTallies adds: write the difference
 				fix[id] = &d
 			}
 			if len(fix) >= 5000 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pingyi/pingyi/internal/appraisal"
 	"github.com/pingyi/pingyi/internal/pingyi"
+	"github.com/pingyi/pingyi/internal/rules"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
 )
@@ -26,9 +27,9 @@ func tallies(t testing.TB, s *store.Store, c *pingyi.Campaign) map[string]string
 	}
 	for rows.Next() {
 		var typ, code string
-		var v [5]int64
-		rows.Scan(&typ, &code, &v[0], &v[1], &v[2], &v[3], &v[4])
-		out[typ+" "+code] = fmt.Sprint(v)
+		var v rules.Tally
+		rows.Scan(v.Dest(&typ, &code)...)
+		out[typ+" "+code] = fmt.Sprint(v.Slots())
 	}
 	rows.Close()
 	rows, err = s.R().Query(context.Background(), `SELECT unit_org_id, category, ballots FROM unit_tallies WHERE campaign_id = ?`, c.ID)

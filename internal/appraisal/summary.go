@@ -42,26 +42,21 @@ func TypeCode(t pingyi.TargetType) (uint8, bool) {
 // are read from the database for the rows shown, see ResultRows).
 type SumTarget struct {
 	ID    int64
-	Tally [5]int32 // satisfied, fairly_satisfied, basically_satisfied, dissatisfied, abstain
-	Unit  int32    // index in Summary.Units
-	Type  uint8    // TypeMember, TypeOrg or TypeSecretary
+	Tally rules.CompactTally
+	Unit  int32 // index in Summary.Units
+	Type  uint8 // TypeMember, TypeOrg or TypeSecretary
 	Flags rules.Flags
 }
 
 // RulesTally is the target's tally.
-func (t *SumTarget) RulesTally() rules.Tally {
-	return rules.Tally{Satisfied: int64(t.Tally[0]), FairlySatisfied: int64(t.Tally[1]), BasicallySatisfied: int64(t.Tally[2]),
-		Dissatisfied: int64(t.Tally[3]), Abstain: int64(t.Tally[4])}
-}
+func (t *SumTarget) RulesTally() rules.Tally { return t.Tally.Tally() }
 
 // Valid is the number of valid ratings.
-func (t *SumTarget) Valid() int64 {
-	return int64(t.Tally[0]) + int64(t.Tally[1]) + int64(t.Tally[2]) + int64(t.Tally[3])
-}
+func (t *SumTarget) Valid() int64 { return t.Tally.Valid() }
 
 // Total is the number of ratings, abstentions included (the anonymity
 // threshold counts these).
-func (t *SumTarget) Total() int64 { return t.Valid() + int64(t.Tally[4]) }
+func (t *SumTarget) Total() int64 { return t.Tally.Total() }
 
 // SumUnit is one evaluation unit of a Summary: the org and its ballots by
 // evaluator category (R4).
@@ -166,7 +161,7 @@ func (sm *Summary) FlagCount(flag string) int {
 type UnitAgg struct {
 	Targets, Rated [NumTypes]int32 // targets; those with valid ratings
 	Shown, Hidden  [NumTypes]int32 // at or above the threshold; below it
-	Dist           [NumTypes][5]int64
+	Dist           [NumTypes]rules.Tally
 	Attention      int32 // members shown and flagged admonish or not_typical
 }
 
@@ -176,9 +171,7 @@ func (a *UnitAgg) add(b *UnitAgg) {
 		a.Rated[k] += b.Rated[k]
 		a.Shown[k] += b.Shown[k]
 		a.Hidden[k] += b.Hidden[k]
-		for l := range 5 {
-			a.Dist[k][l] += b.Dist[k][l]
-		}
+		a.Dist[k] = a.Dist[k].Plus(b.Dist[k])
 	}
 	a.Attention += b.Attention
 }
@@ -228,9 +221,7 @@ func (sm *Summary) View(threshold int) *AnonView {
 			continue
 		}
 		a.Shown[t.Type]++
-		for l := range 5 {
-			a.Dist[t.Type][l] += int64(t.Tally[l])
-		}
+		a.Dist[t.Type] = a.Dist[t.Type].Plus(t.Tally.Tally())
 		if t.Type == TypeMember && t.Flags&AttentionFlags != 0 {
 			a.Attention++
 			v.Attention = append(v.Attention, int32(i))
@@ -395,9 +386,9 @@ func (s *Store) readSumTargets(ctx context.Context, sm *Summary, campaignID int6
 	for rows.Next() {
 		var t SumTarget
 		var org int64
-		var tl [5]int64
+		var tl rules.Tally
 		var code sql.RawBytes
-		dest := []any{&t.ID, &t.Type, &org, &tl[0], &tl[1], &tl[2], &tl[3], &tl[4]}
+		dest := tl.Dest(&t.ID, &t.Type, &org)
 		if withCodes {
 			dest = append(dest, &code)
 		}
@@ -405,9 +396,7 @@ func (s *Store) readSumTargets(ctx context.Context, sm *Summary, campaignID int6
 			rows.Close()
 			return nil, err
 		}
-		for k, n := range tl {
-			t.Tally[k] = int32(n)
-		}
+		t.Tally = tl.Compact()
 		sm.Targets = append(sm.Targets, t)
 		orgOf = append(orgOf, org)
 		if withCodes {

@@ -228,28 +228,28 @@ func TestApplyTallyDeltas(t *testing.T) {
 		for round := range 9 {
 			people := round >= 5
 			builds := appraisal.New(s).SummaryBuilds()
-			targets := map[int64]*[5]int64{}
+			targets := map[int64]*rules.Tally{}
 			for i := range old.Targets {
 				unrated := old.Targets[i].Valid() == 0
 				first := round == 5 && unrated
 				if !first && (rng.IntN(3) > 0 || people && old.Targets[i].Type == appraisal.TypeOrg || !people && unrated) {
 					continue
 				}
-				d := &[5]int64{}
-				for k := range d {
-					d[k] = int64(rng.IntN(3))
+				d := &rules.Tally{}
+				for k := range 5 {
+					d.AddSlot(k, int64(rng.IntN(3)))
 				}
-				d[1] = 0 // a 3-level scale
+				d.FairlySatisfied = 0 // a 3-level scale
 				if first {
-					d[0]++
+					d.Satisfied++
 				}
 				targets[old.Targets[i].ID] = d
 				if _, err := s.DB.ExecContext(ctx, s.Rebind(`UPDATE targets SET satisfied = satisfied + ?, basically_satisfied = basically_satisfied + ?,
-					dissatisfied = dissatisfied + ?, abstain = abstain + ? WHERE id = ?`), d[0], d[2], d[3], d[4], old.Targets[i].ID); err != nil {
+					dissatisfied = dissatisfied + ?, abstain = abstain + ? WHERE id = ?`), d.Satisfied, d.BasicallySatisfied, d.Dissatisfied, d.Abstain, old.Targets[i].ID); err != nil {
 					t.Fatal(err)
 				}
 			}
-			targets[-1] = &[5]int64{1} // another campaign's target: ignored
+			targets[-1] = &rules.Tally{Satisfied: 1} // another campaign's target: ignored
 			var ud []appraisal.UnitDelta
 			for _, u := range units {
 				if people {

@@ -98,8 +98,8 @@ func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) 
 	}
 	ti := rules.Slot(r)
 	col := []string{"satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain"}[ti]
-	var d [5]int64
-	d[ti] = 1
+	var d rules.Tally
+	d.AddSlot(ti, 1)
 	applied := false
 	defer func() {
 		if !applied {
@@ -122,7 +122,7 @@ func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) 
 		return checkOpen(ctx, q, []int64{w.Campaign.ID}) // the seal: none after the close (seal.go)
 	})
 	if err == nil {
-		s.applyTallyDeltas(w.Campaign.ID, map[int64]*[5]int64{w.TargetID: &d},
+		s.applyTallyDeltas(w.Campaign.ID, map[int64]*rules.Tally{w.TargetID: &d},
 			map[store.UnitTallyKey]int64{{Campaign: w.Campaign.ID, Unit: w.Org.ID, Category: string(pingyi.EvalServiceObject)}: 1})
 		applied = true
 	}
@@ -132,7 +132,7 @@ func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) 
 // WindowDay is one day's aggregate of a window unit.
 type WindowDay struct {
 	Day   string
-	Tally [5]int64 // satisfied, fairly, basically, dissatisfied, abstain
+	Tally rules.Tally
 }
 
 // WindowDays lists a window unit's daily aggregates in a campaign, newest first.
@@ -146,7 +146,7 @@ func (s *Store) WindowDays(ctx context.Context, c *pingyi.Campaign, orgID int64)
 	var out []WindowDay
 	for rows.Next() {
 		var d WindowDay
-		if err := rows.Scan(&d.Day, &d.Tally[0], &d.Tally[1], &d.Tally[2], &d.Tally[3], &d.Tally[4]); err != nil {
+		if err := rows.Scan(d.Tally.Dest(&d.Day)...); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

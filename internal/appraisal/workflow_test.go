@@ -65,7 +65,7 @@ func TestWindowRatingsCountInResults(t *testing.T) {
 			t.Error("a 4-level rating was accepted on a 3-level campaign")
 		}
 		days, _ := appraisal.New(s).WindowDays(ctx, c, w.Org.ID)
-		if len(days) != 1 || days[0].Tally[0] != 3 || days[0].Tally[3] != 1 {
+		if len(days) != 1 || days[0].Tally.Satisfied != 3 || days[0].Tally.Dissatisfied != 1 {
 			t.Fatalf("daily aggregate %+v, want one day with 3 satisfied and 1 dissatisfied", days)
 		}
 		res, err := appraisal.New(s).Results(ctx, c)

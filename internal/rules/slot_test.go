@@ -42,3 +42,42 @@ func TestWithheld(t *testing.T) {
 		}
 	}
 }
+
+// TestTallyArithmetic checks AddSlot, Plus, Minus, Dest and the compact
+// encoding against the slot order.
+func TestTallyArithmetic(t *testing.T) {
+	tl := Tally{Satisfied: 1, FairlySatisfied: 2, BasicallySatisfied: 3, Dissatisfied: 4, Abstain: 5}
+	var b Tally
+	for i, n := range tl.Slots() {
+		b.AddSlot(i, n)
+	}
+	if b != tl {
+		t.Fatalf("AddSlot built %+v, want %+v", b, tl)
+	}
+	if got := tl.Plus(tl).Minus(tl); got != tl {
+		t.Errorf("Plus then Minus = %+v, want %+v", got, tl)
+	}
+	if d := tl.Minus(tl.Plus(tl)); d.Slots() != [5]int64{-1, -2, -3, -4, -5} {
+		t.Errorf("Minus = %v", d.Slots())
+	}
+	var s Tally
+	for i, p := range s.Dest() {
+		*p.(*int64) = int64(10 + i)
+	}
+	if s.Slots() != [5]int64{10, 11, 12, 13, 14} {
+		t.Errorf("Dest wrote %v, want slots 10–14 in order", s.Slots())
+	}
+	c := tl.Compact()
+	if c.Tally() != tl || c.Valid() != tl.Valid() || c.Total() != tl.Total() {
+		t.Errorf("compact %+v decodes to %+v, want %+v", c, c.Tally(), tl)
+	}
+	c.Add(Tally{Satisfied: -1, Abstain: 2})
+	if c.Tally() != (Tally{0, 2, 3, 4, 7}) {
+		t.Errorf("compact Add = %+v", c.Tally())
+	}
+	c.AddSlot(1, 3)
+	c.AddSlot(9, 1) // outside the slots: abstain, like Slot
+	if c.Tally() != (Tally{0, 5, 3, 4, 8}) {
+		t.Errorf("compact AddSlot = %+v", c.Tally())
+	}
+}

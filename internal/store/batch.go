@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/pingyi/pingyi/internal/rules"
 )
 
 // BatchInsert inserts rows with multi-row VALUES statements (PostgreSQL
@@ -89,8 +91,7 @@ type UnitTallyKey struct {
 // tallyCols are the tally columns of targets, in rules.Slot order.
 var tallyCols = [5]string{"satisfied", "fairly_satisfied", "basically_satisfied", "dissatisfied", "abstain"}
 
-// AddTallies adds counts (indexed by rules.Slot) to the tallies of targets,
-// in ID order.
+// AddTallies adds counts to the tallies of targets, in ID order.
 //
 // On PostgreSQL it sends one UPDATE … FROM a VALUES list per few hundred
 // targets (round trips dominate there), having first locked the rows in ID
@@ -104,7 +105,7 @@ var tallyCols = [5]string{"satisfied", "fairly_satisfied", "basically_satisfied"
 // no round trip to save, and SQLite's planner turns the UPDATE … FROM
 // VALUES form into a scan of the whole targets table (measured: 26 ms for
 // 700 targets at district scale, growing with the table).
-func AddTallies(ctx context.Context, q Q, tallies map[int64]*[5]int64) error {
+func AddTallies(ctx context.Context, q Q, tallies map[int64]*rules.Tally) error {
 	if len(tallies) == 0 {
 		return nil
 	}
@@ -118,7 +119,7 @@ func AddTallies(ctx context.Context, q Q, tallies map[int64]*[5]int64) error {
 			basically_satisfied = basically_satisfied + ?, dissatisfied = dissatisfied + ?, abstain = abstain + ? WHERE id = ?`,
 			len(ids), func(i int) []any {
 				t := tallies[ids[i]]
-				return []any{t[0], t[1], t[2], t[3], t[4], ids[i]}
+				return []any{t.Satisfied, t.FairlySatisfied, t.BasicallySatisfied, t.Dissatisfied, t.Abstain, ids[i]}
 			})
 	}
 	const per = 500
@@ -128,7 +129,7 @@ func AddTallies(ctx context.Context, q Q, tallies map[int64]*[5]int64) error {
 		args = args[:0]
 		for _, id := range ids[:n] {
 			t := tallies[id]
-			args = append(args, id, t[0], t[1], t[2], t[3], t[4])
+			args = append(args, id, t.Satisfied, t.FairlySatisfied, t.BasicallySatisfied, t.Dissatisfied, t.Abstain)
 		}
 		if _, err := q.q.ExecContext(ctx, tallySQL(n), args...); err != nil { // already rebound
 			return err

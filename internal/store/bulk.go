@@ -30,7 +30,7 @@ type BulkLoader struct {
 	done bool
 
 	// Ballots: tallies added since the last flush.
-	tallies map[int64]*[5]int64
+	tallies map[int64]*rules.Tally
 	units   map[UnitTallyKey]int64
 	// campaigns given ballots: generated, not arrived, so there is no
 	// order of arrival to rewrite away (SortClosedBallots skips them).
@@ -85,7 +85,7 @@ func (s *Store) NewBulkLoader(ctx context.Context) (*BulkLoader, error) {
 		return nil, err
 	}
 	b := &BulkLoader{s: s, ctx: ctx, conn: conn, tx: tx, orgs: map[string]bulkOrg{}, now: Now(), ins: map[string]*bulkTable{},
-		tallies: map[int64]*[5]int64{}, units: map[UnitTallyKey]int64{}}
+		tallies: map[int64]*rules.Tally{}, units: map[UnitTallyKey]int64{}}
 	// Orgs already stored can be parents.
 	rows, err := tx.QueryContext(ctx, `SELECT code, id, path, depth FROM orgs`)
 	if err != nil {
@@ -240,10 +240,10 @@ func (b *BulkLoader) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.Ev
 		enc[r.TargetID] = r.Rating
 		t := b.tallies[r.TargetID]
 		if t == nil {
-			t = new([5]int64)
+			t = new(rules.Tally)
 			b.tallies[r.TargetID] = t
 		}
-		t[rules.Slot(r.Rating)]++
+		t.AddSlot(rules.Slot(r.Rating), 1)
 	}
 	// Tallied as loaded (tallied = 1): the loader adds to the tallies itself.
 	if err := b.add(b.table("ballots", "id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"),

@@ -20,10 +20,11 @@ type Route struct {
 }
 
 // Access is who may use a route. Build it with Public, PublicNoSession,
-// LoggedIn, Read or Write.
+// Anonymous, LoggedIn, Read or Write.
 type Access struct {
 	public    bool
 	noSession bool
+	anonymous bool
 	roles     []pingyi.Role // nil: any account
 	write     bool
 }
@@ -35,6 +36,12 @@ var (
 	// PublicNoSession routes are open to anyone and never touch the
 	// session store: static files, health checks, the JSON ballot API.
 	PublicNoSession = Access{public: true, noSession: true}
+	// Anonymous routes are PublicNoSession routes of the public's
+	// anonymous inputs (phone ballots, receipts, window ratings, star mass
+	// assessments, the ballot and opinion APIs): their requests are logged
+	// with the day only, no time of day and no duration, so that a line
+	// cannot date a ballot (middleware.go, docs/ANONYMITY.md).
+	Anonymous = Access{public: true, noSession: true, anonymous: true}
 	// LoggedIn routes need any account.
 	LoggedIn = Access{}
 )
@@ -48,6 +55,10 @@ func Write(roles ...pingyi.Role) Access { return Access{roles: roles, write: tru
 
 // IsPublic reports whether anyone may use the route.
 func (a Access) IsPublic() bool { return a.public }
+
+// IsAnonymous reports whether the route takes the public's anonymous
+// input (Anonymous): its requests are logged by day only.
+func (a Access) IsAnonymous() bool { return a.anonymous }
 
 // Writes reports whether the route changes data.
 func (a Access) Writes() bool { return a.write }
@@ -69,6 +80,8 @@ func (a Access) Allows(r pingyi.Role) bool {
 
 func (a Access) String() string {
 	switch {
+	case a.anonymous:
+		return "public, anonymous"
 	case a.noSession:
 		return "public, no session"
 	case a.public:
@@ -148,7 +161,7 @@ func withUser(ctx context.Context, u *pingyi.User) context.Context {
 func (s *Server) guard(rt Route) http.Handler {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if li, ok := r.Context().Value(logKey).(*logInfo); ok {
-			li.route = rt.Pattern
+			li.of(rt)
 		}
 		if !rt.Access.public {
 			u := CurrentUser(r)

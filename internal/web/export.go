@@ -87,8 +87,3 @@ func (s Segment) Size() int {
 // ASCIIName replaces in a file name what a plain filename= parameter of a
 // Content-Disposition header cannot hold.
 func ASCIIName(s string) string { return asciiName(s) }
-
-// AnonymousRoute reports a route of the public's anonymous inputs, whose
-// requests are logged without what could tell who sent them
-// (middleware.go).
-func AnonymousRoute(pattern string) bool { return anonymousRoute(pattern) }

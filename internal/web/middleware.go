@@ -8,17 +8,24 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/pingyi/pingyi/internal/metrics"
 )
 
 // logInfo is filled in by inner handlers for the request log: the route
-// pattern (never the path, which may hold codes) and the account.
+// pattern (never the path, which may hold codes), whether the route takes
+// anonymous input (Anonymous) and the account.
 type logInfo struct {
-	route string
-	user  int64
+	route     string
+	anonymous bool
+	user      int64
+}
+
+// of records the route being served.
+func (li *logInfo) of(rt Route) {
+	li.route = rt.Pattern
+	li.anonymous = rt.Access.anonymous
 }
 
 // statusWriter records the status and size of a response.
@@ -60,7 +67,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			sw.status = http.StatusOK
 		}
 		metrics.Request(li.route, sw.status, time.Since(start))
-		if anonymousRoute(li.route) {
+		if li.anonymous {
 			// A ballot's request: no time of day (the record's time is
 			// left zero, which slog's handlers leave out) and no duration
 			// finer than the second, so that the n-th line cannot date the
@@ -81,18 +88,6 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.Info("request", attrs...)
 	})
-}
-
-// anonymousRoute reports a route of the public's anonymous inputs: phone
-// ballots, receipts, window ratings, star mass assessments, the ballot API.
-func anonymousRoute(pattern string) bool {
-	_, path, _ := strings.Cut(pattern, " ")
-	for _, p := range []string{"/b/", "/r/", "/w/", "/s/", "/api/"} {
-		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // recoverPanics turns a panic into a 500 and an error log with the stack.

@@ -143,7 +143,7 @@ func (s *Server) limitPublic(rt Route, h http.Handler) http.Handler {
 			return
 		}
 		if li, ok := r.Context().Value(logKey).(*logInfo); ok {
-			li.route = rt.Pattern
+			li.of(rt)
 		}
 		metrics.RateLimited(rt.Pattern)
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))

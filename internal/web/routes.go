@@ -31,6 +31,7 @@ var Staff = []pingyi.Role{admin, orgAdmin, secretary, inspector}
 //
 //	Public           anyone, with a session (login page, locale switch)
 //	PublicNoSession  anyone, no session at all (static files, health, APIs)
+//	Anonymous        PublicNoSession, for the public's anonymous inputs: logged by day only
 //	LoggedIn         any account
 //	Read(roles…)     these roles, reading
 //	Write(roles…)    these roles, changing data: inspectors never pass
@@ -45,7 +46,7 @@ func (s *Server) routes() []Route {
 	r := []Route{
 		{"GET /static/{path...}", PublicNoSession, s.static.serve},
 		{"GET /healthz", PublicNoSession, s.healthz},
-		{openapi.Pattern, PublicNoSession, openapi.Serve},
+		{openapi.Pattern, Anonymous, openapi.Serve}, // an API client's first request: it would date the ballot it sends next
 		{"GET /login", Public, s.loginPage},
 		{"POST /login", Public, s.login},
 		{"POST /logout", LoggedIn, s.logout},

@@ -398,7 +398,7 @@ func TestWindowUnit(t *testing.T) {
 			t.Errorf("V2 tally %+v", r.Tally)
 		}
 		days, _ := appraisal.New(f.st).WindowDays(context.Background(), c, orgID(t, f, "V2"))
-		if len(days) != 1 || days[0].Tally[0] != 1 || days[0].Tally[2] != 1 {
+		if len(days) != 1 || days[0].Tally.Satisfied != 1 || days[0].Tally.BasicallySatisfied != 1 {
 			t.Errorf("window days %+v", days)
 		}
 		// The cap per code per minute, from everyone together.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pingyi/pingyi/internal/appraisal"
@@ -16,6 +17,14 @@ import (
 // vocabulary is the one of the printed documents (export.FlagZH,
 // export.TargetTypeZH, api.LevelLabels).
 func TestCampaignMessages(t *testing.T) {
+	// The feature's own messages (locales/), as web.Server.Add registers
+	// them; with those of internal/i18n, nothing is missing or uneven.
+	if err := i18n.Register((&Feature{}).Assets().Translations); err != nil {
+		t.Fatal(err)
+	}
+	if p := i18n.Problems(); len(p) > 0 {
+		t.Errorf("translation problems:\n%s", strings.Join(p, "\n"))
+	}
 	need := []string{}
 	add := func(group string, vs ...any) {
 		for _, v := range vs {

@@ -26,7 +26,7 @@ type summaryRow struct {
 type windowDayRow struct {
 	Day   string
 	Total int64
-	Tally [5]int64
+	Tally rules.Tally
 }
 
 type campaignUnitView struct {
@@ -148,10 +148,7 @@ func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *appraisal.Uni
 		}
 		closed := appraisal.State(c, time.Now()) == appraisal.StateClosed
 		for _, d := range days {
-			row := windowDayRow{Day: d.Day}
-			for _, n := range d.Tally {
-				row.Total += n
-			}
+			row := windowDayRow{Day: d.Day, Total: d.Tally.Total()}
 			if closed { // the breakdown is a result: sealed while open
 				row.Tally = d.Tally
 			}
@@ -174,7 +171,7 @@ func (s *Feature) unitView(r *http.Request, c *pingyi.Campaign, u *appraisal.Uni
 func (v *campaignUnitView) Overdue(it appraisal.Rectification) bool { return it.Overdue(time.Now()) }
 
 // TallyOf reads one level's count of a window day (template helper).
-func (d windowDayRow) TallyOf(r pingyi.Rating) int64 { return d.Tally[rules.Slot(r)] }
+func (d windowDayRow) TallyOf(r pingyi.Rating) int64 { return d.Tally.Of(r) }
 
 const maxText = 20000
 

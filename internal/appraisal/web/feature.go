@@ -20,7 +20,7 @@ import (
 	shell "github.com/pingyi/pingyi/internal/web"
 )
 
-//go:embed templates static
+//go:embed templates locales static
 var files embed.FS
 
 // Feature is the appraisal pages over the shell.
@@ -51,18 +51,23 @@ func (s *Feature) Nav() []shell.NavItem {
 	return []shell.NavItem{{Key: "nav.campaigns", Href: "/campaigns", Pattern: "GET /campaigns"}}
 }
 
-// Assets are the appraisal pages' templates, scripts and stylesheet (its
-// messages are the campaigns area of internal/i18n).
+// Assets are the appraisal pages' templates, translations (locales/; the
+// labels the leaves read without a server are the campaigns area of
+// internal/i18n), scripts and stylesheet.
 func (s *Feature) Assets() shell.Assets {
 	tmpl, err := fs.Sub(files, "templates")
 	if err != nil {
 		panic(err) // embedded: cannot happen
 	}
+	loc, err := fs.Sub(files, "locales")
+	if err != nil {
+		panic(err)
+	}
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(err)
 	}
-	return shell.Assets{Templates: tmpl, Static: static}
+	return shell.Assets{Templates: tmpl, Translations: loc, Static: static}
 }
 
 // Close stops the ballot intake after the ballots already queued are

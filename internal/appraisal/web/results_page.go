@@ -447,7 +447,7 @@ func resultsDist(tr *i18n.Translator, c *pingyi.Campaign, agg appraisal.UnitAgg)
 		sr := chartSeries{Name: tr.T("ballot_rating." + string(l)), Color: levelColors[l]}
 		for _, tt := range []pingyi.TargetType{pingyi.TargetOrg, pingyi.TargetSecretary, pingyi.TargetMember} {
 			if k, _ := appraisal.TypeCode(tt); agg.Shown[k] > 0 {
-				sr.Data = append(sr.Data, agg.Dist[k][rules.Slot(l)])
+				sr.Data = append(sr.Data, agg.Dist[k].Of(l))
 			}
 		}
 		out = append(out, sr)

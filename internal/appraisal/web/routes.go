@@ -75,17 +75,17 @@ func (s *Feature) Routes() []shell.Route {
 		{Pattern: "GET /evidence/{id}", Access: shell.Read(shell.Staff...), Handler: s.evidenceFile},
 
 		// The public's phone pages: one-time codes, receipts, window units
-		{Pattern: "GET /b/{code}", Access: shell.PublicNoSession, Handler: s.ballotPage},
-		{Pattern: "POST /b/{code}", Access: shell.PublicNoSession, Handler: s.ballotSubmit},
-		{Pattern: "GET /r/{receipt}", Access: shell.PublicNoSession, Handler: s.receiptPage},
-		{Pattern: "GET /r", Access: shell.PublicNoSession, Handler: s.receiptLookup},
-		{Pattern: "GET /w/{code}", Access: shell.PublicNoSession, Handler: s.windowPage},
-		{Pattern: "POST /w/{code}", Access: shell.PublicNoSession, Handler: s.windowRate},
+		{Pattern: "GET /b/{code}", Access: shell.Anonymous, Handler: s.ballotPage},
+		{Pattern: "POST /b/{code}", Access: shell.Anonymous, Handler: s.ballotSubmit},
+		{Pattern: "GET /r/{receipt}", Access: shell.Anonymous, Handler: s.receiptPage},
+		{Pattern: "GET /r", Access: shell.Anonymous, Handler: s.receiptLookup},
+		{Pattern: "GET /w/{code}", Access: shell.Anonymous, Handler: s.windowPage},
+		{Pattern: "POST /w/{code}", Access: shell.Anonymous, Handler: s.windowRate},
 	}
 	// The JSON ballot API (package api) over the server's one intake.
 	a := &api.API{Store: s.st, Intake: s.intake}
 	for _, rt := range a.Routes() {
-		r = append(r, shell.Route{Pattern: rt.Pattern, Access: shell.PublicNoSession, Handler: rt.Handler})
+		r = append(r, shell.Route{Pattern: rt.Pattern, Access: shell.Anonymous, Handler: rt.Handler})
 	}
 	return r
 }

@@ -61,8 +61,8 @@ func (s *Feature) Routes() []shell.Route {
 		{Pattern: "GET /m/org/{code}", Access: shell.Public, Handler: s.publicOrg},
 		{Pattern: "POST /m/org/{code}/objections", Access: shell.Public, Handler: s.publicStarObjection},
 		// The masses' phone page of a one-time code (群众评议)
-		{Pattern: "GET /s/{code}", Access: shell.PublicNoSession, Handler: s.starMassPage},
-		{Pattern: "POST /s/{code}", Access: shell.PublicNoSession, Handler: s.starMassSubmit},
+		{Pattern: "GET /s/{code}", Access: shell.Anonymous, Handler: s.starMassPage},
+		{Pattern: "POST /s/{code}", Access: shell.Anonymous, Handler: s.starMassSubmit},
 	}
 }
 

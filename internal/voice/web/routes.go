@@ -21,10 +21,10 @@ func (f *Feature) Routes() []shell.Route {
 		{Pattern: "GET /opinion/board", Access: shell.Public, Handler: f.board},
 
 		// The API of a hotline or 12345 system (bearer tokens).
-		{Pattern: "POST /api/v1/opinions", Access: shell.PublicNoSession, Handler: f.apiFile},
-		{Pattern: "GET /api/v1/track/{token}", Access: shell.PublicNoSession, Handler: f.apiTrack},
-		{Pattern: "POST /api/v1/track/{token}/seen", Access: shell.PublicNoSession, Handler: f.apiSeen},
-		{Pattern: "POST /api/v1/track/{token}/rating", Access: shell.PublicNoSession, Handler: f.apiRating},
+		{Pattern: "POST /api/v1/opinions", Access: shell.Anonymous, Handler: f.apiFile},
+		{Pattern: "GET /api/v1/track/{token}", Access: shell.Anonymous, Handler: f.apiTrack},
+		{Pattern: "POST /api/v1/track/{token}/seen", Access: shell.Anonymous, Handler: f.apiSeen},
+		{Pattern: "POST /api/v1/track/{token}/rating", Access: shell.Anonymous, Handler: f.apiRating},
 
 		// Staff: the inbox of the viewer's subtree, entry on behalf of
 		// someone, an opinion and its actions.
