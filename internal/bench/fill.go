@@ -131,6 +131,7 @@ func fillBallots(ctx context.Context, s *store.Store, c *pingyi.Campaign, seed u
 	if err != nil {
 		return err
 	}
+	bb := appraisal.NewBulkBallots(b)
 	rows, err := s.R().Query(ctx, `SELECT t.id, t.type, t.code, t.unit_org_id, o.code FROM targets t JOIN orgs o ON o.id = t.unit_org_id
 		WHERE t.campaign_id = ? ORDER BY t.unit_org_id`, c.ID)
 	if err != nil {
@@ -148,13 +149,13 @@ func fillBallots(ctx context.Context, s *store.Store, c *pingyi.Campaign, seed u
 			return nil
 		}
 		st.Targets += int64(len(targets))
-		err := g.unit(unitCode, targets, func(cat pingyi.EvaluatorCategory, day string, rs []store.BulkRating) error {
-			return b.Ballot(c, unit, cat, day, "code", rs)
+		err := g.unit(unitCode, targets, func(cat pingyi.EvaluatorCategory, day string, rs []appraisal.BulkRating) error {
+			return bb.Ballot(c, unit, cat, day, "code", rs)
 		})
 		targets = targets[:0]
 		if time.Since(last) > 5*time.Second {
 			last = time.Now()
-			logf("  … %d ballots, %d ratings (%s)", b.Stats.Ballots, b.Stats.Ratings, time.Since(start).Round(time.Second))
+			logf("  … %d ballots, %d ratings (%s)", bb.Ballots, bb.Ratings, time.Since(start).Round(time.Second))
 		}
 		return err
 	}
@@ -184,7 +185,7 @@ func fillBallots(ctx context.Context, s *store.Store, c *pingyi.Campaign, seed u
 		return err
 	}
 	rows.Close()
-	st.Ballots, st.Ratings = b.Stats.Ballots, b.Stats.Ratings
+	st.Ballots, st.Ratings = bb.Ballots, bb.Ratings
 	return b.Commit(Actor, "ballots "+c.Code)
 }
 
@@ -197,7 +198,7 @@ type ballotGen struct {
 	r       *rand.Rand
 	probs   [][4]float64 // per target: satisfied, basically, dissatisfied, abstain
 	pick    []int
-	ratings []store.BulkRating
+	ratings []appraisal.BulkRating
 }
 
 func hash(s string) uint64 {
@@ -228,7 +229,7 @@ func weighted(r *rand.Rand, w []float64) int {
 // has targets (at least 10), each rating the org, its secretary and
 // members drawn at random up to 10 ratings. About 92% of units have at
 // least 80% of their ballots cast by the masses.
-func (g *ballotGen) unit(unitCode string, targets []fillTarget, emit func(pingyi.EvaluatorCategory, string, []store.BulkRating) error) error {
+func (g *ballotGen) unit(unitCode string, targets []fillTarget, emit func(pingyi.EvaluatorCategory, string, []appraisal.BulkRating) error) error {
 	if g.r == nil {
 		g.r = rand.New(&g.pcg)
 	}
@@ -282,7 +283,7 @@ func (g *ballotGen) unit(unitCode string, targets []fillTarget, emit func(pingyi
 		day := fmt.Sprintf("%d-12-%02d", g.year, 1+r.IntN(31))
 		g.ratings = g.ratings[:0]
 		rate := func(ti int) {
-			g.ratings = append(g.ratings, store.BulkRating{TargetID: targets[ti].id, Rating: levels[weighted(r, g.probs[ti][:])]})
+			g.ratings = append(g.ratings, appraisal.BulkRating{TargetID: targets[ti].id, Rating: levels[weighted(r, g.probs[ti][:])]})
 		}
 		for ti := 0; ti < fixed; ti++ {
 			rate(ti)

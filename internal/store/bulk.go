@@ -8,17 +8,17 @@ import (
 	"strings"
 
 	"github.com/pingyi/pingyi/internal/pingyi"
-	"github.com/pingyi/pingyi/internal/rules"
 )
 
 // BulkLoader fills a database with generated scale data (pingyi demo
-// --scale): orgs streamed parents first, then members, then ballots, all
+// --scale): orgs streamed parents first, then members, then the rows of
+// features' tables (Add; the appraisal's ballots: appraisal.BulkBallots), all
 // in one transaction on one connection, with prepared multi-row inserts and
 // a single audit entry for the whole load instead of one per row. It does
 // not validate like the imports do: its input is the demo generator's.
 //
 // Memory is bounded by the number of orgs (code → id, path), never by the
-// number of members or ballots.
+// number of members or of the features' rows.
 type BulkLoader struct {
 	s    *Store
 	ctx  context.Context
@@ -29,19 +29,19 @@ type BulkLoader struct {
 	ins  map[string]*bulkTable
 	done bool
 
-	// Ballots: tallies added since the last flush.
-	tallies map[int64]*rules.Tally
-	units   map[UnitTallyKey]int64
-	// campaigns given ballots: generated, not arrived, so there is no
-	// order of arrival to rewrite away (SortClosedBallots skips them).
-	campaigns map[int64]bool
+	order []string // the tables in the order of their first row (Flush's order)
+	// A feature's work at each flush and before the commit (e.g. the
+	// appraisal's tallies of its bulk ballots: appraisal.BulkBallots).
+	onFlush, beforeCommit []func(Q) error
 
 	Stats BulkStats
 }
 
-// BulkStats counts what a bulk load wrote.
+// BulkStats counts what a bulk load wrote: orgs and members, and what the
+// features' loaders count (Count), by name.
 type BulkStats struct {
-	Orgs, Members, Ballots, Ratings int64
+	Orgs, Members int64
+	Counts        map[string]int64 `json:",omitempty"`
 }
 
 type bulkOrg struct {
@@ -84,8 +84,7 @@ func (s *Store) NewBulkLoader(ctx context.Context) (*BulkLoader, error) {
 		conn.Close()
 		return nil, err
 	}
-	b := &BulkLoader{s: s, ctx: ctx, conn: conn, tx: tx, orgs: map[string]bulkOrg{}, now: Now(), ins: map[string]*bulkTable{},
-		tallies: map[int64]*rules.Tally{}, units: map[UnitTallyKey]int64{}}
+	b := &BulkLoader{s: s, ctx: ctx, conn: conn, tx: tx, orgs: map[string]bulkOrg{}, now: Now(), ins: map[string]*bulkTable{}}
 	// Orgs already stored can be parents.
 	rows, err := tx.QueryContext(ctx, `SELECT code, id, path, depth FROM orgs`)
 	if err != nil {
@@ -118,6 +117,7 @@ func (b *BulkLoader) table(name string, cols ...string) *bulkTable {
 		per := min(1000, 30000/len(cols))
 		t = &bulkTable{name: name, cols: cols, per: per, args: make([]any, 0, per*len(cols))}
 		b.ins[name] = t
+		b.order = append(b.order, name)
 	}
 	return t
 }
@@ -218,68 +218,44 @@ func (b *BulkLoader) OrgID(code string) (int64, bool) {
 	return o.id, ok
 }
 
-// BulkRating is one rating of a bulk ballot: a target ID of the campaign.
-type BulkRating struct {
-	TargetID int64
-	Rating   pingyi.Rating
+// Add adds a row of a feature's table (its columns named in the same
+// order at every call), written with the others in the load's transaction.
+// Orgs and members, which rows of other tables refer to, are written
+// first.
+func (b *BulkLoader) Add(table string, cols []string, vals ...any) error {
+	return b.add(b.table(table, cols...), vals...)
 }
 
-// Ballot adds a ballot of campaign c cast in unit and adds it to the
-// tallies (ratings must be valid for the unit and the scale, at most one
-// per target: the caller generated them so).
-func (b *BulkLoader) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.EvaluatorCategory, day, source string, ratings []BulkRating) error {
-	id := RandomID()
-	b.Stats.Ballots++
-	if b.campaigns == nil {
-		b.campaigns = map[int64]bool{}
+// Count adds n to a feature's count of what the load wrote (Stats.Counts,
+// recorded in the load's audit entry).
+func (b *BulkLoader) Count(name string, n int64) {
+	if b.Stats.Counts == nil {
+		b.Stats.Counts = map[string]int64{}
 	}
-	b.campaigns[c.ID] = true
-	enc := make(map[int64]pingyi.Rating, len(ratings))
-	for _, r := range ratings {
-		b.Stats.Ratings++
-		enc[r.TargetID] = r.Rating
-		t := b.tallies[r.TargetID]
-		if t == nil {
-			t = new(rules.Tally)
-			b.tallies[r.TargetID] = t
-		}
-		t.AddSlot(rules.Slot(r.Rating), 1)
-	}
-	// Tallied as loaded (tallied = 1): the loader adds to the tallies itself.
-	if err := b.add(b.table("ballots", "id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"),
-		id, c.ID, unitID, string(category), day, source, nil, "", EncodeRatings(enc), 1); err != nil {
-		return err
-	}
-	b.units[UnitTallyKey{c.ID, unitID, string(category)}]++
-	if len(b.tallies) >= 20000 {
-		return b.flushTallies()
-	}
-	return nil
+	b.Stats.Counts[name] += n
 }
 
-func (b *BulkLoader) flushTallies() error {
-	q := Q{q: b.tx, s: b.s}
-	if err := AddTallies(b.ctx, q, b.tallies); err != nil {
-		return err
-	}
-	if err := AddUnitTallies(b.ctx, q, b.units); err != nil {
-		return err
-	}
-	clear(b.tallies)
-	clear(b.units)
-	return nil
-}
+// OnFlush runs fn in the load's transaction at each Flush, after the
+// buffered rows are written; BeforeCommit runs fn once before the commit.
+func (b *BulkLoader) OnFlush(fn func(Q) error)      { b.onFlush = append(b.onFlush, fn) }
+func (b *BulkLoader) BeforeCommit(fn func(Q) error) { b.beforeCommit = append(b.beforeCommit, fn) }
 
 // Flush writes what is buffered (in the load's transaction).
 func (b *BulkLoader) Flush() error {
-	for _, name := range []string{"orgs", "members", "ballots"} {
+	for _, name := range append([]string{"orgs", "members"}, b.order...) {
 		if t := b.ins[name]; t != nil {
 			if err := b.flushTable(t); err != nil {
 				return err
 			}
 		}
 	}
-	return b.flushTallies()
+	q := Q{q: b.tx, s: b.s}
+	for _, fn := range b.onFlush {
+		if err := fn(q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Tx runs fn in the load's transaction (after writing what is buffered).
@@ -297,9 +273,9 @@ func (b *BulkLoader) Commit(a Actor, what string) error {
 		return fmt.Errorf("bulk: already ended")
 	}
 	err := b.Flush()
-	for id := range b.campaigns {
+	for _, fn := range b.beforeCommit {
 		if err == nil {
-			_, err = b.tx.ExecContext(b.ctx, b.s.Rebind(`UPDATE campaigns SET ballots_sorted = 1 WHERE id = ?`), id)
+			err = fn(Q{q: b.tx, s: b.s})
 		}
 	}
 	if err == nil {
@@ -343,3 +319,6 @@ func (b *BulkLoader) end() {
 	}
 	b.conn.Close()
 }
+
+// Context is the load's context (for a feature's statements in it).
+func (b *BulkLoader) Context() context.Context { return b.ctx }
