@@ -13,7 +13,7 @@ import (
 type BulkBallots struct {
 	b       *store.BulkLoader
 	tallies map[int64]*rules.Tally
-	units   map[store.UnitTallyKey]int64
+	units   map[unitTallyKey]int64
 	// campaigns given ballots: generated, not arrived, so there is no
 	// order of arrival to rewrite away (SortClosedBallots skips them).
 	campaigns map[int64]bool
@@ -33,7 +33,7 @@ const bulkFlushTargets = 20000
 
 // NewBulkBallots adds ballots to bulk load b.
 func NewBulkBallots(b *store.BulkLoader) *BulkBallots {
-	bb := &BulkBallots{b: b, tallies: map[int64]*rules.Tally{}, units: map[store.UnitTallyKey]int64{}, campaigns: map[int64]bool{}}
+	bb := &BulkBallots{b: b, tallies: map[int64]*rules.Tally{}, units: map[unitTallyKey]int64{}, campaigns: map[int64]bool{}}
 	b.OnFlush(bb.flushTallies)
 	b.BeforeCommit(func(q store.Q) error {
 		for id := range bb.campaigns {
@@ -70,7 +70,7 @@ func (bb *BulkBallots) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.
 		store.RandomID(), c.ID, unitID, string(category), day, source, nil, "", store.EncodeRatings(enc), 1); err != nil {
 		return err
 	}
-	bb.units[store.UnitTallyKey{Campaign: c.ID, Unit: unitID, Category: string(category)}]++
+	bb.units[unitTallyKey{Campaign: c.ID, Unit: unitID, Category: string(category)}]++
 	if len(bb.tallies) >= bulkFlushTargets {
 		return bb.b.Flush()
 	}
@@ -78,10 +78,10 @@ func (bb *BulkBallots) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.
 }
 
 func (bb *BulkBallots) flushTallies(q store.Q) error {
-	if err := store.AddTallies(bb.b.Context(), q, bb.tallies); err != nil {
+	if err := addTallies(bb.b.Context(), q, bb.tallies); err != nil {
 		return err
 	}
-	if err := store.AddUnitTallies(bb.b.Context(), q, bb.units); err != nil {
+	if err := addUnitTallies(bb.b.Context(), q, bb.units); err != nil {
 		return err
 	}
 	clear(bb.tallies)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // caches holds the in-process read caches of a Store: campaign summaries
@@ -254,7 +253,7 @@ func (s *Store) Results(ctx context.Context, c *pingyi.Campaign) (*Results, erro
 // summary being built while this runs is not kept. When a change cannot be
 // applied (a target or unit the summary does not know), the campaign's
 // summary is dropped and rebuilt on the next read.
-func (s *Store) applyTallyDeltas(campaignID int64, targets map[int64]*rules.Tally, units map[store.UnitTallyKey]int64) {
+func (s *Store) applyTallyDeltas(campaignID int64, targets map[int64]*rules.Tally, units map[unitTallyKey]int64) {
 	if s.cache == nil {
 		return
 	}
@@ -277,7 +276,7 @@ func (s *Store) applyTallyDeltas(campaignID int64, targets map[int64]*rules.Tall
 
 // withDeltas returns a copy of sm with tally deltas applied and its flags
 // evaluated again, with the ballots and unit_tallies rows added.
-func (sm *Summary) withDeltas(campaignID int64, targets map[int64]*rules.Tally, units map[store.UnitTallyKey]int64) (*Summary, int64, int64, bool) {
+func (sm *Summary) withDeltas(campaignID int64, targets map[int64]*rules.Tally, units map[unitTallyKey]int64) (*Summary, int64, int64, bool) {
 	n := &Summary{CampaignID: sm.CampaignID, Kind: sm.Kind, MinMassShare: sm.MinMassShare, TypeStart: sm.TypeStart,
 		OrgAverage: sm.OrgAverage, Ballots: sm.Ballots, FlagCounts: sm.FlagCounts, unitsByPath: sm.unitsByPath, unitByOrg: sm.unitByOrg, byID: sm.byID,
 		prior: sm.prior, catIndex: sm.catIndex}

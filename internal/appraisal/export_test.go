@@ -5,7 +5,6 @@ import (
 
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/rules"
-	"github.com/pingyi/pingyi/internal/store"
 )
 
 // UnitDelta is one unit_tallies change for ApplyTallyDeltas.
@@ -17,9 +16,9 @@ type UnitDelta struct {
 
 // ApplyTallyDeltas exposes applyTallyDeltas to the tests.
 func (s *Store) ApplyTallyDeltas(campaignID int64, targets map[int64]*rules.Tally, units []UnitDelta) {
-	m := map[store.UnitTallyKey]int64{}
+	m := map[unitTallyKey]int64{}
 	for _, u := range units {
-		m[store.UnitTallyKey{Campaign: u.Campaign, Unit: u.Unit, Category: u.Category}] += u.N
+		m[unitTallyKey{Campaign: u.Campaign, Unit: u.Unit, Category: u.Category}] += u.N
 	}
 	s.applyTallyDeltas(campaignID, targets, m)
 }

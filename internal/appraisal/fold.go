@@ -77,7 +77,7 @@ func (s *Store) FoldBallots(ctx context.Context, campaignID int64) error {
 func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, error) {
 	var n int
 	tallies := map[int64]*rules.Tally{}
-	units := map[store.UnitTallyKey]int64{}
+	units := map[unitTallyKey]int64{}
 	err := s.Tx(ctx, func(q store.Q) error {
 		n = 0
 		clear(tallies)
@@ -117,7 +117,7 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 			}
 			if err := each(rows, func(unit int64, cat string) {
 				n++
-				units[store.UnitTallyKey{Campaign: campaignID, Unit: unit, Category: cat}]++
+				units[unitTallyKey{Campaign: campaignID, Unit: unit, Category: cat}]++
 			}, func(t int64, i int) {
 				c := tallies[t]
 				if c == nil {
@@ -132,10 +132,10 @@ func (s *Store) foldChunk(ctx context.Context, campaignID int64, max int) (int, 
 		if err := reinsertMoved(ctx, q, moved); err != nil {
 			return err
 		}
-		if err := store.AddTallies(ctx, q, tallies); err != nil {
+		if err := addTallies(ctx, q, tallies); err != nil {
 			return err
 		}
-		return store.AddUnitTallies(ctx, q, units)
+		return addUnitTallies(ctx, q, units)
 	})
 	if err != nil {
 		if n > 0 {
@@ -170,7 +170,7 @@ var claimSQL = `UPDATE ballots SET tallied = 1 WHERE tallied <> 1 AND id IN (` +
 // campaign's range; each is marked (moved to the tallied range, its slot
 // now its unit) by its key with a prepared statement — SQLite has no round
 // trip to save.
-func claimByKey(ctx context.Context, q store.Q, campaignID int64, max int, n *int, units map[store.UnitTallyKey]int64, tallies map[int64]*rules.Tally) error {
+func claimByKey(ctx context.Context, q store.Q, campaignID int64, max int, n *int, units map[unitTallyKey]int64, tallies map[int64]*rules.Tally) error {
 	rows, err := q.Query(ctx, `SELECT slot, id FROM ballots WHERE campaign_id = ? AND tallied = 0 LIMIT ?`, campaignID, max)
 	if err != nil {
 		return err
@@ -196,7 +196,7 @@ func claimByKey(ctx context.Context, q store.Q, campaignID int64, max int, n *in
 		}
 		if err := store.EachBallot(rows, func(unit int64, cat string) {
 			*n++
-			units[store.UnitTallyKey{Campaign: campaignID, Unit: unit, Category: cat}]++
+			units[unitTallyKey{Campaign: campaignID, Unit: unit, Category: cat}]++
 		}, func(t int64, i int) {
 			c := tallies[t]
 			if c == nil {
@@ -208,10 +208,10 @@ func claimByKey(ctx context.Context, q store.Q, campaignID int64, max int, n *in
 			return err
 		}
 	}
-	if err := store.AddTallies(ctx, q, tallies); err != nil {
+	if err := addTallies(ctx, q, tallies); err != nil {
 		return err
 	}
-	return store.AddUnitTallies(ctx, q, units)
+	return addUnitTallies(ctx, q, units)
 }
 
 // moveSQL is claimSQL on PostgreSQL, where the heap keeps the order in

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/pingyi/pingyi/internal/appraisal"
+	"github.com/pingyi/pingyi/internal/appraisal/appraisaltest"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -78,7 +79,7 @@ func dump(t testing.TB, s *store.Store) string { return storetest.Dump(t, s) }
 
 // state is the database by codes (no IDs, no times): two databases loaded
 // from the same data, in any order and any format, give the same state.
-func state(t testing.TB, s *store.Store) string { return storetest.State(t, s) }
+func state(t testing.TB, s *store.Store) string { return appraisaltest.State(t, s) }
 
 // ---------------------------------------------------------------------------
 // Fixtures.

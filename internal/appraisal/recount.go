@@ -100,13 +100,13 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 		}
 
 		// Every ballot once.
-		units := map[store.UnitTallyKey]int64{}
+		units := map[unitTallyKey]int64{}
 		rows, err = q.Query(ctx, `SELECT unit_org_id, category, ratings FROM ballots WHERE campaign_id = ?`, c.ID)
 		if err != nil {
 			return err
 		}
 		if err := store.EachBallot(rows, func(unit int64, cat string) {
-			units[store.UnitTallyKey{Campaign: c.ID, Unit: unit, Category: cat}]++
+			units[unitTallyKey{Campaign: c.ID, Unit: unit, Category: cat}]++
 		}, func(t int64, r int) {
 			st.Ratings++
 			if i := index(t); i >= 0 {
@@ -129,14 +129,14 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 			}
 			if len(fix) >= 5000 {
 				st.Changed += int64(len(fix))
-				if err := store.AddTallies(ctx, q, fix); err != nil {
+				if err := addTallies(ctx, q, fix); err != nil {
 					return err
 				}
 				clear(fix)
 			}
 		}
 		st.Changed += int64(len(fix))
-		if err := store.AddTallies(ctx, q, fix); err != nil {
+		if err := addTallies(ctx, q, fix); err != nil {
 			return err
 		}
 
@@ -156,7 +156,7 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 				rows.Close()
 				return err
 			}
-			units[store.UnitTallyKey{Campaign: c.ID, Unit: org, Category: string(pingyi.EvalServiceObject)}] += n
+			units[unitTallyKey{Campaign: c.ID, Unit: org, Category: string(pingyi.EvalServiceObject)}] += n
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -168,7 +168,7 @@ func (s *Store) RecountCampaign(ctx context.Context, c *pingyi.Campaign) (Recoun
 			}
 		}
 		st.Units = int64(len(units))
-		if err := store.AddUnitTallies(ctx, q, units); err != nil {
+		if err := addUnitTallies(ctx, q, units); err != nil {
 			return err
 		}
 		return q.QueryRow(ctx, `SELECT COALESCE(SUM(ballots), 0) FROM unit_tallies WHERE campaign_id = ?`, c.ID).Scan(&st.Ballots)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pingyi/pingyi/internal/appraisal"
+	"github.com/pingyi/pingyi/internal/appraisal/appraisaltest"
 	"github.com/pingyi/pingyi/internal/pingyi"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -116,7 +117,7 @@ func TestSealNoReopen(t *testing.T) {
 		if err := appraisal.New(s).UpdateCampaign(ctx, c, "", "", store.CLI); err != nil {
 			t.Fatal(err)
 		}
-		before := storetest.State(t, s)
+		before := appraisaltest.State(t, s)
 		if _, err := in.Submit(ctx, codes[1], ratings, ""); !errors.Is(err, appraisal.ErrCampaignClosed) {
 			t.Errorf("a phone ballot after the close: %v", err)
 		}
@@ -151,7 +152,7 @@ func TestSealNoReopen(t *testing.T) {
 		if got, _ := appraisal.New(s).Campaign(ctx, "S"); got.Closes != c.Closes || got.Opens != c.Opens || appraisal.State(got, time.Now()) != appraisal.StateClosed {
 			t.Errorf("window now %q..%q", got.Opens, got.Closes)
 		}
-		if after := storetest.State(t, s); after != before {
+		if after := appraisaltest.State(t, s); after != before {
 			t.Errorf("ballots changed after the close:\n%s\nwant\n%s", after, before)
 		}
 	})

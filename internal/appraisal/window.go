@@ -123,7 +123,7 @@ func (s *Store) RateWindow(ctx context.Context, w *WindowInfo, r pingyi.Rating) 
 	})
 	if err == nil {
 		s.applyTallyDeltas(w.Campaign.ID, map[int64]*rules.Tally{w.TargetID: &d},
-			map[store.UnitTallyKey]int64{{Campaign: w.Campaign.ID, Unit: w.Org.ID, Category: string(pingyi.EvalServiceObject)}: 1})
+			map[unitTallyKey]int64{{Campaign: w.Campaign.ID, Unit: w.Org.ID, Category: string(pingyi.EvalServiceObject)}: 1})
 		applied = true
 	}
 	return err

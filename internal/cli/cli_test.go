@@ -19,6 +19,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/pingyi/pingyi/internal/appraisal/appraisaltest"
 	"github.com/pingyi/pingyi/internal/cli"
 	"github.com/pingyi/pingyi/internal/store"
 	"github.com/pingyi/pingyi/internal/store/storetest"
@@ -150,7 +151,7 @@ func state(t *testing.T, dsn string) string {
 	t.Helper()
 	s := openDB(t, dsn)
 	defer s.Close()
-	return storetest.State(t, s)
+	return appraisaltest.State(t, s)
 }
 
 // ---------------------------------------------------------------------------
