@@ -66,7 +66,7 @@ func (bb *BulkBallots) Ballot(c *pingyi.Campaign, unitID int64, category pingyi.
 	}
 	bb.b.Count("ratings", int64(len(ratings)))
 	// Tallied as loaded (tallied = 1).
-	if err := bb.b.Add("ballots", []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"},
+	if err := bb.b.Row("ballots", []string{"id", "campaign_id", "unit_org_id", "category", "day", "source", "ballot_no", "opinion", "ratings", "tallied"},
 		store.RandomID(), c.ID, unitID, string(category), day, source, nil, "", store.EncodeRatings(enc), 1); err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 
 // BulkLoader fills a database with generated scale data (pingyi demo
 // --scale): orgs streamed parents first, then members, then the rows of
-// features' tables (Add; the appraisal's ballots: appraisal.BulkBallots), all
+// features' tables (Row; the appraisal's ballots: appraisal.BulkBallots), all
 // in one transaction on one connection, with prepared multi-row inserts and
 // a single audit entry for the whole load instead of one per row. It does
 // not validate like the imports do: its input is the demo generator's.
@@ -218,11 +218,11 @@ func (b *BulkLoader) OrgID(code string) (int64, bool) {
 	return o.id, ok
 }
 
-// Add adds a row of a feature's table (its columns named in the same
+// Row adds a row of a feature's table (its columns named in the same
 // order at every call), written with the others in the load's transaction.
 // Orgs and members, which rows of other tables refer to, are written
 // first.
-func (b *BulkLoader) Add(table string, cols []string, vals ...any) error {
+func (b *BulkLoader) Row(table string, cols []string, vals ...any) error {
 	return b.add(b.table(table, cols...), vals...)
 }
 
