@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -538,83 +539,82 @@ func (d *lazyDownload) Write(b []byte) (int, error) {
 	return d.w.Write(b)
 }
 
-// resultsXLSX is GET /campaigns/{code}/results.xlsx: the printable
-// workbook (export.ResultsXLSX) of the viewer's subtree, with the page's
-// hiding, written as it is read.
-func (s *Feature) resultsXLSX(w http.ResponseWriter, r *http.Request) {
+// resultsExport is what every results download starts from: the
+// campaign (closed: sealedExport), its summary scoped to the viewer, and
+// the audit chain's anchor, sent as the X-Pingyi-Audit-Anchor header of
+// every download (the workbook also carries it on its last sheet; a CSV
+// has no room for it: the SPEC file's columns are fixed).
+type resultsExport struct {
+	c      *pingyi.Campaign
+	counts map[pingyi.TargetType]int // targets of each type in the viewer's scope
+	anchor string
+	each   func(func(appraisal.TargetResult) error) error // the scoped targets' results, in order
+}
+
+// startExport answers for the request (and returns nil) when no export can
+// be made.
+func (s *Feature) startExport(w http.ResponseWriter, r *http.Request) *resultsExport {
 	c := s.loadCampaign(w, r)
 	if c == nil || s.sealedExport(w, r, c) {
-		return
+		return nil
 	}
 	sm, mask, counts, err := s.scopedSummary(r, c)
 	if err != nil {
 		s.ServerError(w, r, err)
-		return
+		return nil
 	}
 	head, err := s.st.AuditHead(r.Context())
 	if err != nil {
 		s.ServerError(w, r, err)
-		return
+		return nil
 	}
 	w.Header().Set("X-Pingyi-Audit-Anchor", head.Anchor())
-	out := &lazyDownload{w: w, ctype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename: "results-" + c.Code + ".xlsx"}
-	err = export.ResultsXLSXStream(out, c.Name, c.Scale, counts, func(fn func(appraisal.TargetResult) error) error {
-		return s.st.EachResult(r.Context(), sm, mask, fn)
-	}, hiddenResult(c), head.Anchor())
-	if err != nil && !out.started {
+	return &resultsExport{c: c, counts: counts, anchor: head.Anchor(),
+		each: func(fn func(appraisal.TargetResult) error) error { return s.st.EachResult(r.Context(), sm, mask, fn) }}
+}
+
+// sendExport writes a download as it is made (lazyDownload: an error before
+// its first byte is still answered with an error page).
+func (s *Feature) sendExport(w http.ResponseWriter, r *http.Request, ctype, filename string, write func(io.Writer) error) {
+	out := &lazyDownload{w: w, ctype: ctype, filename: filename}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	if err := write(bw); err != nil && !out.started {
 		s.ServerError(w, r, err)
+		return
 	}
+	bw.Flush()
+}
+
+// resultsXLSX is GET /campaigns/{code}/results.xlsx: the printable
+// workbook (export.ResultsXLSX) of the viewer's subtree, with the page's
+// hiding, written as it is read.
+func (s *Feature) resultsXLSX(w http.ResponseWriter, r *http.Request) {
+	x := s.startExport(w, r)
+	if x == nil {
+		return
+	}
+	s.sendExport(w, r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "results-"+x.c.Code+".xlsx", func(out io.Writer) error {
+		return export.ResultsXLSXStream(out, x.c.Name, x.c.Scale, x.counts, x.each, hiddenResult(x.c), x.anchor)
+	})
 }
 
 // resultsCSV is GET /campaigns/{code}/results.csv: the results file of
 // SPEC §6 for the viewer's subtree; a target under the anonymity
 // threshold has its cells left empty. Rows are written as they are read.
-// With ?headers=zh, the same rows for people (resultsCSVZH).
+// With ?headers=zh, the same rows for people: Chinese headers, names
+// beside codes (export.ResultsCSVZH).
 func (s *Feature) resultsCSV(w http.ResponseWriter, r *http.Request) {
-	c := s.loadCampaign(w, r)
-	if c == nil || s.sealedExport(w, r, c) {
+	x := s.startExport(w, r)
+	if x == nil {
 		return
 	}
-	sm, mask, _, err := s.scopedSummary(r, c)
-	if err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
-	// The audit chain's anchor when the file was made (a CSV has no room
-	// for it: the SPEC file's columns are fixed).
-	head, err := s.st.AuditHead(r.Context())
-	if err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
-	w.Header().Set("X-Pingyi-Audit-Anchor", head.Anchor())
 	if r.URL.Query().Get("headers") == "zh" {
-		s.resultsCSVZH(w, r, c, sm, mask)
+		s.sendExport(w, r, "text/csv; charset=utf-8", x.c.Code+"-测评结果.csv", func(out io.Writer) error {
+			return export.ResultsCSVZH(out, x.c.Scale, x.each, hiddenResult(x.c))
+		})
 		return
 	}
-	out := &lazyDownload{w: w, ctype: "text/csv; charset=utf-8", filename: "results-" + c.Code + ".csv"}
-	bw := bufio.NewWriterSize(out, 64<<10)
-	err = export.ResultsCSV(bw, func(fn func(appraisal.TargetResult) error) error {
-		return s.st.EachResult(r.Context(), sm, mask, fn)
-	}, hiddenResult(c))
-	if err != nil && !out.started {
-		s.ServerError(w, r, err)
-		return
-	}
-	bw.Flush()
-}
-
-// resultsCSVZH is GET /campaigns/{code}/results.csv?headers=zh: the
-// results with Chinese headers and names beside codes (export.ResultsCSVZH).
-func (s *Feature) resultsCSVZH(w http.ResponseWriter, r *http.Request, c *pingyi.Campaign, sm *appraisal.Summary, mask []bool) {
-	out := &lazyDownload{w: w, ctype: "text/csv; charset=utf-8", filename: c.Code + "-测评结果.csv"}
-	bw := bufio.NewWriterSize(out, 64<<10)
-	err := export.ResultsCSVZH(bw, c.Scale, func(fn func(appraisal.TargetResult) error) error {
-		return s.st.EachResult(r.Context(), sm, mask, fn)
-	}, hiddenResult(c))
-	if err != nil && !out.started {
-		s.ServerError(w, r, err)
-		return
-	}
-	bw.Flush()
+	s.sendExport(w, r, "text/csv; charset=utf-8", "results-"+x.c.Code+".csv", func(out io.Writer) error {
+		return export.ResultsCSV(out, x.each, hiddenResult(x.c))
+	})
 }
