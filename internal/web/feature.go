@@ -136,3 +136,19 @@ func (t *templates) addFeature(s *Server, a Assets) error {
 // ClientIP is the client's address (the trusted proxy's header, or the
 // connection's), for the rate limits of public forms.
 func (s *Server) ClientIP(r *http.Request) string { return s.clientIP(r) }
+
+// EmbeddedAssets are a feature's files as it embeds them: the folders
+// templates/, locales/ and static/ of files (a folder it lacks: none).
+func EmbeddedAssets(files fs.FS) Assets {
+	sub := func(dir string) fs.FS {
+		if _, err := fs.Stat(files, dir); err != nil {
+			return nil
+		}
+		f, err := fs.Sub(files, dir)
+		if err != nil {
+			panic(err) // a valid name: cannot happen
+		}
+		return f
+	}
+	return Assets{Templates: sub("templates"), Translations: sub("locales"), Static: sub("static")}
+}

@@ -9,7 +9,6 @@ package web
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -55,19 +54,7 @@ func (s *Feature) Nav() []shell.NavItem {
 // labels the leaves read without a server are the campaigns area of
 // internal/i18n), scripts and stylesheet.
 func (s *Feature) Assets() shell.Assets {
-	tmpl, err := fs.Sub(files, "templates")
-	if err != nil {
-		panic(err) // embedded: cannot happen
-	}
-	loc, err := fs.Sub(files, "locales")
-	if err != nil {
-		panic(err)
-	}
-	static, err := fs.Sub(files, "static")
-	if err != nil {
-		panic(err)
-	}
-	return shell.Assets{Templates: tmpl, Translations: loc, Static: static}
+	return shell.EmbeddedAssets(files)
 }
 
 // Close stops the ballot intake after the ballots already queued are

@@ -7,7 +7,6 @@ package web
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/pingyi/pingyi/internal/doublereport"
 	"github.com/pingyi/pingyi/internal/store"
@@ -41,9 +40,7 @@ func (f *Feature) Nav() []shell.NavItem {
 
 // Assets are the feature's templates and translations.
 func (f *Feature) Assets() shell.Assets {
-	tmpl, _ := fs.Sub(files, "templates")
-	loc, _ := fs.Sub(files, "locales")
-	return shell.Assets{Templates: tmpl, Translations: loc}
+	return shell.EmbeddedAssets(files)
 }
 
 // Close stops nothing: the feature runs nothing in the background.

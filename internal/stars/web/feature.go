@@ -8,7 +8,6 @@ package web
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/pingyi/pingyi/internal/stars"
 	"github.com/pingyi/pingyi/internal/store"
@@ -39,19 +38,7 @@ func (s *Feature) Nav() []shell.NavItem {
 
 // Assets are the star pages' templates, translations and stylesheet.
 func (s *Feature) Assets() shell.Assets {
-	tmpl, err := fs.Sub(files, "templates")
-	if err != nil {
-		panic(err) // embedded: cannot happen
-	}
-	loc, err := fs.Sub(files, "locales")
-	if err != nil {
-		panic(err)
-	}
-	static, err := fs.Sub(files, "static")
-	if err != nil {
-		panic(err)
-	}
-	return shell.Assets{Templates: tmpl, Translations: loc, Static: static}
+	return shell.EmbeddedAssets(files)
 }
 
 // Close has nothing to stop.

@@ -7,7 +7,6 @@ package web
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
 	"time"
 
@@ -59,9 +58,7 @@ func (f *Feature) Nav() []shell.NavItem {
 
 // Assets are the templates and translations.
 func (f *Feature) Assets() shell.Assets {
-	tmpl, _ := fs.Sub(files, "templates")
-	loc, _ := fs.Sub(files, "locales")
-	return shell.Assets{Templates: tmpl, Translations: loc}
+	return shell.EmbeddedAssets(files)
 }
 
 // Close stops the intake's writer after the filings handed to it.
