@@ -54,28 +54,22 @@ type targetGroup struct {
 // maxFound is how many targets a search by name lists.
 const maxFound = 50
 
-var errEnough = errors.New("enough found")
-
 // findTargets lists the campaign's targets whose name or code contains q
 // (any page, any type), up to maxFound, grouped by type.
 func (s *Feature) findTargets(r *http.Request, sm *appraisal.Summary, q string) ([]targetGroup, int, error) {
-	q = strings.ToLower(q)
-	var groups []targetGroup
-	n := 0
-	err := s.st.EachResult(r.Context(), sm, nil, func(t appraisal.TargetResult) error {
-		if !strings.Contains(strings.ToLower(t.Name), q) && !strings.Contains(strings.ToLower(t.Code), q) {
-			return nil
-		}
-		groups = addTarget(groups, t)
-		if n++; n == maxFound {
-			return errEnough
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errEnough) {
+	idx, err := s.st.FindTargets(r.Context(), sm, q, maxFound)
+	if err != nil {
 		return nil, 0, err
 	}
-	return groups, n, nil
+	rows, err := s.st.ResultRows(r.Context(), sm, idx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var groups []targetGroup
+	for _, t := range rows {
+		groups = addTarget(groups, t)
+	}
+	return groups, len(rows), nil
 }
 
 func addTarget(groups []targetGroup, t appraisal.TargetResult) []targetGroup {
